@@ -1,0 +1,240 @@
+"""The parity harness: compare a from-scratch model with its reference, number by number.
+
+Owns weight initialisation for parity tests, the distance between two model outputs, tolerances
+derived from the reference's own float32 noise, and `results/parity.json`. A check is a plain
+dict `{"name", "dtype", "max_abs_diff", "tol", "passed"}` so `check.py` modules, tests and the
+`tracker repro check` command all speak the same language.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from reproductions.common.results import provenance, write_results
+
+ParamTarget = str | tuple[str, Callable[[Tensor], Tensor]]
+
+
+def _is_norm(module: nn.Module) -> bool:
+    # Matches nn.LayerNorm/RMSNorm and hand-written ones (our models name theirs *LayerNorm/*Norm).
+    return isinstance(module, (nn.LayerNorm, nn.GroupNorm)) or type(module).__name__.endswith(
+        ("LayerNorm", "RMSNorm", "Norm")
+    )
+
+
+def init_weights_(module: nn.Module, std: float = 0.2, seed: int = 0) -> None:
+    """Overwrite every floating-point parameter with N(0, std) draws (norm weights: 1 + N(0, std)).
+
+    Default initialisations (HF uses std 0.02, norms start at exactly 1) make many bugs invisible:
+    a tanh-approximated GELU or a wrong LayerNorm eps changes outputs by less than 1e-5. Draws are
+    made in float64 on CPU from a private generator, so the float32 and float64 copies of a model
+    get the same values and the global random state is left alone. Shared (tied) parameters are
+    drawn once.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    seen: set[int] = set()
+    with torch.no_grad():
+        for sub in module.modules():
+            norm = _is_norm(sub)
+            for name, param in sub.named_parameters(recurse=False):
+                if param is None or id(param) in seen or not param.is_floating_point():
+                    continue
+                seen.add(id(param))
+                draw = torch.randn(param.shape, generator=generator, dtype=torch.float64) * std
+                if norm and name == "weight":
+                    draw += 1.0
+                param.copy_(draw.to(dtype=param.dtype, device=param.device))
+
+
+def _as_tensors(value: Any) -> Any:
+    """Normalise an output into tensors, sequences and mappings (dataclass outputs become dicts)."""
+    if (
+        dataclasses.is_dataclass(value)
+        and not isinstance(value, type)
+        and not isinstance(value, Mapping)
+    ):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    return value
+
+
+def max_abs_diff(a: Any, b: Any) -> float:
+    """Largest |a - b| over two outputs: tensors, numbers, or nested tuples/lists/dicts/ModelOutputs.
+
+    Mappings are compared on the keys both sides fill (a `ModelOutput` leaves unused fields None).
+    Shape or structure mismatches raise ValueError; NaN anywhere gives NaN, which never passes.
+    """
+    a, b = _as_tensors(a), _as_tensors(b)
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        keys = [k for k in a if k in b and a[k] is not None and b[k] is not None]
+        if not keys:
+            raise ValueError(f"outputs share no filled fields: {list(a)} vs {list(b)}")
+        return max(max_abs_diff(a[k], b[k]) for k in keys)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        if len(a) != len(b):
+            raise ValueError(f"outputs have {len(a)} and {len(b)} parts")
+        if not a:
+            return 0.0
+        return max(max_abs_diff(x, y) for x, y in zip(a, b, strict=True))
+    ta = a if isinstance(a, Tensor) else torch.as_tensor(a)
+    tb = b if isinstance(b, Tensor) else torch.as_tensor(b)
+    if ta.shape != tb.shape:
+        raise ValueError(f"shape mismatch: {tuple(ta.shape)} vs {tuple(tb.shape)}")
+    if ta.numel() == 0:
+        return 0.0
+    # float64 on CPU so the distance itself adds no rounding to what it measures.
+    diff = (ta.detach().cpu().double() - tb.detach().cpu().double()).abs()
+    if torch.isnan(diff).any():
+        return math.nan
+    return float(diff.max())
+
+
+def _dtype_name(dtype: torch.dtype) -> str:
+    return str(dtype).removeprefix("torch.")
+
+
+def _record(name: str, dtype: torch.dtype, diff: float, tol: float, **extra: Any) -> dict:
+    # `diff <= tol` is False for NaN, so a NaN never passes.
+    return {
+        "name": name,
+        "dtype": _dtype_name(dtype),
+        "max_abs_diff": diff,
+        "tol": tol,
+        "passed": bool(diff <= tol),
+        **extra,
+    }
+
+
+def check(name: str, ours: Any, ref: Any, *, dtype: torch.dtype, tol: float) -> dict:
+    """One parity check: the largest difference between our output and the reference's.
+
+    A structural mismatch (shapes, missing fields) is a failed check with an `error` message
+    rather than an exception, so one broken output does not hide the other checks.
+    """
+    try:
+        diff = max_abs_diff(ours, ref)
+    except ValueError as err:
+        return _record(name, dtype, math.inf, tol, error=str(err))
+    return _record(name, dtype, diff, tol)
+
+
+def _resolve_target(target: ParamTarget) -> tuple[str, Callable[[Tensor], Tensor]]:
+    if isinstance(target, tuple):
+        return target
+    if target.endswith(".T"):
+        # GPT-2's Conv1D stores (in, out): map "h.0.attn.c_attn.weight.T" to compare transposed.
+        return target[:-2], lambda t: t.transpose(0, 1)
+    return target, lambda t: t
+
+
+def grad_check(
+    name: str,
+    ours_module: nn.Module,
+    ref_module: nn.Module,
+    param_map: Mapping[str, ParamTarget],
+    *,
+    dtype: torch.dtype,
+    tol: float,
+) -> dict:
+    """Compare `.grad` of mapped parameters after both modules ran backward on the same loss.
+
+    `param_map` maps our parameter name to the reference's; a value ending in ".T" (or a
+    `(name, transform)` pair) transforms the reference gradient first. The record names the
+    parameter with the largest difference (`worst`). A mapped parameter without a gradient fails.
+    """
+    if not param_map:
+        raise ValueError("grad_check needs at least one mapped parameter")
+    ours_params = dict(ours_module.named_parameters())
+    ref_params = dict(ref_module.named_parameters())
+    worst_name, worst = None, -1.0
+    for our_name, target in param_map.items():
+        ref_name, transform = _resolve_target(target)
+        if our_name not in ours_params:
+            return _record(name, dtype, math.inf, tol, error=f"we have no parameter {our_name}")
+        if ref_name not in ref_params:
+            return _record(name, dtype, math.inf, tol, error=f"reference has no {ref_name}")
+        g_ours, g_ref = ours_params[our_name].grad, ref_params[ref_name].grad
+        if g_ours is None or g_ref is None:
+            side = "ours" if g_ours is None else "reference"
+            return _record(
+                name, dtype, math.inf, tol, error=f"no gradient on {side} for {our_name}"
+            )
+        try:
+            diff = max_abs_diff(g_ours, transform(g_ref))
+        except ValueError as err:
+            return _record(name, dtype, math.inf, tol, error=f"{our_name}: {err}")
+        if math.isnan(diff):
+            return _record(name, dtype, diff, tol, worst=our_name)
+        if diff > worst:
+            worst_name, worst = our_name, diff
+    return _record(name, dtype, worst, tol, worst=worst_name, parameters=len(param_map))
+
+
+def float32_tolerance(noise_floor: float, factor: float = 50.0, minimum: float = 1e-6) -> float:
+    """A float32 tolerance scaled from the reference's own float32-vs-float64 noise floor.
+
+    A correct re-implementation rounds differently from the reference but by about as much as the
+    reference differs from itself in float64; `factor` leaves room for a different op order.
+    """
+    if not math.isfinite(noise_floor) or noise_floor < 0:
+        raise ValueError(f"noise floor must be a finite non-negative number, not {noise_floor}")
+    return max(minimum, factor * noise_floor)
+
+
+def reference_noise_floor(run_ref: Callable[[torch.dtype], Any]) -> float:
+    """max |ref(float32) - ref(float64)|: how much float32 rounding alone moves the reference.
+
+    `run_ref(dtype)` builds (or casts) the reference in `dtype` with the same weights and inputs and
+    returns its output.
+    """
+    return max_abs_diff(run_ref(torch.float32), run_ref(torch.float64))
+
+
+def format_checks(checks: list[dict]) -> str:
+    """A plain-text table of checks, for assertion messages and logs."""
+    lines = [f"{'check':<40} {'dtype':<8} {'max|diff|':>10} {'tol':>9}  ok"]
+    for c in checks:
+        diff = c.get("max_abs_diff")
+        diff_text = "nan" if diff is None or diff != diff else f"{diff:10.2e}"
+        mark = "yes" if c.get("passed") else "NO " + c.get("error", "")
+        lines.append(f"{c['name']:<40} {c['dtype']:<8} {diff_text:>10} {c['tol']:9.1e}  {mark}")
+    return "\n".join(lines)
+
+
+def assert_all_passed(checks: list[dict]) -> None:
+    """Raise AssertionError with the table of checks unless there are checks and all passed."""
+    if not checks:
+        raise AssertionError("no parity checks were run")
+    if not all(c["passed"] for c in checks):
+        raise AssertionError("parity failed:\n" + format_checks(checks))
+
+
+def record_parity(
+    reproduction: str,
+    checks: list[dict],
+    *,
+    paper_id: str | None = None,
+    out_dir: Path | None = None,
+    config: dict | None = None,
+    started_at: float | None = None,
+    command: str | None = None,
+) -> Path:
+    """Write `results/parity.json` (kind "parity") with provenance; `passed` is all checks passed."""
+    started = started_at if started_at is not None else time.time()
+    prov = provenance(config or {}, seed=0, data=None, started_at=started, command=command)
+    return write_results(
+        reproduction,
+        "parity",
+        kind="parity",
+        checks=checks,
+        paper_id=paper_id,
+        provenance=prov,
+        out_dir=out_dir,
+    )

@@ -1,0 +1,279 @@
+"""Results files of the reproductions: schema, provenance, atomic writes, validation and plots.
+
+Owns `reproductions/<name>/results/*.json` (schema 1, described in `docs/dev/reproductions.md`).
+Every number in a results file comes from a real run, and the file says which run: git commit,
+config, seed, data checksums, hardware and wall time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import platform
+import re
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+SCHEMA = 1
+KINDS = ("train", "parity")
+REQUIRED_KEYS = ("schema", "reproduction", "kind", "run", "provenance")
+PROVENANCE_KEYS = (
+    "git_commit",
+    "git_dirty",
+    "command",
+    "config",
+    "seed",
+    "data",
+    "hardware",
+    "started_at",
+    "wall_time_s",
+    "world_size",
+)
+
+# The repository root: reproductions/common/results.py -> parents[2].
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REPRODUCTIONS_ROOT = REPO_ROOT / "reproductions"
+_RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+class ResultsError(ValueError):
+    """A results file is missing, unreadable or not schema 1; the message names the file."""
+
+
+def _git(*args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def hardware() -> dict[str, Any]:
+    """What the run computed on: CPU model and threads, GPU name (or None), torch and Python."""
+    info: dict[str, Any] = {
+        "cpu": _cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "threads": None,
+        "gpu": None,
+        "torch": None,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    try:
+        import torch
+
+        info["threads"] = torch.get_num_threads()
+        info["torch"] = torch.__version__
+        if torch.cuda.is_available():
+            info["gpu"] = torch.cuda.get_device_name(0)
+            info["gpu_count"] = torch.cuda.device_count()
+    except ImportError:  # the tracker alone can read results without torch
+        pass
+    return info
+
+
+def _iso(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC).isoformat(timespec="seconds")
+
+
+def provenance(
+    config: dict,
+    seed: int,
+    data: dict[str, str] | None,
+    started_at: float,
+    command: str | None = None,
+    world_size: int = 1,
+    *,
+    wall_time_s: float | None = None,
+) -> dict:
+    """Where a result came from. `started_at` is a `time.time()` stamp; wall time runs to now
+    unless `wall_time_s` is given (a resumed run adds up its sessions)."""
+    commit = _git("rev-parse", "HEAD")
+    dirty: bool | None = None
+    if commit is not None:
+        status = _git("status", "--porcelain", "--untracked-files=no")
+        dirty = bool(status) if status is not None else None
+    return {
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "command": command,
+        "config": config,
+        "seed": seed,
+        "data": dict(data) if data else {},
+        "hardware": hardware(),
+        "started_at": _iso(started_at),
+        "wall_time_s": round(
+            wall_time_s if wall_time_s is not None else time.time() - started_at, 3
+        ),
+        "world_size": world_size,
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON values: tensors and NumPy scalars become numbers, NaN/inf become None
+    (strict JSON has no NaN, and browsers reading the site would reject the file)."""
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "item") and callable(value.item) and getattr(value, "ndim", 0) == 0:
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, "tolist"):
+        return _jsonable(value.tolist())
+    return str(value)
+
+
+def default_results_dir(reproduction: str) -> Path:
+    """`reproductions/<reproduction>/results` in this checkout."""
+    return REPRODUCTIONS_ROOT / reproduction / "results"
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write `text` so readers see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def write_results(
+    reproduction: str,
+    run: str,
+    *,
+    kind: str,
+    metrics: dict | None = None,
+    curves: dict | None = None,
+    checks: list[dict] | None = None,
+    paper_metrics: dict | None = None,
+    paper_id: str | None = None,
+    provenance: dict,
+    out_dir: Path | None = None,
+) -> Path:
+    """Write `<out_dir>/<run>.json` atomically and return its path.
+
+    For parity results `passed` is true only when there is at least one check and all passed.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    if not _RUN_NAME.match(run):
+        raise ValueError(f"run name {run!r} must be a plain file name (letters, digits, . _ -)")
+    missing = [key for key in PROVENANCE_KEYS if key not in provenance]
+    if missing:
+        raise ValueError(f"provenance lacks {', '.join(missing)}: build it with provenance()")
+    record: dict[str, Any] = {
+        "schema": SCHEMA,
+        "reproduction": reproduction,
+        "paper_id": paper_id,
+        "kind": kind,
+        "run": run,
+        "metrics": dict(metrics or {}),
+        "paper_metrics": dict(paper_metrics or {}),
+        "curves": dict(curves or {}),
+        "checks": list(checks or []),
+    }
+    if kind == "parity":
+        record["passed"] = bool(checks) and all(bool(c.get("passed")) for c in checks or [])
+    record["provenance"] = provenance
+    path = Path(out_dir or default_results_dir(reproduction)) / f"{run}.json"
+    text = json.dumps(_jsonable(record), indent=2, ensure_ascii=False, allow_nan=False)
+    atomic_write_text(path, text + "\n")
+    return path
+
+
+def read_results(path: Path) -> dict:
+    """Load and validate one results file; errors name the file and what is wrong."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise ResultsError(f"{path}: no such results file") from err
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ResultsError(f"{path}: not readable as JSON ({err})") from err
+    if not isinstance(data, dict):
+        raise ResultsError(f"{path}: expected a JSON object, found {type(data).__name__}")
+    missing = [key for key in REQUIRED_KEYS if key not in data]
+    if missing:
+        raise ResultsError(f"{path}: missing {', '.join(missing)}")
+    if data["schema"] != SCHEMA:
+        raise ResultsError(f"{path}: schema {data['schema']!r}, this tracker reads schema {SCHEMA}")
+    if data["kind"] not in KINDS:
+        raise ResultsError(f"{path}: kind {data['kind']!r} is not one of {KINDS}")
+    if not isinstance(data["provenance"], dict):
+        raise ResultsError(f"{path}: provenance must be an object")
+    for key in ("metrics", "paper_metrics", "curves"):
+        data.setdefault(key, {})
+        if not isinstance(data[key], dict):
+            raise ResultsError(f"{path}: {key} must be an object")
+    data.setdefault("checks", [])
+    for name, points in data["curves"].items():
+        if not isinstance(points, list) or any(
+            not isinstance(p, list) or len(p) != 2 for p in points
+        ):
+            raise ResultsError(f"{path}: curve {name!r} must be a list of [step, value] pairs")
+    return data
+
+
+def plot_curves(results_path: Path, out_png: Path) -> Path:
+    """Draw every curve of a results file (one panel each, shared step axis) into a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data = read_results(results_path)
+    curves = {k: v for k, v in data["curves"].items() if v}
+    if not curves:
+        raise ResultsError(f"{results_path}: no curves to plot")
+    fig, axes = plt.subplots(
+        len(curves), 1, figsize=(6.4, 2.4 * len(curves)), sharex=True, squeeze=False
+    )
+    for ax, (name, points) in zip(axes[:, 0], curves.items(), strict=True):
+        steps = [p[0] for p in points]
+        values = [float("nan") if p[1] is None else p[1] for p in points]
+        ax.plot(steps, values, marker="." if len(points) < 30 else None)
+        ax.set_ylabel(name)
+        ax.grid(alpha=0.3)
+    axes[-1, 0].set_xlabel("step")
+    fig.suptitle(f"{data['reproduction']} · {data['run']}")
+    fig.tight_layout()
+    out_png = Path(out_png)
+    out_png.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out_png, dpi=100)
+    plt.close(fig)
+    return out_png

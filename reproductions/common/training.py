@@ -1,0 +1,465 @@
+"""The shared training loop: one function that every reproduction's `train.py` calls.
+
+Owns the optimisation loop (AdamW by default, a per-step learning-rate multiplier, gradient
+clipping), DDP under `torchrun`, logging of curves, periodic evaluation on the main rank,
+checkpoint/resume that reproduces an uninterrupted run exactly, and the results file with
+provenance. The reproduction supplies only the model, a loss and a deterministic batch maker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import random
+import shlex
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from torch import nn
+from tqdm.auto import tqdm
+
+from reproductions.common.distributed import (
+    DistInfo,
+    cleanup_distributed,
+    init_distributed,
+    unwrap_model,
+    wrap_model,
+)
+from reproductions.common.results import (
+    default_results_dir,
+    provenance,
+    write_results,
+)
+from reproductions.common.seed import seed_everything
+
+CHECKPOINT_FORMAT = 1
+# Config fields that may change between a checkpoint and its resumption without changing the
+# trajectory: how long to run and how often to look at it.
+_RESUMABLE_CHANGES = {"steps", "eval_every", "log_every", "checkpoint_every"}
+
+
+@dataclass
+class TrainConfig:
+    """One training run's knobs. `batch_size` is the GLOBAL batch, split over all processes."""
+
+    name: str
+    steps: int
+    lr: float
+    batch_size: int
+    seed: int = 0
+    eval_every: int = 50
+    log_every: int = 10
+    grad_clip: float | None = 1.0
+    warmup_steps: int = 0
+    weight_decay: float = 0.0
+    checkpoint_every: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class TrainResult:
+    """What a run produced; identical on every rank (the main rank broadcasts it)."""
+
+    metrics: dict[str, float]
+    curves: dict[str, list[list[float]]]
+    results_path: Path | None
+    steps: int = 0
+    wall_time_s: float = 0.0
+    resumed_from: int | None = None
+
+
+# --- learning-rate multipliers (LambdaLR receives the number of steps already taken) -----------
+
+
+def warmup_constant(warmup_steps: int) -> Callable[[int], float]:
+    """Linear warm-up over `warmup_steps`, then the base learning rate (the default schedule)."""
+
+    def multiplier(step: int) -> float:
+        if warmup_steps <= 0:
+            return 1.0
+        return min(1.0, (step + 1) / warmup_steps)
+
+    return multiplier
+
+
+def warmup_linear_decay(warmup_steps: int, total_steps: int) -> Callable[[int], float]:
+    """Linear warm-up, then linear decay to zero at `total_steps` (BERT, GPT-2 fine-tuning)."""
+
+    def multiplier(step: int) -> float:
+        if warmup_steps > 0 and step < warmup_steps:
+            return (step + 1) / warmup_steps
+        remaining = total_steps - step
+        return max(0.0, remaining / max(1, total_steps - warmup_steps))
+
+    return multiplier
+
+
+def inverse_sqrt_warmup(d_model: int, warmup_steps: int) -> Callable[[int], float]:
+    """Vaswani et al. (2017), eq. 3: lrate = d_model^-0.5 * min(step^-0.5, step * warmup^-1.5).
+
+    Use with a base lr of 1.0 so the multiplier is the learning rate itself.
+    """
+
+    def multiplier(step: int) -> float:
+        n = step + 1  # the paper counts steps from 1
+        return d_model**-0.5 * min(n**-0.5, n * warmup_steps**-1.5)
+
+    return multiplier
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _command_line() -> str:
+    """The command a person would type to repeat this run."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    args = sys.argv[1:]
+    if spec is not None and spec.name:
+        head = ["-m", spec.name.removesuffix(".__main__")]
+    else:
+        head = [sys.argv[0]] if sys.argv and sys.argv[0] else []
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1:
+        per_node = os.environ.get("LOCAL_WORLD_SIZE", str(world))
+        return shlex.join(["torchrun", f"--nproc_per_node={per_node}", *head, *args])
+    return shlex.join(["python", *head, *args])
+
+
+def _rng_state() -> dict[str, Any]:
+    state: dict[str, Any] = {
+        "python": random.getstate(),
+        "numpy": np.random.get_state(),
+        "torch": torch.get_rng_state(),
+    }
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def _set_rng_state(state: dict[str, Any]) -> None:
+    random.setstate(state["python"])
+    np.random.set_state(state["numpy"])
+    torch.set_rng_state(state["torch"].cpu())
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all([s.cpu() for s in state["cuda"]])
+
+
+def _gather_objects(obj: Any, info: DistInfo) -> list[Any]:
+    if info.world_size <= 1:
+        return [obj]
+    gathered: list[Any] = [None] * info.world_size
+    dist.all_gather_object(gathered, obj)
+    return gathered
+
+
+def _broadcast_object(obj: Any, info: DistInfo) -> Any:
+    if info.world_size <= 1:
+        return obj
+    box = [obj if info.is_main else None]
+    dist.broadcast_object_list(box, src=0)
+    return box[0]
+
+
+def _save_atomic(state: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def _comparable(config: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in config.items() if k not in _RESUMABLE_CHANGES}
+
+
+def _evaluate(model: nn.Module, evaluate: Callable[[nn.Module], dict[str, float]]) -> dict:
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            metrics = evaluate(model)
+    finally:
+        model.train(was_training)
+    return {str(k): float(v) for k, v in metrics.items()}
+
+
+# --- the loop ------------------------------------------------------------------------------------
+
+
+def train(
+    model: nn.Module,
+    config: TrainConfig,
+    *,
+    reproduction: str,
+    run: str,
+    loss_fn: Callable[[nn.Module, Any], torch.Tensor],
+    make_batch: Callable[[int, DistInfo], Any],
+    evaluate: Callable[[nn.Module], dict[str, float]] | None = None,
+    optimizer: torch.optim.Optimizer | None = None,
+    lr_lambda: Callable[[int], float] | None = None,
+    data_checksums: dict[str, str] | None = None,
+    paper_metrics: dict[str, dict] | None = None,
+    paper_id: str | None = None,
+    checkpoint_path: Path | None = None,
+    out_dir: Path | None = None,
+    info: DistInfo | None = None,
+) -> TrainResult:
+    """Train `model` for `config.steps` optimiser steps and write `results/<run>.json`.
+
+    - `make_batch(step, info)` returns this rank's share of the global batch for `step`; it must
+      depend only on `step` (and the rank), which is what makes resuming exact.
+    - `loss_fn(model, batch)` returns the mean loss over this rank's share. It must call
+      `model(...)` (the forward), because under DDP only the forward hooks synchronise gradients.
+      DDP averages gradients over ranks, so with equal shares N processes follow the same
+      trajectory as one process with the whole global batch.
+    - `evaluate(model)` runs on the main rank only, with the unwrapped model in eval mode and
+      under `torch.no_grad()`, every `eval_every` steps and once at the end.
+    - With `checkpoint_path`, state is saved every `checkpoint_every` steps and at the end, and a
+      run whose checkpoint exists continues from it.
+
+    The model is moved to the process's device. Called without `info`, the function joins the
+    `torchrun` process group itself and leaves it before returning.
+    """
+    started = time.time()
+    own_group = False
+    if info is None:
+        was_initialised = dist.is_available() and dist.is_initialized()
+        info = init_distributed()
+        own_group = info.world_size > 1 and not was_initialised
+    try:
+        return _train(
+            model,
+            config,
+            reproduction=reproduction,
+            run=run,
+            loss_fn=loss_fn,
+            make_batch=make_batch,
+            evaluate=evaluate,
+            optimizer=optimizer,
+            lr_lambda=lr_lambda,
+            data_checksums=data_checksums,
+            paper_metrics=paper_metrics,
+            paper_id=paper_id,
+            checkpoint_path=Path(checkpoint_path) if checkpoint_path else None,
+            out_dir=Path(out_dir) if out_dir else default_results_dir(reproduction),
+            info=info,
+            started=started,
+        )
+    finally:
+        if own_group:
+            cleanup_distributed()
+
+
+def _train(
+    model: nn.Module,
+    config: TrainConfig,
+    *,
+    reproduction: str,
+    run: str,
+    loss_fn: Callable[[nn.Module, Any], torch.Tensor],
+    make_batch: Callable[[int, DistInfo], Any],
+    evaluate: Callable[[nn.Module], dict[str, float]] | None,
+    optimizer: torch.optim.Optimizer | None,
+    lr_lambda: Callable[[int], float] | None,
+    data_checksums: dict[str, str] | None,
+    paper_metrics: dict[str, dict] | None,
+    paper_id: str | None,
+    checkpoint_path: Path | None,
+    out_dir: Path,
+    info: DistInfo,
+    started: float,
+) -> TrainResult:
+    if config.steps < 0:
+        raise ValueError(f"steps must be >= 0, not {config.steps}")
+    if config.batch_size % info.world_size:
+        raise ValueError(
+            f"global batch_size {config.batch_size} does not split evenly over "
+            f"{info.world_size} processes"
+        )
+    # Each rank draws its own dropout masks; the model's initial weights come from rank 0 (DDP).
+    seed_everything(config.seed + info.rank)
+    model.to(info.device)
+    if optimizer is None:
+        optimizer = torch.optim.AdamW(
+            model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+        )
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lr_lambda or warmup_constant(config.warmup_steps)
+    )
+
+    curves: dict[str, list[list[float]]] = {"train_loss": []}
+    metrics: dict[str, float] = {}
+    start_step = 0
+    previous_wall = 0.0
+    first_started = started
+    window_sum: torch.Tensor | float = 0.0
+    window_count = 0
+    resumed_from: int | None = None
+
+    if checkpoint_path is not None and checkpoint_path.exists():
+        state = torch.load(checkpoint_path, map_location="cpu", weights_only=False)
+        if state.get("format") != CHECKPOINT_FORMAT:
+            raise ValueError(f"{checkpoint_path}: not a checkpoint of this training loop")
+        saved, now = _comparable(state["config"]), _comparable(config.to_dict())
+        if saved != now:
+            changed = sorted(k for k in set(saved) | set(now) if saved.get(k) != now.get(k))
+            raise ValueError(
+                f"{checkpoint_path} was written with a different config ({', '.join(changed)} "
+                "changed); delete it or pass another checkpoint path"
+            )
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        start_step = resumed_from = int(state["step"])
+        curves = state["curves"]
+        metrics = state["metrics"]
+        window_sum, window_count = state["window"]
+        previous_wall = state["wall_time_s"]
+        first_started = state["started_at"]
+        rng = state["rng"]
+        if state["world_size"] == info.world_size:
+            _set_rng_state(rng[info.rank])
+        else:
+            warnings.warn(
+                f"resuming a {state['world_size']}-process checkpoint with {info.world_size} "
+                "processes: random streams are reseeded, so dropout will differ",
+                stacklevel=2,
+            )
+    wrapped = wrap_model(model, info)
+    wrapped.train()
+
+    def save_checkpoint(completed: int) -> None:
+        rng_states = _gather_objects(_rng_state(), info)
+        if not info.is_main or checkpoint_path is None:
+            return
+        _save_atomic(
+            {
+                "format": CHECKPOINT_FORMAT,
+                "step": completed,
+                "config": config.to_dict(),
+                "model": unwrap_model(wrapped).state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "rng": rng_states,
+                "curves": curves,
+                "metrics": metrics,
+                "window": (float(window_sum), window_count),
+                "world_size": info.world_size,
+                "wall_time_s": previous_wall + time.time() - started,
+                "started_at": first_started,
+            },
+            checkpoint_path,
+        )
+
+    def run_eval(completed: int) -> None:
+        nonlocal metrics
+        if evaluate is None or not info.is_main:
+            return
+        metrics = _evaluate(unwrap_model(wrapped), evaluate)
+        for key, value in metrics.items():
+            curves.setdefault(key, []).append([completed, value])
+        bar.write(f"step {completed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()))
+
+    params = [p for p in wrapped.parameters() if p.requires_grad]
+    last_eval = last_ckpt = -1
+    bar = tqdm(
+        total=config.steps,
+        initial=start_step,
+        desc=f"{reproduction}/{run}",
+        disable=not info.is_main,
+        dynamic_ncols=True,
+    )
+    for step in range(start_step, config.steps):
+        batch = make_batch(step, info)
+        loss = loss_fn(wrapped, batch)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if config.grad_clip is not None and config.grad_clip > 0:
+            torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
+        optimizer.step()
+        scheduler.step()
+        completed = step + 1
+        # Summed on the device: reading the loss back every step would stall a GPU.
+        window_sum = window_sum + loss.detach().to(torch.float64)
+        window_count += 1
+        if completed % max(1, config.log_every) == 0 or completed == config.steps:
+            totals = torch.stack(
+                [
+                    torch.as_tensor(window_sum, dtype=torch.float64, device=info.device),
+                    torch.tensor(float(window_count), dtype=torch.float64, device=info.device),
+                ]
+            )
+            if info.world_size > 1:
+                dist.all_reduce(totals)
+            mean_loss = float(totals[0] / totals[1])
+            if not math.isfinite(mean_loss):
+                raise FloatingPointError(
+                    f"{reproduction}/{run}: training loss became {mean_loss} by step {completed}"
+                )
+            curves["train_loss"].append([completed, mean_loss])
+            window_sum, window_count = 0.0, 0
+            bar.set_postfix(loss=f"{mean_loss:.4g}", lr=f"{scheduler.get_last_lr()[0]:.3g}")
+        if config.eval_every > 0 and completed % config.eval_every == 0:
+            run_eval(completed)
+            last_eval = completed
+        checkpoint_due = config.checkpoint_every > 0 and completed % config.checkpoint_every == 0
+        if checkpoint_path is not None and checkpoint_due:
+            save_checkpoint(completed)
+            last_ckpt = completed
+        bar.update(1)
+    bar.close()
+
+    final_step = max(start_step, config.steps)
+    # The end-of-run checkpoint comes before the final evaluation so that extending a finished
+    # run later follows the same path as one long run (a final eval may consume random numbers).
+    if checkpoint_path is not None and last_ckpt != final_step and final_step > start_step:
+        save_checkpoint(final_step)
+    if last_eval != final_step:
+        run_eval(final_step)
+
+    wall = previous_wall + time.time() - started
+    results_path: Path | None = None
+    if info.is_main:
+        prov = provenance(
+            config.to_dict(),
+            config.seed,
+            data_checksums,
+            first_started,
+            command=_command_line(),
+            world_size=info.world_size,
+            wall_time_s=wall,
+        )
+        if resumed_from is not None:
+            prov["resumed_from_step"] = resumed_from
+        results_path = write_results(
+            reproduction,
+            run,
+            kind="train",
+            metrics=metrics,
+            curves=curves,
+            paper_metrics=paper_metrics,
+            paper_id=paper_id,
+            provenance=prov,
+            out_dir=out_dir,
+        )
+    metrics, curves, results_path = _broadcast_object((metrics, curves, results_path), info)
+    return TrainResult(
+        metrics=metrics,
+        curves=curves,
+        results_path=results_path,
+        steps=final_step,
+        wall_time_s=wall,
+        resumed_from=resumed_from,
+    )
