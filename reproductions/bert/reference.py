@@ -1,0 +1,119 @@
+"""The Hugging Face reference for BERT, and the weight mapping into our model.
+
+This module owns everything that touches ``transformers`` for BERT: building reference models
+offline from a config (random weights, nothing downloaded), loading a local checkpoint
+directory such as all-MiniLM-L6-v2, and ``from_hf`` (our module names mirror HF's, so the
+mapping is a ``load_state_dict`` minus the tied decoder).
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from .model import BertConfig, BertForPreTraining, BertModel
+
+# The MLM decoder is tied to the word embeddings (weight) and to cls.predictions.bias (bias);
+# our head reads those two tensors directly, so the decoder has no parameters of its own.
+_TIED_DECODER_KEYS = ("cls.predictions.decoder.weight", "cls.predictions.decoder.bias")
+
+
+def config_from_hf(hf_config: Any) -> BertConfig:
+    """Our config from a ``transformers.BertConfig``; refuses settings we do not implement."""
+    kind = getattr(hf_config, "position_embedding_type", "absolute")
+    if kind not in (None, "absolute"):
+        raise ValueError(f"only absolute position embeddings are implemented, not {kind!r}")
+    if getattr(hf_config, "is_decoder", False):
+        raise ValueError("BERT as a decoder (causal mask) is not part of this reproduction")
+    return BertConfig(
+        vocab_size=hf_config.vocab_size,
+        hidden_size=hf_config.hidden_size,
+        num_hidden_layers=hf_config.num_hidden_layers,
+        num_attention_heads=hf_config.num_attention_heads,
+        intermediate_size=hf_config.intermediate_size,
+        hidden_act=hf_config.hidden_act,
+        hidden_dropout_prob=hf_config.hidden_dropout_prob,
+        attention_probs_dropout_prob=hf_config.attention_probs_dropout_prob,
+        max_position_embeddings=hf_config.max_position_embeddings,
+        type_vocab_size=hf_config.type_vocab_size,
+        layer_norm_eps=hf_config.layer_norm_eps,
+        pad_token_id=hf_config.pad_token_id if hf_config.pad_token_id is not None else 0,
+    )
+
+
+def hf_config(config: BertConfig) -> Any:
+    """A ``transformers.BertConfig`` with the same hyper-parameters as ``config``."""
+    import transformers
+
+    return transformers.BertConfig(**config.to_dict())
+
+
+def _load_like(ours: torch.nn.Module, state: dict[str, torch.Tensor], hf_model: Any) -> None:
+    # Move first, load second: loading float64 weights into a float32 module would round
+    # them, and the float64 parity check would then measure that rounding, not the model.
+    p = next(hf_model.parameters())
+    ours.to(device=p.device, dtype=p.dtype)
+    ours.load_state_dict(state, strict=True)
+    ours.train(False)
+
+
+def bert_model_from_hf(hf_model: Any) -> BertModel:
+    """Our ``BertModel`` with the weights of an HF ``BertModel`` (same dtype/device, eval)."""
+    state = dict(hf_model.state_dict())
+    ours = BertModel(config_from_hf(hf_model.config), add_pooling_layer=hf_model.pooler is not None)
+    _load_like(ours, state, hf_model)
+    return ours
+
+
+def bert_for_pretraining_from_hf(hf_model: Any) -> BertForPreTraining:
+    """Our ``BertForPreTraining`` with the weights of an HF ``BertForPreTraining``."""
+    state = dict(hf_model.state_dict())
+    word = state["bert.embeddings.word_embeddings.weight"]
+    if not torch.equal(state[_TIED_DECODER_KEYS[0]], word) or not torch.equal(
+        state[_TIED_DECODER_KEYS[1]], state["cls.predictions.bias"]
+    ):
+        raise ValueError("the reference's MLM decoder is not tied to the word embeddings")
+    for key in _TIED_DECODER_KEYS:
+        del state[key]
+    ours = BertForPreTraining(config_from_hf(hf_model.config))
+    _load_like(ours, state, hf_model)
+    return ours
+
+
+def build_reference(
+    config: BertConfig,
+    *,
+    pretraining: bool = True,
+    attn_implementation: str = "eager",
+    dtype: torch.dtype = torch.float32,
+    seed: int = 0,
+) -> Any:
+    """An HF ``BertForPreTraining`` (or ``BertModel``) from ``config`` with random weights.
+
+    The config is deep-copied because transformers 5.x shares one config object between the
+    models built from it, and the attention path is asserted because a silent fallback
+    from "eager" to "sdpa" (or back) would make the comparison mean something else.
+    """
+    import transformers
+
+    torch.manual_seed(seed)
+    cls = transformers.BertForPreTraining if pretraining else transformers.BertModel
+    model = cls._from_config(
+        copy.deepcopy(hf_config(config)), attn_implementation=attn_implementation
+    )
+    assert model.config._attn_implementation == attn_implementation
+    return model.to(dtype).eval()
+
+
+def load_local_bert(directory: str | Path, attn_implementation: str = "eager") -> Any:
+    """An HF ``BertModel`` from a local checkpoint directory (e.g. all-MiniLM-L6-v2), offline."""
+    import transformers
+
+    model = transformers.BertModel.from_pretrained(
+        str(directory), local_files_only=True, attn_implementation=attn_implementation
+    )
+    assert model.config._attn_implementation == attn_implementation
+    return model.eval()
