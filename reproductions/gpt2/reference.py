@@ -1,0 +1,108 @@
+"""The Hugging Face reference for GPT-2, built offline from a config, and the weight mapping.
+
+Owns: building `transformers.GPT2LMHeadModel` with random weights (no hub), translating our
+`GPT2Config` to theirs, and `from_hf`, which copies a Hugging Face model's weights into ours.
+The only renaming is none: module names match; Hugging Face's `Conv1D` weights are stored
+(in, out) and ours are `nn.Linear` (out, in), so those are transposed.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import asdict
+from typing import Any
+
+import torch
+
+from .model import GPT2Config, GPT2LMHeadModel
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+# Hugging Face Conv1D modules: their weight is (in, out).
+_CONV1D_SUFFIXES = (
+    "attn.c_attn.weight",
+    "attn.c_proj.weight",
+    "mlp.c_fc.weight",
+    "mlp.c_proj.weight",
+)
+
+
+def config_from_hf(hf_config: Any) -> GPT2Config:
+    """Our config from a `transformers.GPT2Config`, refusing options we do not implement."""
+    if getattr(hf_config, "activation_function", "gelu_new") != "gelu_new":
+        raise ValueError(f"only gelu_new is implemented, got {hf_config.activation_function}")
+    for flag in (
+        "scale_attn_by_inverse_layer_idx",
+        "reorder_and_upcast_attn",
+        "add_cross_attention",
+    ):
+        if getattr(hf_config, flag, False):
+            raise ValueError(f"{flag}=True is not part of GPT-2 as published")
+    if not getattr(hf_config, "scale_attn_weights", True):
+        raise ValueError("scale_attn_weights=False is not implemented")
+    return GPT2Config(
+        vocab_size=hf_config.vocab_size,
+        n_positions=hf_config.n_positions,
+        n_embd=hf_config.n_embd,
+        n_layer=hf_config.n_layer,
+        n_head=hf_config.n_head,
+        n_inner=hf_config.n_inner,
+        layer_norm_epsilon=hf_config.layer_norm_epsilon,
+        embd_pdrop=hf_config.embd_pdrop,
+        resid_pdrop=hf_config.resid_pdrop,
+        attn_pdrop=hf_config.attn_pdrop,
+        initializer_range=hf_config.initializer_range,
+    )
+
+
+def hf_config_from_ours(config: GPT2Config, attn_implementation: str = "eager") -> Any:
+    from transformers import GPT2Config as HFGPT2Config
+
+    kwargs = asdict(config)
+    kwargs.pop("scale_residual_init")
+    hf_config = HFGPT2Config(**kwargs, activation_function="gelu_new")
+    hf_config._attn_implementation = attn_implementation
+    return hf_config
+
+
+def build_reference(
+    config: GPT2Config,
+    *,
+    dtype: torch.dtype = torch.float32,
+    attn_implementation: str = "eager",
+    seed: int = 0,
+) -> Any:
+    """A randomly initialised `transformers.GPT2LMHeadModel` in eval mode (no download)."""
+    from transformers import GPT2LMHeadModel as HFGPT2LMHeadModel
+
+    torch.manual_seed(seed)
+    # transformers 5.x shares one config object between models built from it: copy per model.
+    hf_config = copy.deepcopy(hf_config_from_ours(config, attn_implementation))
+    hf = HFGPT2LMHeadModel(hf_config).to(dtype).eval()
+    if hf.config._attn_implementation != attn_implementation:
+        raise RuntimeError(
+            f"asked for {attn_implementation!r} attention, got {hf.config._attn_implementation!r}"
+        )
+    return hf
+
+
+def from_hf(hf_model: Any) -> GPT2LMHeadModel:
+    """Our `GPT2LMHeadModel` holding `hf_model`'s weights, same dtype and device, in eval mode."""
+    ref_param = next(hf_model.parameters())
+    # Cast before loading: loading float64 weights into a float32 model would round them.
+    ours = GPT2LMHeadModel(config_from_hf(hf_model.config)).to(ref_param.device, ref_param.dtype)
+    state = {}
+    for key, value in hf_model.state_dict().items():
+        if key.endswith(".attn.bias") or key.endswith(".attn.masked_bias"):
+            continue  # older transformers kept the causal mask as a buffer
+        state[key] = value.t() if key.endswith(_CONV1D_SUFFIXES) else value
+    if "lm_head.weight" not in state:
+        state["lm_head.weight"] = state["transformer.wte.weight"]
+    missing, unexpected = ours.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        raise RuntimeError(f"weight mapping incomplete: missing={missing} unexpected={unexpected}")
+    if not torch.equal(state["lm_head.weight"], state["transformer.wte.weight"]):
+        raise RuntimeError("the reference's LM head is not tied to its token embedding")
+    return ours.eval()
