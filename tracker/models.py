@@ -93,7 +93,7 @@ class Paper(BaseModel):
             # A YAML/CSV reader that produced a number has already lost digits (2101.10000 ->
             # 2101.1); refuse rather than guess.
             raise ValueError(
-                f"paper id {value!r} was read as a number: write it as text, e.g. id: \"{value}\""
+                f'paper id {value!r} was read as a number: write it as text, e.g. id: "{value}"'
             )
         text = value.strip()
         if not ID_PATTERN.match(text):

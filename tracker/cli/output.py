@@ -1,0 +1,59 @@
+"""How commands print: aligned tables on a terminal, TSV when piped, JSON with a schema version.
+
+Errors meant for people (TrackerError) become one readable message and a stable exit code, never
+a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tracker.errors import TrackerError
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(func: F) -> F:
+    """Turn TrackerError into a message on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TrackerError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", markup=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_table(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
+) -> None:
+    """A rich table on a terminal; tab-separated values when stdout is not a terminal."""
+    if not sys.stdout.isatty():
+        sys.stdout.write("\t".join(headers) + "\n")
+        for row in rows:
+            sys.stdout.write("\t".join("" if v is None else str(v) for v in row) + "\n")
+        return
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)

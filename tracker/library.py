@@ -1,0 +1,165 @@
+"""Reading-list operations behind `tracker papers`, `tracker add` and `tracker export`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from pathlib import Path
+
+import requests
+
+from tracker import store
+from tracker.errors import DataError, RemoteError
+from tracker.models import Paper, Status
+
+ARXIV_ENDPOINT_ENV = "TRACKER_ARXIV_ENDPOINT"
+ARXIV_API = "https://export.arxiv.org/api/query"
+
+
+def normalise_title(title: str) -> str:
+    """Titles compare equal regardless of case, accents, punctuation and spacing."""
+    text = unicodedata.normalize("NFKD", title).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
+def slugify(text: str, *, max_words: int = 6) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    words = re.findall(r"[a-z0-9]+", text)
+    return "-".join(words[:max_words]) or "paper"
+
+
+def find_duplicate(papers: Iterable[Paper], candidate: Paper) -> tuple[Paper, str] | None:
+    """The existing paper `candidate` duplicates and why (id, arXiv id or title)."""
+    title = normalise_title(candidate.title)
+    for paper in papers:
+        if paper.id == candidate.id:
+            return paper, "id"
+        if candidate.arxiv and paper.arxiv == candidate.arxiv:
+            return paper, "arXiv id"
+        if normalise_title(paper.title) == title:
+            return paper, "title"
+    return None
+
+
+def filter_papers(
+    papers: Iterable[Paper],
+    *,
+    status: str | None = None,
+    topic: str | None = None,
+    reader: str | None = None,
+    year: int | None = None,
+    search: str | None = None,
+) -> list[Paper]:
+    out = []
+    needle = search.casefold() if search else None
+    for paper in papers:
+        if status and paper.status != Status(status):
+            continue
+        if topic and topic.casefold() not in (t.casefold() for t in paper.topics):
+            continue
+        if reader and reader not in paper.readers and reader != paper.presenter:
+            continue
+        if year and paper.year != year:
+            continue
+        if needle:
+            haystack = " ".join(
+                [paper.id, paper.title, *paper.authors, *paper.topics, *paper.aliases, paper.body]
+            ).casefold()
+            if needle not in haystack:
+                continue
+        out.append(paper)
+    return out
+
+
+def fetch_arxiv(arxiv_id: str, *, timeout: float = 10.0) -> dict:
+    """Title, authors, year and abstract of an arXiv paper from the arXiv API (Atom)."""
+    import os
+
+    endpoint = os.environ.get(ARXIV_ENDPOINT_ENV, ARXIV_API)
+    try:
+        response = requests.get(endpoint, params={"id_list": arxiv_id}, timeout=timeout)
+        response.raise_for_status()
+    except requests.RequestException as exc:
+        raise RemoteError(
+            f"could not fetch arXiv {arxiv_id} ({type(exc).__name__})",
+            fix="check the network, or give the fields yourself: --title ... --authors ... --year ...",
+        ) from exc
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    root = ET.fromstring(response.content)
+    entry = root.find("a:entry", ns)
+    if entry is None or entry.find("a:title", ns) is None:
+        raise DataError(f"arXiv has no paper {arxiv_id}", fix="check the arXiv id")
+    title = " ".join((entry.findtext("a:title", "", ns)).split())
+    authors = [
+        " ".join(a.findtext("a:name", "", ns).split()) for a in entry.findall("a:author", ns)
+    ]
+    published = entry.findtext("a:published", "", ns)
+    summary = " ".join(entry.findtext("a:summary", "", ns).split())
+    return {
+        "title": title,
+        "authors": authors,
+        "year": published[:4] if published else None,
+        "abstract": summary or None,
+    }
+
+
+def add_paper(root: Path, paper: Paper) -> Path:
+    """Write a new paper file; refuse duplicates by id, arXiv id or normalised title."""
+    existing = store.load_papers_strict(root)
+    duplicate = find_duplicate(existing, paper)
+    if duplicate is not None:
+        other, why = duplicate
+        raise DataError(
+            f"{paper.id}: already in the reading list as papers/{other.id}.md (same {why}): "
+            f"{other.title}",
+            fix="edit the existing file instead of adding the paper again",
+        )
+    store.write_paper(root, paper)
+    return store.paper_path(root, paper.id)
+
+
+def bibtex_key(paper: Paper) -> str:
+    first = paper.authors[0].split()[-1] if paper.authors else "anon"
+    word = next((w for w in re.findall(r"[A-Za-z0-9]+", paper.title) if len(w) > 3), "paper")
+    return slugify(f"{first}{paper.year or ''}{word}", max_words=1).replace("-", "")
+
+
+def to_bibtex(papers: Iterable[Paper]) -> str:
+    """BibTeX for the papers, written by bibtexparser (keys unique, fields escaped)."""
+    import bibtexparser
+    from bibtexparser.model import Entry, Field
+
+    library = bibtexparser.Library()
+    used: set[str] = set()
+    for paper in papers:
+        key = bibtex_key(paper)
+        suffix = ord("a")
+        unique = key
+        while unique in used:
+            unique = f"{key}{chr(suffix)}"
+            suffix += 1
+        used.add(unique)
+        fields = [
+            Field("title", "{" + paper.title + "}"),
+            Field("author", " and ".join(paper.authors)),
+        ]
+        if paper.year:
+            fields.append(Field("year", str(paper.year)))
+        entry_type = "misc"
+        if paper.venue:
+            if paper.venue.lower() in ("jmlr", "neural computation", "tacl"):
+                entry_type = "article"
+                fields.append(Field("journal", paper.venue))
+            else:
+                entry_type = "inproceedings"
+                fields.append(Field("booktitle", paper.venue))
+        if paper.arxiv:
+            fields += [Field("eprint", paper.arxiv), Field("archiveprefix", "arXiv")]
+        if paper.link:
+            fields.append(Field("url", paper.link))
+        library.add(Entry(entry_type, unique, fields))
+    return bibtexparser.write_string(library)

@@ -1,0 +1,176 @@
+"""The embedded default remote: a CSV or XLSX file laid out like the team's Google Sheet.
+
+Cells are read as text (CSV: UTF-8 with or without BOM; XLSX: a numeric id cell is refused since
+the spreadsheet has already turned `2101.10000` into 2101.1). Writes replace the file atomically
+after checking nobody changed it since it was read, keeping the BOM and line endings it had.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+from tracker.errors import ConcurrentEditError, DataError
+from tracker.remotes import Remote
+from tracker.sheet import CellUpdate, SheetTable
+from tracker.store import atomic_write_bytes
+
+BOM = b"\xef\xbb\xbf"
+
+
+class FileRemote(Remote):
+    def __init__(self, path: Path, *, display: str | None = None) -> None:
+        self.path = Path(path)
+        self.description = display or str(path)
+        suffix = self.path.suffix.lower()
+        if suffix not in (".csv", ".xlsx", ".tsv"):
+            raise DataError(
+                f"{self.description}: unsupported spreadsheet file type {suffix!r}",
+                fix="use a .csv, .tsv or .xlsx file",
+            )
+        self.kind = suffix.lstrip(".")
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    # ---------------------------------------------------------------------------------- read
+
+    def read(self) -> SheetTable:
+        if not self.path.is_file():
+            raise DataError(
+                f"{self.description}: spreadsheet file not found",
+                fix="check remote.path in papers/team.yaml, or run `tracker sync --apply` to create it",
+            )
+        data = self.path.read_bytes()
+        if self.kind == "xlsx":
+            table = self._read_xlsx(data)
+        else:
+            table = self._read_delimited(data)
+        table.meta["digest"] = hashlib.sha256(data).hexdigest()
+        return table
+
+    def _read_delimited(self, data: bytes) -> SheetTable:
+        bom = data.startswith(BOM)
+        try:
+            text = data[len(BOM) :].decode("utf-8") if bom else data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                f"{self.description}: not UTF-8 text (byte {exc.start})",
+                fix="save the spreadsheet as 'CSV UTF-8'",
+            ) from exc
+        newline = "\r\n" if "\r\n" in text else "\n"
+        delimiter = "\t" if self.kind == "tsv" else ","
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        headers = [h.removeprefix("\ufeff") for h in rows[0]] if rows else []
+        return SheetTable(
+            headers=headers,
+            rows=[list(r) for r in rows[1:]],
+            source=self.description,
+            meta={"bom": bom, "newline": newline},
+        )
+
+    def _read_xlsx(self, data: bytes) -> SheetTable:
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        sheet = workbook.worksheets[0]
+        rows: list[list[str]] = []
+        numeric: set[tuple[int, int]] = set()
+        for r_index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows.append([_xlsx_text(v) for v in row])
+            numeric.update(
+                (r_index, c_index)
+                for c_index, v in enumerate(row, start=1)
+                if isinstance(v, float | int) and not isinstance(v, bool)
+            )
+        workbook.close()
+        headers = rows[0] if rows else []
+        # Numeric cells are remembered so that an id typed as a number (2101.10000 already
+        # stored as 2101.1) is refused instead of silently shortened.
+        return SheetTable(
+            headers=headers, rows=rows[1:], source=self.description, meta={"numeric_cells": numeric}
+        )
+
+    # --------------------------------------------------------------------------------- write
+
+    def apply(self, read: SheetTable, updates: list[CellUpdate], appends: list[list[str]]) -> None:
+        current = self.read() if self.path.exists() else None
+        if current is not None and current.meta.get("digest") != read.meta.get("digest"):
+            changed = [u for u in updates if current.cell(u.row, u.col) != read.cell(u.row, u.col)]
+            where = f" (row {changed[0].row})" if changed else ""
+            raise ConcurrentEditError(
+                f"{self.description} was edited while syncing{where}; nothing was written",
+                fix="run `tracker sync` again to merge the new edit",
+            )
+        headers = list(read.headers)
+        rows = [list(r) for r in read.rows]
+        for update in updates:
+            index = update.row - 2
+            while len(rows) <= index:
+                rows.append([])
+            row = rows[index]
+            while len(row) < update.col:
+                row.append("")
+            row[update.col - 1] = update.value
+        # New rows go right after the last non-empty row, as Sheets' append does.
+        while rows and not any(c.strip() for c in rows[-1]):
+            rows.pop()
+        rows.extend(list(r) for r in appends)
+        table = SheetTable(headers=headers, rows=rows, source=self.description, meta=read.meta)
+        self._write(table)
+
+    def create(self, table: SheetTable) -> None:
+        table.meta.setdefault("bom", True)  # Excel needs the BOM to read Korean CSV as UTF-8
+        self._write(table)
+
+    def _write(self, table: SheetTable) -> None:
+        if self.kind == "xlsx":
+            atomic_write_bytes(self.path, self._xlsx_bytes(table))
+            return
+        buffer = io.StringIO()
+        delimiter = "\t" if self.kind == "tsv" else ","
+        writer = csv.writer(
+            buffer, delimiter=delimiter, lineterminator=table.meta.get("newline", "\n")
+        )
+        writer.writerow(table.headers)
+        writer.writerows(table.rows)
+        data = buffer.getvalue().encode("utf-8")
+        if table.meta.get("bom"):
+            data = BOM + data
+        atomic_write_bytes(self.path, data)
+
+    def _xlsx_bytes(self, table: SheetTable) -> bytes:
+        import openpyxl
+
+        if self.path.exists():
+            workbook = openpyxl.load_workbook(self.path)
+            sheet = workbook.worksheets[0]
+            sheet.delete_rows(1, sheet.max_row)
+        else:
+            workbook = openpyxl.Workbook()
+            sheet = workbook.active
+            sheet.title = "papers"
+        for r_index, row in enumerate([table.headers, *table.rows], start=1):
+            for c_index, value in enumerate(row, start=1):
+                cell = sheet.cell(row=r_index, column=c_index, value=value if value != "" else None)
+                cell.number_format = "@"  # text, so ids and dates stay as typed
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+
+def _xlsx_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,421 @@
+"""The one module that reads and writes the team's files: `papers/*.md`, `papers/team.yaml`,
+the sync snapshot, and generated files under `docs/`.
+
+Every write is atomic (temp file in the same directory, fsync, os.replace, fsync of the
+directory), so a crash or `kill -9` leaves each file either old or new, never half-written.
+YAML is read with a loader that keeps numbers-as-text as text: `id: 2101.10000` stays
+"2101.10000" and `007` stays "007" instead of becoming 2101.1 and 7.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from tracker.errors import DataError, FrontMatterError
+from tracker.models import Paper, TeamSettings
+
+TEAM_FILE = "papers/team.yaml"
+PAPERS_DIR = "papers"
+SNAPSHOT_FILE = "papers/.sync/base.csv"
+ROOT_ENV = "TRACKER_ROOT"
+
+# --------------------------------------------------------------------------------------------
+# YAML that keeps text as text
+
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class TextPreservingLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe YAML loader without implicit int/float resolution.
+
+    Numbers stay strings ("2101.10000", "007", "2019"); the typed models convert the fields that
+    are numbers (year, quota). Dates, booleans and null still resolve.
+    """
+
+
+TextPreservingLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str, *, source: str = "<text>") -> Any:
+    try:
+        return yaml.load(text, Loader=TextPreservingLoader)  # noqa: S506 - safe loader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FrontMatterError(source, line, f"YAML error: {problem}") from exc
+
+
+_Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _FrontMatterDumper(_Dumper):  # type: ignore[misc,valid-type]
+    pass
+
+
+def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_FrontMatterDumper.add_representer(str, _str_representer)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(
+        data,
+        Dumper=_FrontMatterDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=None,
+        width=100,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Atomic writes
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers and crashes see the old or the new file only."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    _fsync_dir(path.parent)
+
+
+def atomic_write_text(path: Path, text: str, *, bom: bool = False) -> None:
+    data = text.encode("utf-8")
+    if bom:
+        data = b"\xef\xbb\xbf" + data
+    atomic_write_bytes(path, data)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Atomically write `text` unless the file already holds exactly it; True when written."""
+    path = Path(path)
+    try:
+        if path.read_bytes() == text.encode("utf-8"):
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write_text(path, text)
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# Front matter
+
+
+_FENCE = re.compile(r"^---[ \t]*$")
+
+
+def split_front_matter(text: str, *, source: str) -> tuple[dict[str, Any], str]:
+    """Split `---` YAML front matter from the body; the body is returned byte-for-byte."""
+    text = text.removeprefix("\ufeff")
+    lines = text.splitlines(keepends=True)
+    if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
+        raise FrontMatterError(
+            source,
+            1,
+            "no front matter: the file must start with a line '---'",
+            fix="add front matter (id, title, ...) between two '---' lines at the top",
+        )
+    for index in range(1, len(lines)):
+        if _FENCE.match(lines[index].rstrip("\r\n")):
+            yaml_text = "".join(lines[1:index])
+            body = "".join(lines[index + 1 :])
+            break
+    else:
+        raise FrontMatterError(
+            source,
+            1,
+            "front matter is not closed: no second '---' line",
+            fix="end the front matter with a line '---'",
+        )
+    try:
+        data = load_yaml(yaml_text, source=source)
+    except FrontMatterError as exc:
+        # The YAML starts on line 2 of the file.
+        line = exc.line + 1 if exc.line else None
+        raise FrontMatterError(source, line, exc.message.split(": ", 1)[-1]) from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise FrontMatterError(source, 2, "front matter is not a mapping of field: value")
+    return data, body
+
+
+def join_front_matter(data: dict[str, Any], body: str) -> str:
+    return f"---\n{dump_yaml(data)}---\n{body}"
+
+
+# --------------------------------------------------------------------------------------------
+# Papers
+
+PAPER_FIELD_ORDER = [
+    "id",
+    "title",
+    "authors",
+    "year",
+    "venue",
+    "arxiv",
+    "url",
+    "topics",
+    "aliases",
+    "abstract",
+    "status",
+    "readers",
+    "read_by",
+    "presenter",
+    "presented_on",
+    "slides",
+    "reproduction",
+    "added_on",
+]
+
+
+def paper_to_front_matter(paper: Paper) -> dict[str, Any]:
+    """Fields in a fixed order; empty optional fields are left out to keep files readable."""
+    raw = paper.model_dump(mode="json", exclude={"body"})
+    ordered: dict[str, Any] = {}
+    for key in PAPER_FIELD_ORDER + sorted(k for k in raw if k not in PAPER_FIELD_ORDER):
+        if key not in raw:
+            continue
+        value = raw[key]
+        if key not in ("id", "title", "status") and value in (None, "", []):
+            continue
+        ordered[key] = value
+    return ordered
+
+
+def render_paper(paper: Paper) -> str:
+    body = paper.body
+    if not body:
+        body = "\n## 요약\n\n<!-- 요약을 적어 주세요 -->\n"
+    return join_front_matter(paper_to_front_matter(paper), body)
+
+
+def paper_path(root: Path, paper_id: str) -> Path:
+    return Path(root) / PAPERS_DIR / f"{paper_id}.md"
+
+
+def parse_paper(text: str, *, source: str) -> Paper:
+    data, body = split_front_matter(text, source=source)
+    try:
+        paper = Paper.model_validate({**data, "body": body})
+    except ValidationError as exc:
+        raise DataError(
+            f"{source}: " + "; ".join(_describe_validation(exc)),
+            fix="correct these fields in the file's front matter",
+        ) from exc
+    expected = Path(source).stem
+    if Path(source).suffix == ".md" and paper.id != expected:
+        raise DataError(
+            f"{source}: id {paper.id!r} does not match the file name {expected!r}",
+            fix=f'rename the file to papers/{paper.id}.md or set id: "{expected}"',
+        )
+    return paper
+
+
+def _describe_validation(exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(file)"
+        msg = err["msg"].removeprefix("Value error, ")
+        out.append(f"{loc}: {msg}")
+    return out
+
+
+def read_paper(path: Path) -> Paper:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text", fix="save the file as UTF-8") from exc
+    return parse_paper(text, source=str(path))
+
+
+@dataclass
+class PaperLoad:
+    """Papers that loaded, and one error per file that did not (loading never stops early)."""
+
+    papers: list[Paper]
+    errors: list[DataError]
+
+
+def paper_files(root: Path) -> list[Path]:
+    directory = Path(root) / PAPERS_DIR
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.glob("*.md") if not p.name.startswith((".", "_")))
+
+
+def load_papers(root: Path) -> PaperLoad:
+    papers: list[Paper] = []
+    errors: list[DataError] = []
+    seen: dict[str, Path] = {}
+    for path in paper_files(root):
+        rel = _relative(path, root)
+        try:
+            paper = parse_paper(path.read_text(encoding="utf-8"), source=rel)
+        except DataError as exc:
+            errors.append(exc)
+            continue
+        except UnicodeDecodeError:
+            errors.append(DataError(f"{rel}: not UTF-8 text", fix="save the file as UTF-8"))
+            continue
+        if paper.id in seen:
+            errors.append(DataError(f"{rel}: duplicate id {paper.id!r} (also {seen[paper.id]})"))
+            continue
+        seen[paper.id] = path
+        papers.append(paper)
+    return PaperLoad(papers=papers, errors=errors)
+
+
+def load_papers_strict(root: Path) -> list[Paper]:
+    loaded = load_papers(root)
+    if loaded.errors:
+        details = "\n".join(f"  - {e}" for e in loaded.errors)
+        raise DataError(
+            f"{len(loaded.errors)} paper file(s) cannot be read:\n{details}",
+            fix="fix the files named above (or run `tracker doctor`)",
+        )
+    return loaded.papers
+
+
+def write_paper(root: Path, paper: Paper) -> bool:
+    """Write one paper file atomically; returns False when the file already held this text."""
+    return write_if_changed(paper_path(root, paper.id), render_paper(paper))
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(Path(path).relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------------------------
+# Team settings
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The directory holding `papers/team.yaml`: $TRACKER_ROOT, else the nearest parent."""
+    env = os.environ.get(ROOT_ENV)
+    if env:
+        return Path(env).resolve()
+    here = Path(start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / TEAM_FILE).is_file():
+            return candidate
+    return here
+
+
+def load_team(root: Path) -> TeamSettings:
+    path = Path(root) / TEAM_FILE
+    if not path.is_file():
+        raise DataError(
+            f"{TEAM_FILE} not found under {root}",
+            fix="run the tracker inside the team's repository or set TRACKER_ROOT",
+        )
+    data = load_yaml(path.read_text(encoding="utf-8"), source=TEAM_FILE)
+    try:
+        return TeamSettings.model_validate(data or {})
+    except ValidationError as exc:
+        raise DataError(
+            f"{TEAM_FILE}: " + "; ".join(_describe_validation(exc)),
+            fix="correct these settings in papers/team.yaml",
+        ) from exc
+
+
+# --------------------------------------------------------------------------------------------
+# Sync snapshot: the last state both sides agreed on, keyed by id, as text cells
+
+
+def read_snapshot(root: Path) -> dict[str, dict[str, str]] | None:
+    path = Path(root) / SNAPSHOT_FILE
+    if not path.is_file():
+        return None
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    return {row["id"]: {k: (v or "") for k, v in row.items()} for row in reader}
+
+
+def write_snapshot(root: Path, records: dict[str, dict[str, str]], fields: Iterable[str]) -> None:
+    fields = list(fields)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for paper_id in sorted(records):
+        writer.writerow({f: records[paper_id].get(f, "") for f in fields})
+    write_if_changed(Path(root) / SNAPSHOT_FILE, buffer.getvalue())
+
+
+# --------------------------------------------------------------------------------------------
+# Generated docs
+
+
+def write_doc(root: Path, relative: str, text: str) -> bool:
+    """Write a generated file under docs/ atomically (only when its text changed)."""
+    target = (Path(root) / "docs" / relative).resolve()
+    docs = (Path(root) / "docs").resolve()
+    if docs not in target.parents:
+        raise DataError(f"refusing to write outside docs/: {relative}")
+    return write_if_changed(target, text)
+
+
+def iter_markdown(directory: Path) -> Iterator[Path]:
+    if directory.is_dir():
+        yield from sorted(p for p in directory.rglob("*.md") if not p.name.startswith("."))
+
+
+def today() -> dt.date:
+    """The date the tracker considers 'today' ($TRACKER_TODAY pins it for tests and demos)."""
+    pinned = os.environ.get("TRACKER_TODAY")
+    if pinned:
+        return dt.date.fromisoformat(pinned)
+    return dt.date.today()

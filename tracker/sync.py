@@ -1,0 +1,362 @@
+"""Three-way, per-cell sync between `papers/*.md` and the team's spreadsheet.
+
+For every paper id and every mapped field the engine compares three texts: the last-synced
+snapshot (`papers/.sync/base.csv`), the local file and the sheet. One side changed → take it;
+both changed to the same value → nothing to do; both changed differently → a conflict, and then
+*nothing* is written anywhere. A row missing on one side that the snapshot knows is reported as a
+deletion and never carried out. Writes go remote first (one batch), then local files (each
+atomic), then the snapshot last, so an interrupted run converges when it is run again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from tracker import store
+from tracker.errors import ConflictError, DataError
+from tracker.models import Paper, TeamSettings
+from tracker.remotes import Remote, open_remote
+from tracker.sheet import (
+    IGNORE_FIELD,
+    CellUpdate,
+    ParsedSheet,
+    build_table,
+    paper_record,
+    parse_table,
+    record_values,
+)
+
+SCHEMA = 1
+Side = Literal["local", "sheet"]
+
+
+@dataclass
+class FieldChange:
+    paper_id: str
+    field: str
+    old: str
+    new: str
+    row: int | None = None
+
+
+@dataclass
+class Conflict:
+    paper_id: str
+    field: str
+    base: str
+    local: str
+    sheet: str
+    row: int | None = None
+
+    def describe(self) -> str:
+        where = f" (sheet row {self.row})" if self.row else ""
+        return (
+            f"{self.paper_id} {self.field}{where}: local {self.local!r} vs sheet {self.sheet!r} "
+            f"(was {self.base!r})"
+        )
+
+
+@dataclass
+class SyncPlan:
+    """What a sync would do; `apply_plan` carries it out."""
+
+    remote: str
+    fields: list[str]
+    pulls: list[FieldChange] = field(default_factory=list)  # sheet -> papers/
+    pushes: list[FieldChange] = field(default_factory=list)  # papers/ -> sheet
+    new_from_sheet: list[str] = field(default_factory=list)  # rows that become paper files
+    new_to_sheet: list[str] = field(default_factory=list)  # paper files that become rows
+    deleted_in_sheet: list[str] = field(default_factory=list)  # reported, kept locally
+    deleted_locally: list[str] = field(default_factory=list)  # reported, kept in the sheet
+    conflicts: list[Conflict] = field(default_factory=list)
+    unchanged: int = 0
+    creates_sheet: bool = False
+    # Internal state needed to apply the plan.
+    merged: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    next_base: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    sheet: ParsedSheet | None = field(default=None, repr=False)
+    papers: dict[str, Paper] = field(default_factory=dict, repr=False)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(
+            self.pulls
+            or self.pushes
+            or self.new_from_sheet
+            or self.new_to_sheet
+            or self.creates_sheet
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "remote": self.remote,
+            "pulled": [asdict(c) for c in self.pulls],
+            "pushed": [asdict(c) for c in self.pushes],
+            "new_from_sheet": self.new_from_sheet,
+            "new_to_sheet": self.new_to_sheet,
+            "deleted_in_sheet": self.deleted_in_sheet,
+            "deleted_locally": self.deleted_locally,
+            "conflicts": [asdict(c) for c in self.conflicts],
+            "unchanged_papers": self.unchanged,
+            "creates_sheet": self.creates_sheet,
+        }
+
+
+@dataclass
+class SyncResult:
+    plan: SyncPlan
+    applied: bool
+    files_written: list[str] = field(default_factory=list)
+    cells_pushed: int = 0
+    rows_appended: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.plan.to_json()
+        data.update(
+            applied=self.applied,
+            files_written=self.files_written,
+            cells_pushed=self.cells_pushed,
+            rows_appended=self.rows_appended,
+        )
+        return data
+
+
+def merge_cell(base: str, local: str, sheet: str) -> tuple[str, str | None]:
+    """Three-way merge of one cell: (value, side that changed) or raise on conflict.
+
+    Returns the merged value and 'local'/'sheet'/None for which side's change is taken.
+    """
+    if local == sheet:
+        return local, None
+    if local == base:
+        return sheet, "sheet"
+    if sheet == base:
+        return local, "local"
+    raise _CellConflict
+
+
+class _CellConflict(Exception):
+    pass
+
+
+def plan_sync(
+    root: Path,
+    *,
+    team: TeamSettings | None = None,
+    remote: Remote | None = None,
+    take: Side | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> SyncPlan:
+    """Read both sides and the snapshot; compute the merge without writing anything.
+
+    `take` resolves conflicts in favour of one side (the user's explicit choice).
+    """
+    root = Path(root)
+    team = team or store.load_team(root)
+    remote = remote or open_remote(team, root)
+    papers = store.load_papers_strict(root)
+    local_by_id = {p.id: p for p in papers}
+    columns = [c for c in team.remote.columns if c.field != IGNORE_FIELD]
+    config_fields = [c.field for c in columns]
+    unknown = [f for f in config_fields if f not in Paper.model_fields]
+    if unknown:
+        raise DataError(
+            f"papers/team.yaml: remote.columns maps to unknown paper fields {unknown}",
+            fix=f"use fields of a paper ({', '.join(Paper.model_fields)}) or 'ignore'",
+        )
+
+    if remote.exists():
+        table = remote.read()
+        sheet = parse_table(
+            table,
+            team.remote.columns,
+            progress=(lambda n: progress("parse", n, len(table.rows))) if progress else None,
+        )
+        fields = sheet.fields
+        creates = False
+    else:
+        sheet = None
+        fields = config_fields
+        creates = True
+
+    plan = SyncPlan(remote=remote.description, fields=fields, creates_sheet=creates)
+    plan.sheet = sheet
+    plan.papers = local_by_id
+    base = store.read_snapshot(root) or {}
+    local = {pid: paper_record(p, fields) for pid, p in local_by_id.items()}
+    remote_records = sheet.records if sheet else {}
+
+    if creates:
+        # No sheet yet: the local list becomes the sheet.
+        plan.new_to_sheet = sorted(local)
+        plan.merged = dict(local)
+        plan.next_base = dict(local)
+        return plan
+
+    empty = dict.fromkeys(fields, "")
+    next_base: dict[str, dict[str, str]] = {}
+    merged: dict[str, dict[str, str]] = {}
+    for paper_id in sorted(set(base) | set(local) | set(remote_records)):
+        b = base.get(paper_id)
+        loc = local.get(paper_id)
+        rem = remote_records.get(paper_id)
+        row = sheet.row_of.get(paper_id) if sheet else None
+        if loc is None and rem is None:
+            continue  # gone on both sides: forget it
+        if loc is None:
+            if b is None:
+                plan.new_from_sheet.append(paper_id)
+                merged[paper_id] = rem
+                next_base[paper_id] = rem
+            else:
+                plan.deleted_locally.append(paper_id)
+                next_base[paper_id] = b
+            continue
+        if rem is None:
+            if b is None:
+                plan.new_to_sheet.append(paper_id)
+                merged[paper_id] = loc
+                next_base[paper_id] = loc
+            else:
+                plan.deleted_in_sheet.append(paper_id)
+                next_base[paper_id] = b
+            continue
+        b = {**empty, **(b or {})}
+        out: dict[str, str] = {}
+        changed = False
+        for name in fields:
+            try:
+                value, side = merge_cell(b.get(name, ""), loc[name], rem[name])
+            except _CellConflict:
+                if take is None:
+                    plan.conflicts.append(
+                        Conflict(paper_id, name, b.get(name, ""), loc[name], rem[name], row)
+                    )
+                    out[name] = loc[name]
+                    changed = True
+                    continue
+                else:
+                    side = take
+                    value = loc[name] if take == "local" else rem[name]
+            out[name] = value
+            if side == "sheet" or (side is None and value != loc[name]):
+                plan.pulls.append(FieldChange(paper_id, name, loc[name], value, row))
+                changed = True
+            elif side == "local" or value != rem[name]:
+                plan.pushes.append(FieldChange(paper_id, name, rem[name], value, row))
+                changed = True
+        if not changed:
+            plan.unchanged += 1
+        merged[paper_id] = out
+        next_base[paper_id] = out
+    plan.merged = merged
+    plan.next_base = next_base
+    return plan
+
+
+def apply_plan(
+    root: Path,
+    plan: SyncPlan,
+    *,
+    team: TeamSettings | None = None,
+    remote: Remote | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> SyncResult:
+    """Carry out a conflict-free plan: push, then write papers, then the snapshot."""
+    root = Path(root)
+    if plan.conflicts:
+        details = "\n".join(f"  - {c.describe()}" for c in plan.conflicts)
+        raise ConflictError(
+            f"{len(plan.conflicts)} cell(s) were edited differently in papers/ and in "
+            f"{plan.remote} since the last sync; nothing was written:\n{details}",
+            fix="make both sides agree on these cells (edit one), or rerun with "
+            "`--take local` / `--take sheet` to keep one side's values",
+        )
+    team = team or store.load_team(root)
+    remote = remote or open_remote(team, root)
+    result = SyncResult(plan=plan, applied=True)
+
+    # 1. The remote, in one batch. Nothing local is written if this fails.
+    if plan.creates_sheet:
+        remote.create(build_table(plan.merged, team.remote.columns, source=plan.remote))
+        result.rows_appended = len(plan.merged)
+    elif plan.sheet is not None and (plan.pushes or plan.new_to_sheet):
+        sheet = plan.sheet
+        updates = [
+            CellUpdate(
+                row=sheet.row_of[c.paper_id],
+                col=sheet.col_of[c.field],
+                value=c.new,
+                expected=sheet.table.cell(sheet.row_of[c.paper_id], sheet.col_of[c.field]),
+                paper_id=c.paper_id,
+                field=c.field,
+            )
+            for c in plan.pushes
+        ]
+        width = len(sheet.table.headers)
+        appends = []
+        for paper_id in plan.new_to_sheet:
+            row = [""] * width
+            for name, col in sheet.col_of.items():
+                row[col - 1] = plan.merged[paper_id].get(name, "")
+            appends.append(row)
+        remote.apply(sheet.table, updates, appends)
+        result.cells_pushed = len(updates)
+        result.rows_appended = len(appends)
+
+    # 2. Local paper files, each atomically; only the ones whose merged values changed.
+    targets = sorted({c.paper_id for c in plan.pulls} | set(plan.new_from_sheet))
+    for index, paper_id in enumerate(targets):
+        if progress is not None:
+            progress("write", index, len(targets))
+        record = plan.merged[paper_id]
+        existing = plan.papers.get(paper_id)
+        try:
+            if existing is None:
+                values = record_values(record)
+                values.setdefault("added_on", store.today().isoformat())
+                paper = Paper.model_validate({k: v for k, v in values.items() if v is not None})
+            else:
+                data = existing.model_dump()
+                data.update(record_values(record))
+                data["body"] = existing.body
+                paper = Paper.model_validate(data)
+        except ValidationError as exc:  # pragma: no cover - records were validated on read
+            raise DataError(f"{paper_id}: merged values are invalid: {exc}") from exc
+        if store.write_paper(root, paper):
+            result.files_written.append(f"papers/{paper_id}.md")
+
+    # 3. The snapshot, last: until it is written a rerun recomputes the same merge.
+    store.write_snapshot(root, plan.next_base, plan.fields)
+    return result
+
+
+def sync(
+    root: Path,
+    *,
+    apply: bool = False,
+    take: Side | None = None,
+    remote: Remote | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> SyncResult:
+    """Plan a sync and, with `apply=True`, carry it out."""
+    team = store.load_team(root)
+    remote = remote or open_remote(team, root)
+    plan = plan_sync(root, team=team, remote=remote, take=take, progress=progress)
+    if not apply:
+        return SyncResult(plan=plan, applied=False)
+    return apply_plan(root, plan, team=team, remote=remote, progress=progress)
+
+
+def last_synced(root: Path) -> dt.datetime | None:
+    path = Path(root) / store.SNAPSHOT_FILE
+    if not path.is_file():
+        return None
+    return dt.datetime.fromtimestamp(path.stat().st_mtime)
