@@ -152,6 +152,30 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (bool, int, float, str))
+
+
+def dumps_results(value: Any, indent: int = 0) -> str:
+    """JSON with objects indented but short scalar lists kept on one line, so a curve of 1,000
+    `[step, value]` points is 1,000 lines rather than 4,000 and diffs stay readable."""
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [
+            f"{inner}{json.dumps(k, ensure_ascii=False)}: {dumps_results(v, indent + 1)}"
+            for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list):
+        if all(_is_scalar(v) for v in value):
+            return json.dumps(value, ensure_ascii=False, allow_nan=False)
+        items = [f"{inner}{dumps_results(v, indent + 1)}" for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
 def default_results_dir(reproduction: str) -> Path:
     """`reproductions/<reproduction>/results` in this checkout."""
     return REPRODUCTIONS_ROOT / reproduction / "results"
@@ -211,7 +235,7 @@ def write_results(
         record["passed"] = bool(checks) and all(bool(c.get("passed")) for c in checks or [])
     record["provenance"] = provenance
     path = Path(out_dir or default_results_dir(reproduction)) / f"{run}.json"
-    text = json.dumps(_jsonable(record), indent=2, ensure_ascii=False, allow_nan=False)
+    text = dumps_results(_jsonable(record))
     atomic_write_text(path, text + "\n")
     return path
 

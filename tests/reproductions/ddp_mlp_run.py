@@ -1,0 +1,82 @@
+"""Helper run by test_common_distributed.py (not a test itself): train a tiny float64 MLP through
+`train()` and dump its loss curve, so one process and `torchrun --nproc_per_node=2` can be compared.
+
+Usage: python ddp_mlp_run.py OUT_JSON STEPS GLOBAL_BATCH [OUT_DIR]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from reproductions.common.distributed import (
+    DistInfo,
+    cleanup_distributed,
+    init_distributed,
+    shard_batch,
+)
+from reproductions.common.training import TrainConfig, train
+
+torch.set_num_threads(1)
+N_EXAMPLES = 512
+
+
+def main() -> None:
+    out_json, steps, global_batch = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    out_dir = Path(sys.argv[4]) if len(sys.argv) > 4 else out_json.parent
+    info = init_distributed()
+    data_gen = torch.Generator().manual_seed(1234)
+    x = torch.randn(N_EXAMPLES, 8, generator=data_gen, dtype=torch.float64)
+    y = x @ torch.randn(8, 1, generator=data_gen, dtype=torch.float64) / 3
+
+    def make_batch(step: int, info: DistInfo) -> tuple[torch.Tensor, torch.Tensor]:
+        # The global batch depends only on the step; each rank takes its share of it.
+        order = torch.randperm(N_EXAMPLES, generator=torch.Generator().manual_seed(step))
+        mine = shard_batch(order[:global_batch].tolist(), info)
+        return x[mine], y[mine]
+
+    def loss_fn(model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        return nn.functional.mse_loss(model(batch[0]), batch[1])
+
+    def evaluate(model: nn.Module) -> dict[str, float]:
+        return {"val_loss": float(nn.functional.mse_loss(model(x), y))}
+
+    # Every rank builds the model from the same seed here; DDP would broadcast rank 0's anyway.
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 32), nn.Tanh(), nn.Linear(32, 1)).double()
+    config = TrainConfig(
+        name="ddp-mlp", steps=steps, lr=3e-2, batch_size=global_batch, log_every=1, eval_every=0
+    )
+    result = train(
+        model,
+        config,
+        reproduction="ddp-mlp",
+        run=f"world{info.world_size}",
+        loss_fn=loss_fn,
+        make_batch=make_batch,
+        evaluate=evaluate,
+        out_dir=out_dir,
+        info=info,
+    )
+    if info.is_main:
+        first = next(model.parameters()).detach().flatten()[:5].tolist()
+        out_json.write_text(
+            json.dumps(
+                {
+                    "world_size": info.world_size,
+                    "train_loss": result.curves["train_loss"],
+                    "metrics": result.metrics,
+                    "first_weights": first,
+                    "results_path": str(result.results_path),
+                }
+            )
+        )
+    cleanup_distributed()
+
+
+if __name__ == "__main__":
+    main()
