@@ -1,0 +1,212 @@
+"""The one loader: papers, team, meetings and reproduction results as typed objects and frames.
+
+The site generator, the dashboard and the agenda all read through `load_catalog`, never parsing
+files their own way. Loading never stops at the first broken file: problems are collected in
+`Catalog.errors` (each names the file and the fix) so that a page can show them next to
+everything that did load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from tracker import store
+from tracker.errors import DataError, TrackerError
+from tracker.models import Meeting, Paper, TeamSettings
+
+MEETINGS_DIR = "docs/meetings"
+RESULTS_GLOB = "reproductions/*/results/*.json"
+
+
+@dataclass
+class ReproResult:
+    """One results JSON of a reproduction (see docs/dev/reproductions.md for the schema)."""
+
+    path: str
+    reproduction: str
+    kind: str
+    run: str
+    data: dict[str, Any]
+
+    @property
+    def paper_id(self) -> str | None:
+        return self.data.get("paper_id")
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        return self.data.get("metrics") or {}
+
+    @property
+    def paper_metrics(self) -> dict[str, dict]:
+        return self.data.get("paper_metrics") or {}
+
+    @property
+    def checks(self) -> list[dict]:
+        return self.data.get("checks") or []
+
+    @property
+    def passed(self) -> bool | None:
+        return self.data.get("passed")
+
+    @property
+    def started_at(self) -> str | None:
+        return (self.data.get("provenance") or {}).get("started_at")
+
+
+@dataclass
+class Catalog:
+    root: Path
+    team: TeamSettings
+    papers: list[Paper]
+    meetings: list[Meeting]
+    results: list[ReproResult]
+    errors: list[DataError] = field(default_factory=list)
+
+    def paper(self, paper_id: str) -> Paper | None:
+        return next((p for p in self.papers if p.id == paper_id), None)
+
+    def results_for(self, reproduction: str) -> list[ReproResult]:
+        return [r for r in self.results if r.reproduction == reproduction]
+
+    def papers_frame(self):  # noqa: ANN201 - pandas is imported lazily
+        """One row per paper; list fields stay lists, dates stay dates."""
+        import pandas as pd
+
+        rows = []
+        for paper in self.papers:
+            row = paper.model_dump()
+            row["summarised"] = paper.summarised
+            row["link"] = paper.link
+            rows.append(row)
+        columns = [*Paper.model_fields, "summarised", "link"]
+        return pd.DataFrame(rows, columns=[c for c in columns if c != "body"])
+
+    def meetings_frame(self):  # noqa: ANN201
+        import pandas as pd
+
+        return pd.DataFrame(
+            [m.model_dump(exclude={"body", "action_items"}) for m in self.meetings],
+            columns=[c for c in Meeting.model_fields if c not in ("body", "action_items")],
+        )
+
+
+def load_team_or_default(root: Path, errors: list[DataError]) -> TeamSettings:
+    try:
+        return store.load_team(root)
+    except DataError as exc:
+        errors.append(exc)
+        return TeamSettings(name="(no team settings)", topic="")
+
+
+def load_meetings(root: Path, errors: list[DataError]) -> list[Meeting]:
+    """Meeting notes under docs/meetings/ (blog posts with a `date` in their front matter)."""
+    meetings: list[Meeting] = []
+    base = Path(root) / MEETINGS_DIR
+    for path in store.iter_markdown(base):
+        if path.name == "index.md" or ".authors" in path.name:
+            continue
+        rel = str(path.relative_to(root))
+        try:
+            data, body = store.split_front_matter(path.read_text(encoding="utf-8"), source=rel)
+        except TrackerError as exc:
+            errors.append(exc if isinstance(exc, DataError) else DataError(str(exc)))
+            continue
+        if "date" not in data:
+            errors.append(
+                DataError(
+                    f"{rel}: meeting note without a date",
+                    fix="add `date: YYYY-MM-DD` to its front matter",
+                )
+            )
+            continue
+        raw_date = data["date"]
+        if isinstance(raw_date, dt.datetime):
+            raw_date = raw_date.date()
+        if isinstance(raw_date, dict):  # Material's `date: {created: ...}` form
+            raw_date = raw_date.get("created")
+        slug = str(data.get("slug") or path.stem)
+        try:
+            meeting = Meeting.model_validate(
+                {
+                    **{k: v for k, v in data.items() if k not in ("date", "slug")},
+                    "date": raw_date,
+                    "title": str(data.get("title") or path.stem),
+                    "slug": slug,
+                    "path": rel,
+                    "body": body,
+                }
+            )
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
+            )
+            errors.append(DataError(f"{rel}: {problems}", fix="correct the note's front matter"))
+            continue
+        meetings.append(meeting)
+    meetings.sort(key=lambda m: (m.date, m.slug))
+    return meetings
+
+
+def load_results(root: Path, errors: list[DataError]) -> list[ReproResult]:
+    results: list[ReproResult] = []
+    for path in sorted(Path(root).glob(RESULTS_GLOB)):
+        rel = str(path.relative_to(root))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            errors.append(
+                DataError(f"{rel}: not valid JSON ({exc})", fix="rerun the command that wrote it")
+            )
+            continue
+        if not isinstance(data, dict) or "schema" not in data:
+            errors.append(DataError(f"{rel}: not a results file (no 'schema')"))
+            continue
+        results.append(
+            ReproResult(
+                path=rel,
+                reproduction=str(data.get("reproduction") or path.parent.parent.name),
+                kind=str(data.get("kind") or ("parity" if path.stem == "parity" else "train")),
+                run=str(data.get("run") or path.stem),
+                data=data,
+            )
+        )
+    return results
+
+
+def load_catalog(root: Path | None = None) -> Catalog:
+    root = Path(root) if root else store.find_root()
+    errors: list[DataError] = []
+    team = load_team_or_default(root, errors)
+    loaded = store.load_papers(root)
+    errors.extend(loaded.errors)
+    meetings = load_meetings(root, errors)
+    results = load_results(root, errors)
+    return Catalog(
+        root=root,
+        team=team,
+        papers=loaded.papers,
+        meetings=meetings,
+        results=results,
+        errors=errors,
+    )
+
+
+def catalog_fingerprint(root: Path) -> tuple:
+    """Changes whenever a file the catalog reads changes (for cache invalidation)."""
+    root = Path(root)
+    entries = []
+    for pattern in ("papers/*.md", "papers/team.yaml", "docs/meetings/**/*.md", RESULTS_GLOB):
+        for path in root.glob(pattern):
+            try:
+                stat = os.stat(path)
+            except FileNotFoundError:
+                continue
+            entries.append((str(path.relative_to(root)), stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(entries))
