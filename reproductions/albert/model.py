@@ -1,0 +1,277 @@
+"""ALBERT (Lan et al., 2020) from scratch in plain PyTorch.
+
+This module owns the model and its two changes to BERT's parameters plus one to its loss:
+factorised embeddings (Section 3.1: a V x E table projected E -> H, so O(V x E + E x H)
+instead of O(V x H)), cross-layer parameter sharing (one layer group reused for all L layers),
+and sentence-order prediction (SOP) in place of next-sentence prediction. Module names mirror
+Hugging Face's ``modeling_albert`` so the weight mapping is a plain ``load_state_dict``.
+Nothing here imports ``transformers``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from reproductions.bert.model import activation, key_padding_mask
+
+
+@dataclass
+class AlbertConfig:
+    """Hyper-parameters; the defaults are ALBERT-base (Table 1: L=12, H=768, E=128, shared)."""
+
+    vocab_size: int = 30000
+    embedding_size: int = 128  # E, the factorised embedding width
+    hidden_size: int = 768  # H
+    num_hidden_layers: int = 12
+    num_hidden_groups: int = 1  # 1 = all layers share one set of parameters (the paper's default)
+    inner_group_num: int = 1
+    num_attention_heads: int = 12
+    intermediate_size: int = 3072
+    hidden_act: str = "gelu_new"
+    hidden_dropout_prob: float = 0.0  # ALBERT drops dropout (Section 4.7)
+    attention_probs_dropout_prob: float = 0.0
+    classifier_dropout_prob: float = 0.1
+    max_position_embeddings: int = 512
+    type_vocab_size: int = 2
+    layer_norm_eps: float = 1e-12
+    pad_token_id: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class AlbertModelOutput:
+    last_hidden_state: torch.Tensor  # (B, T, H)
+    pooler_output: torch.Tensor  # (B, H)
+
+
+@dataclass
+class AlbertForPreTrainingOutput:
+    prediction_logits: torch.Tensor  # (B, T, V)
+    sop_logits: torch.Tensor  # (B, 2)
+    loss: torch.Tensor | None = None
+
+
+class AlbertEmbeddings(nn.Module):
+    """Token + segment + position embeddings, all of width E (not H)."""
+
+    def __init__(self, config: AlbertConfig) -> None:
+        super().__init__()
+        E = config.embedding_size
+        self.word_embeddings = nn.Embedding(config.vocab_size, E, padding_idx=config.pad_token_id)
+        self.position_embeddings = nn.Embedding(config.max_position_embeddings, E)
+        self.token_type_embeddings = nn.Embedding(config.type_vocab_size, E)
+        self.LayerNorm = nn.LayerNorm(E, eps=config.layer_norm_eps)
+        self.dropout = nn.Dropout(config.hidden_dropout_prob)
+
+    def forward(self, input_ids: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
+        positions = torch.arange(input_ids.shape[1], device=input_ids.device)
+        x = (
+            self.word_embeddings(input_ids)
+            + self.token_type_embeddings(token_type_ids)
+            + self.position_embeddings(positions)
+        )
+        return self.dropout(self.LayerNorm(x))  # (B, T, E)
+
+
+class AlbertAttention(nn.Module):
+    """Multi-head self-attention, output projection and post-LN residual, as in BERT."""
+
+    def __init__(self, config: AlbertConfig) -> None:
+        super().__init__()
+        H = config.hidden_size
+        if H % config.num_attention_heads:
+            raise ValueError("hidden_size must be a multiple of num_attention_heads")
+        self.n_head = config.num_attention_heads
+        self.head_dim = H // config.num_attention_heads
+        self.query = nn.Linear(H, H)
+        self.key = nn.Linear(H, H)
+        self.value = nn.Linear(H, H)
+        self.dense = nn.Linear(H, H)
+        self.LayerNorm = nn.LayerNorm(H, eps=config.layer_norm_eps)
+        self.attention_dropout_p = config.attention_probs_dropout_prob
+        self.output_dropout = nn.Dropout(config.hidden_dropout_prob)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+        B, T, H = x.shape
+        # (B, T, H) -> (B, nh, T, hs)
+        q = self.query(x).view(B, T, self.n_head, self.head_dim).transpose(1, 2)
+        k = self.key(x).view(B, T, self.n_head, self.head_dim).transpose(1, 2)
+        v = self.value(x).view(B, T, self.n_head, self.head_dim).transpose(1, 2)
+        p = self.attention_dropout_p if self.training else 0.0
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)
+        y = y.transpose(1, 2).reshape(B, T, H)
+        return self.LayerNorm(x + self.output_dropout(self.dense(y)))
+
+
+class AlbertLayer(nn.Module):
+    """One Transformer layer: attention, then FFN(x) = act(x W_1 + b_1) W_2 + b_2, post-LN."""
+
+    def __init__(self, config: AlbertConfig) -> None:
+        super().__init__()
+        self.attention = AlbertAttention(config)
+        self.ffn = nn.Linear(config.hidden_size, config.intermediate_size)
+        self.act = activation(config.hidden_act)
+        self.ffn_output = nn.Linear(config.intermediate_size, config.hidden_size)
+        self.full_layer_layer_norm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+        self.dropout = nn.Dropout(config.hidden_dropout_prob)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+        a = self.attention(x, mask)
+        return self.full_layer_layer_norm(a + self.dropout(self.ffn_output(self.act(self.ffn(a)))))
+
+
+class AlbertLayerGroup(nn.Module):
+    def __init__(self, config: AlbertConfig) -> None:
+        super().__init__()
+        self.albert_layers = nn.ModuleList(
+            AlbertLayer(config) for _ in range(config.inner_group_num)
+        )
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+        for layer in self.albert_layers:
+            x = layer(x, mask)
+        return x
+
+
+class AlbertTransformer(nn.Module):
+    """Project E -> H once, then apply the shared layer group(s) for all L layers."""
+
+    def __init__(self, config: AlbertConfig) -> None:
+        super().__init__()
+        if config.num_hidden_layers % config.num_hidden_groups:
+            raise ValueError("num_hidden_layers must be a multiple of num_hidden_groups")
+        self.config = config
+        self.embedding_hidden_mapping_in = nn.Linear(config.embedding_size, config.hidden_size)
+        self.albert_layer_groups = nn.ModuleList(
+            AlbertLayerGroup(config) for _ in range(config.num_hidden_groups)
+        )
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+        x = self.embedding_hidden_mapping_in(x)  # (B, T, E) -> (B, T, H)
+        per_group = self.config.num_hidden_layers // self.config.num_hidden_groups
+        for i in range(self.config.num_hidden_layers):
+            # the same parameters, applied again: cross-layer sharing (Section 3.1)
+            x = self.albert_layer_groups[i // per_group](x, mask)
+        return x
+
+
+class AlbertModel(nn.Module):
+    def __init__(self, config: AlbertConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.embeddings = AlbertEmbeddings(config)
+        self.encoder = AlbertTransformer(config)
+        self.pooler = nn.Linear(config.hidden_size, config.hidden_size)
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        token_type_ids: torch.Tensor | None = None,
+        attention_mask: torch.Tensor | None = None,
+    ) -> AlbertModelOutput:
+        if token_type_ids is None:
+            token_type_ids = torch.zeros_like(input_ids)
+        x = self.encoder(
+            self.embeddings(input_ids, token_type_ids), key_padding_mask(attention_mask)
+        )
+        return AlbertModelOutput(x, torch.tanh(self.pooler(x[:, 0])))
+
+
+class AlbertMLMHead(nn.Module):
+    """H -> E transform, then the (tied) V x E embedding table as decoder: factorised output."""
+
+    def __init__(self, config: AlbertConfig) -> None:
+        super().__init__()
+        self.dense = nn.Linear(config.hidden_size, config.embedding_size)
+        self.act = activation(config.hidden_act)
+        self.LayerNorm = nn.LayerNorm(config.embedding_size, eps=config.layer_norm_eps)
+        self.bias = nn.Parameter(torch.zeros(config.vocab_size))
+
+    def forward(self, h: torch.Tensor, word_embeddings: torch.Tensor) -> torch.Tensor:
+        return F.linear(self.LayerNorm(self.act(self.dense(h))), word_embeddings, self.bias)
+
+
+class AlbertSOPHead(nn.Module):
+    """Two-way classifier on the pooled [CLS]: is segment order A,B (0) or swapped B,A (1)?"""
+
+    def __init__(self, config: AlbertConfig) -> None:
+        super().__init__()
+        self.dropout = nn.Dropout(config.classifier_dropout_prob)
+        self.classifier = nn.Linear(config.hidden_size, 2)
+
+    def forward(self, pooled: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.dropout(pooled))
+
+
+class AlbertForPreTraining(nn.Module):
+    """ALBERT with its pre-training heads: L = L_MLM + L_SOP (or L_NSP, same head, other data)."""
+
+    def __init__(self, config: AlbertConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.albert = AlbertModel(config)
+        self.predictions = AlbertMLMHead(config)
+        self.sop_classifier = AlbertSOPHead(config)
+        self.apply(_init_weights)
+
+    @classmethod
+    def from_hf(cls, hf_model: Any) -> AlbertForPreTraining:
+        """Our model carrying the weights of a Hugging Face ``AlbertForPreTraining``."""
+        from .reference import albert_for_pretraining_from_hf  # lazy: no transformers here
+
+        return albert_for_pretraining_from_hf(hf_model)
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        token_type_ids: torch.Tensor | None = None,
+        attention_mask: torch.Tensor | None = None,
+        labels: torch.Tensor | None = None,
+        sentence_order_label: torch.Tensor | None = None,
+    ) -> AlbertForPreTrainingOutput:
+        out = self.albert(input_ids, token_type_ids, attention_mask)
+        logits = self.predictions(
+            out.last_hidden_state, self.albert.embeddings.word_embeddings.weight
+        )
+        sop = self.sop_classifier(out.pooler_output)
+        loss = None
+        if labels is not None and sentence_order_label is not None:
+            loss = F.cross_entropy(logits.flatten(0, 1), labels.flatten()) + F.cross_entropy(
+                sop, sentence_order_label.flatten()
+            )
+        return AlbertForPreTrainingOutput(logits, sop, loss)
+
+    def pretraining_loss(
+        self,
+        input_ids: torch.Tensor,
+        token_type_ids: torch.Tensor | None,
+        attention_mask: torch.Tensor | None,
+        labels: torch.Tensor,
+        pair_label: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(total, mlm, pair) losses, decoding only the masked positions (same value as forward)."""
+        out = self.albert(input_ids, token_type_ids, attention_mask)
+        picked = labels != -100
+        logits = self.predictions(
+            out.last_hidden_state[picked], self.albert.embeddings.word_embeddings.weight
+        )
+        mlm = F.cross_entropy(logits, labels[picked])
+        pair = F.cross_entropy(self.sop_classifier(out.pooler_output), pair_label)
+        return mlm + pair, mlm, pair
+
+
+def _init_weights(module: nn.Module) -> None:
+    if isinstance(module, (nn.Linear, nn.Embedding)):
+        nn.init.normal_(module.weight, std=0.02)
+        if isinstance(module, nn.Linear) and module.bias is not None:
+            nn.init.zeros_(module.bias)
+
+
+__all__ = ["AlbertConfig", "AlbertForPreTraining", "AlbertForPreTrainingOutput", "AlbertModel"]

@@ -1,0 +1,96 @@
+"""ALBERT: parity with Hugging Face (random weights), sharing and factorisation, independence."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+
+from reproductions.albert import AlbertConfig, AlbertForPreTraining
+from reproductions.albert.check import QUICK_CONFIGS, run_checks
+from reproductions.albert.reference import build_reference
+from reproductions.bert.check import make_batches
+from reproductions.common.parity import assert_all_passed, init_weights_, max_abs_diff
+
+
+def _count(model: torch.nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def test_parity_suite_quick_passes_every_check():
+    checks = run_checks(quick=True)
+    assert len(checks) >= 80
+    names = " ".join(c["name"] for c in checks)
+    assert "sop_logits" in names and "gradients" in names and "sdpa" in names
+    assert_all_passed(checks)
+
+
+def test_layers_share_parameters_so_depth_adds_none():
+    shallow = AlbertForPreTraining(dataclasses.replace(QUICK_CONFIGS[0], num_hidden_layers=1))
+    deep = AlbertForPreTraining(dataclasses.replace(QUICK_CONFIGS[0], num_hidden_layers=12))
+    assert _count(shallow) == _count(deep)
+
+
+def test_depth_changes_the_output_even_with_shared_weights():
+    # Sharing reuses one layer L times; it must not collapse to a single application.
+    config = dataclasses.replace(QUICK_CONFIGS[0], num_hidden_layers=1)
+    one = AlbertForPreTraining(config).eval()
+    init_weights_(one, std=0.2)
+    three = AlbertForPreTraining(dataclasses.replace(config, num_hidden_layers=3)).eval()
+    three.load_state_dict(one.state_dict())
+    ids = torch.randint(1, config.vocab_size, (2, 7))
+    with torch.no_grad():
+        assert max_abs_diff(one(ids).sop_logits, three(ids).sop_logits) > 1e-3
+
+
+def test_factorised_embedding_table_is_vocab_by_e_and_projected_to_h():
+    config = AlbertConfig(
+        vocab_size=1000,
+        embedding_size=8,
+        hidden_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=128,
+        max_position_embeddings=16,
+    )
+    model = AlbertForPreTraining(config)
+    assert model.albert.embeddings.word_embeddings.weight.shape == (1000, 8)
+    assert model.albert.encoder.embedding_hidden_mapping_in.weight.shape == (64, 8)
+    out = model.albert(torch.randint(0, 1000, (2, 5)))
+    assert out.last_hidden_state.shape == (2, 5, 64)
+
+
+def test_from_hf_keeps_dtype_and_eval_mode():
+    ref = build_reference(QUICK_CONFIGS[0], dtype=torch.float64)
+    ours = AlbertForPreTraining.from_hf(ref)
+    assert not ours.training
+    assert {p.dtype for p in ours.parameters()} == {torch.float64}
+
+
+def test_masked_only_loss_equals_full_forward_loss():
+    config = QUICK_CONFIGS[0]
+    ref = build_reference(config, dtype=torch.float64)
+    init_weights_(ref, std=0.2)
+    ours = AlbertForPreTraining.from_hf(ref)
+    b = make_batches(config.vocab_size, config.type_vocab_size, seed=2)["padded"]
+    full = ours(b["ids"], b["segments"], b["mask"], b["labels"], b["pair"]).loss
+    total, _, _ = ours.pretraining_loss(b["ids"], b["segments"], b["mask"], b["labels"], b["pair"])
+    assert abs((full - total).item()) < 1e-12
+
+
+def test_model_module_does_not_import_transformers():
+    code = (
+        "import sys; import reproductions.albert.model; "
+        "assert 'transformers' not in sys.modules, 'model.py pulled in transformers'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    source = Path(sys.modules["reproductions.albert.model"].__file__).read_text(encoding="utf-8")
+    assert "import transformers" not in source and "from transformers" not in source
