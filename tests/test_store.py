@@ -1,0 +1,109 @@
+"""The paper store: text ids, front matter errors with lines, atomic writes, byte-exact round trips."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tracker import store
+from tracker.errors import DataError, FrontMatterError
+from tracker.models import Paper, Status
+
+
+def test_unquoted_numeric_looking_ids_stay_text(tmp_path: Path) -> None:
+    path = tmp_path / "papers" / "2101.10000.md"
+    path.parent.mkdir()
+    path.write_text("---\nid: 2101.10000\ntitle: T\narxiv: 2101.10000\nyear: 2021\n---\nbody\n", encoding="utf-8")
+    paper = store.read_paper(path)
+    assert paper.id == "2101.10000"
+    assert paper.arxiv == "2101.10000"
+    assert paper.year == 2021
+
+
+def test_written_paper_quotes_ids_and_reads_back_equal(tmp_path: Path) -> None:
+    paper = Paper(id="2101.10000", title="숫자 같은 아이디", arxiv="2101.10000", year=2021, topics=["a", "b"], body="\n## 요약\n\n한국어 요약.\n")
+    store.write_paper(tmp_path, paper)
+    text = store.paper_path(tmp_path, "2101.10000").read_text(encoding="utf-8")
+    assert "id: '2101.10000'" in text or 'id: "2101.10000"' in text
+    again = store.read_paper(store.paper_path(tmp_path, "2101.10000"))
+    assert again == paper
+    assert again.body == paper.body
+
+
+def test_rewriting_an_unchanged_paper_keeps_the_file_byte_for_byte(tmp_path: Path) -> None:
+    paper = Paper(id="007", title="Licence to Parse", authors=["James Bond"], status=Status.read)
+    assert store.write_paper(tmp_path, paper) is True
+    before = store.paper_path(tmp_path, "007").read_bytes()
+    assert store.write_paper(tmp_path, store.read_paper(store.paper_path(tmp_path, "007"))) is False
+    assert store.paper_path(tmp_path, "007").read_bytes() == before
+
+
+def test_broken_front_matter_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "papers" / "x.md"
+    path.parent.mkdir()
+    path.write_text("---\nid: x\ntitle: [unclosed\nyear: 2020\n---\n", encoding="utf-8")
+    with pytest.raises(FrontMatterError) as info:
+        store.read_paper(path)
+    assert info.value.line is not None and info.value.line >= 3
+    assert "x.md" in str(info.value)
+
+
+def test_unclosed_front_matter_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(FrontMatterError, match="not closed"):
+        store.split_front_matter("---\nid: a\n", source="papers/a.md")
+
+
+def test_id_must_match_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "papers" / "one.md"
+    path.parent.mkdir()
+    path.write_text("---\nid: two\ntitle: T\n---\n", encoding="utf-8")
+    with pytest.raises(DataError, match="does not match the file name"):
+        store.read_paper(path)
+
+
+def test_load_papers_collects_every_broken_file_and_keeps_the_good_ones(tmp_path: Path) -> None:
+    (tmp_path / "papers").mkdir()
+    store.write_paper(tmp_path, Paper(id="good", title="Good"))
+    (tmp_path / "papers" / "bad.md").write_text("---\nid: bad\n---\n", encoding="utf-8")
+    (tmp_path / "papers" / "worse.md").write_text("no front matter\n", encoding="utf-8")
+    loaded = store.load_papers(tmp_path)
+    assert [p.id for p in loaded.papers] == ["good"]
+    messages = sorted(str(e) for e in loaded.errors)
+    assert any("bad.md" in m and "title" in m for m in messages)
+    assert any("worse.md" in m for m in messages)
+
+
+def test_atomic_write_leaves_old_file_when_interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "f.txt"
+    target.write_text("old", encoding="utf-8")
+
+    def boom(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        store.atomic_write_text(target, "new")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.txt"], "temp file was not cleaned up"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("year", "20x9", "four-digit year"),
+        ("status", "done-ish", "unknown status"),
+        ("title", "  ", "title is empty"),
+        ("id", "Has Spaces", "not a valid id"),
+    ],
+)
+def test_paper_validation_messages_say_what_to_write(field: str, value: str, message: str) -> None:
+    data = {"id": "p", "title": "T", field: value}
+    with pytest.raises(ValueError, match=message):
+        Paper.model_validate(data)
+
+
+def test_korean_status_aliases_are_understood() -> None:
+    assert Paper(id="p", title="T", status="발표 완료").status is Status.presented
+    assert Paper(id="p", title="T", status="요약").status is Status.summarised
