@@ -1,0 +1,130 @@
+"""The Hugging Face reference for the Transformer: `MarianMTModel` built offline, and the mapping.
+
+Owns: translating our `TransformerConfig` to a `MarianConfig` (ReLU, shared embeddings, halves
+position layout), building the reference with random weights (no hub), and `from_hf`, which
+copies a Marian model's weights into ours. Module names match once Marian's `model.` prefix is
+stripped; the sinusoid table is copied too, because Marian computes it in float64 but stores it
+through a float32 tensor, and a float64 parity check must use the very same numbers.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from typing import Any
+
+import torch
+
+from .model import Transformer, TransformerConfig
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def config_from_hf(hf_config: Any) -> TransformerConfig:
+    """Our config from a `transformers.MarianConfig`, refusing what we do not implement."""
+    if hf_config.activation_function != "relu":
+        raise ValueError(f"the paper's FFN uses ReLU; got {hf_config.activation_function!r}")
+    if not hf_config.share_encoder_decoder_embeddings:
+        raise ValueError("only shared source/target embeddings are implemented (paper Sec. 3.4)")
+    if hf_config.d_model % 2:
+        raise ValueError("d_model must be even")
+    eos = hf_config.eos_token_id
+    return TransformerConfig(
+        vocab_size=hf_config.vocab_size,
+        d_model=hf_config.d_model,
+        encoder_layers=hf_config.encoder_layers,
+        decoder_layers=hf_config.decoder_layers,
+        encoder_attention_heads=hf_config.encoder_attention_heads,
+        decoder_attention_heads=hf_config.decoder_attention_heads,
+        encoder_ffn_dim=hf_config.encoder_ffn_dim,
+        decoder_ffn_dim=hf_config.decoder_ffn_dim,
+        dropout=hf_config.dropout,
+        attention_dropout=hf_config.attention_dropout,
+        activation_dropout=hf_config.activation_dropout,
+        max_position_embeddings=hf_config.max_position_embeddings,
+        position_layout="halves",
+        scale_embedding=hf_config.scale_embedding,
+        pad_token_id=hf_config.pad_token_id,
+        eos_token_id=eos[0] if isinstance(eos, list) else eos,
+        decoder_start_token_id=hf_config.decoder_start_token_id,
+    )
+
+
+def hf_config_from_ours(config: TransformerConfig, attn_implementation: str = "eager") -> Any:
+    from transformers import MarianConfig
+
+    if config.position_layout != "halves":
+        raise ValueError("Marian only has the halves position layout")
+    hf_config = MarianConfig(
+        vocab_size=config.vocab_size,
+        d_model=config.d_model,
+        encoder_layers=config.encoder_layers,
+        decoder_layers=config.decoder_layers,
+        encoder_attention_heads=config.encoder_attention_heads,
+        decoder_attention_heads=config.decoder_attention_heads,
+        encoder_ffn_dim=config.encoder_ffn_dim,
+        decoder_ffn_dim=config.decoder_ffn_dim,
+        dropout=config.dropout,
+        attention_dropout=config.attention_dropout,
+        activation_dropout=config.activation_dropout,
+        max_position_embeddings=config.max_position_embeddings,
+        activation_function="relu",
+        scale_embedding=config.scale_embedding,
+        pad_token_id=config.pad_token_id,
+        eos_token_id=config.eos_token_id,
+        forced_eos_token_id=config.eos_token_id,
+        decoder_start_token_id=config.decoder_start_token_id,
+        share_encoder_decoder_embeddings=True,
+        tie_word_embeddings=True,
+    )
+    hf_config._attn_implementation = attn_implementation
+    return hf_config
+
+
+def build_reference(
+    config: TransformerConfig,
+    *,
+    dtype: torch.dtype = torch.float32,
+    attn_implementation: str = "eager",
+    seed: int = 0,
+) -> Any:
+    """A randomly initialised `transformers.MarianMTModel` in eval mode (no download)."""
+    from transformers import MarianMTModel
+
+    torch.manual_seed(seed)
+    # transformers 5.x shares one config object between models built from it: copy per model.
+    hf_config = copy.deepcopy(hf_config_from_ours(config, attn_implementation))
+    hf = MarianMTModel(hf_config).to(dtype).eval()
+    if hf.config._attn_implementation != attn_implementation:
+        raise RuntimeError(
+            f"asked for {attn_implementation!r} attention, got {hf.config._attn_implementation!r}"
+        )
+    return hf
+
+
+def from_hf(hf_model: Any) -> Transformer:
+    """Our `Transformer` holding a `MarianMTModel`'s weights, same dtype and device, eval mode."""
+    ref_param = next(hf_model.parameters())
+    # Cast before loading: loading float64 weights into a float32 model would round them.
+    ours = Transformer(config_from_hf(hf_model.config)).to(ref_param.device, ref_param.dtype)
+    hf_state = hf_model.state_dict()
+    state: dict[str, torch.Tensor] = {}
+    for key, value in hf_state.items():
+        name = key.removeprefix("model.")
+        if name.endswith("embed_positions.weight"):
+            continue  # a buffer on our side, copied below
+        state[name] = value
+    # Marian ties encoder/decoder inputs and the LM head to `shared`; so do we, through one tensor.
+    for tied in ("encoder.embed_tokens.weight", "decoder.embed_tokens.weight", "lm_head.weight"):
+        state.setdefault(tied, state["shared.weight"])
+        if not torch.equal(state[tied], state["shared.weight"]):
+            raise RuntimeError(f"the reference's {tied} is not tied to its shared embedding")
+    missing, unexpected = ours.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        raise RuntimeError(f"weight mapping incomplete: missing={missing} unexpected={unexpected}")
+    with torch.no_grad():
+        for side in ("encoder", "decoder"):
+            table = hf_state[f"model.{side}.embed_positions.weight"]
+            getattr(ours, side).embed_positions.copy_(table)
+    return ours.eval()
