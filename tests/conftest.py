@@ -72,7 +72,9 @@ def sample_repo(tmp_path: Path) -> Path:
     target = tmp_path / "sample"
     shutil.copytree(REPO / "papers", target / "papers")
     if (REPO / "docs").is_dir():
-        shutil.copytree(REPO / "docs", target / "docs", ignore=shutil.ignore_patterns("papers", "members"))
+        shutil.copytree(
+            REPO / "docs", target / "docs", ignore=shutil.ignore_patterns("papers", "members")
+        )
     return target
 
 

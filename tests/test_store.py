@@ -15,7 +15,10 @@ from tracker.models import Paper, Status
 def test_unquoted_numeric_looking_ids_stay_text(tmp_path: Path) -> None:
     path = tmp_path / "papers" / "2101.10000.md"
     path.parent.mkdir()
-    path.write_text("---\nid: 2101.10000\ntitle: T\narxiv: 2101.10000\nyear: 2021\n---\nbody\n", encoding="utf-8")
+    path.write_text(
+        "---\nid: 2101.10000\ntitle: T\narxiv: 2101.10000\nyear: 2021\n---\nbody\n",
+        encoding="utf-8",
+    )
     paper = store.read_paper(path)
     assert paper.id == "2101.10000"
     assert paper.arxiv == "2101.10000"
@@ -23,7 +26,14 @@ def test_unquoted_numeric_looking_ids_stay_text(tmp_path: Path) -> None:
 
 
 def test_written_paper_quotes_ids_and_reads_back_equal(tmp_path: Path) -> None:
-    paper = Paper(id="2101.10000", title="숫자 같은 아이디", arxiv="2101.10000", year=2021, topics=["a", "b"], body="\n## 요약\n\n한국어 요약.\n")
+    paper = Paper(
+        id="2101.10000",
+        title="숫자 같은 아이디",
+        arxiv="2101.10000",
+        year=2021,
+        topics=["a", "b"],
+        body="\n## 요약\n\n한국어 요약.\n",
+    )
     store.write_paper(tmp_path, paper)
     text = store.paper_path(tmp_path, "2101.10000").read_text(encoding="utf-8")
     assert "id: '2101.10000'" in text or 'id: "2101.10000"' in text
@@ -75,7 +85,9 @@ def test_load_papers_collects_every_broken_file_and_keeps_the_good_ones(tmp_path
     assert any("worse.md" in m for m in messages)
 
 
-def test_atomic_write_leaves_old_file_when_interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_atomic_write_leaves_old_file_when_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "f.txt"
     target.write_text("old", encoding="utf-8")
 

@@ -61,9 +61,14 @@ def load_yaml(text: str, *, source: str = "<text>") -> Any:
     try:
         return yaml.load(text, Loader=TextPreservingLoader)  # noqa: S506 - safe loader subclass
     except yaml.YAMLError as exc:
+        # Point at where the broken construct began (an unclosed `[` is detected only at the
+        # end of the front matter), and say both when they differ.
+        context = getattr(exc, "context_mark", None)
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
+        line = (context or mark).line + 1 if (context or mark) is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
+        if getattr(exc, "context", None):
+            problem = f"{exc.context}: {problem}"
         raise FrontMatterError(source, line, f"YAML error: {problem}") from exc
 
 

@@ -1,0 +1,200 @@
+"""The command line: help with an example everywhere, stable exit codes, JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from tests.test_sync_file import edit_paper, set_cell
+from tracker.cli.main import app
+
+runner = CliRunner()
+
+
+def all_commands() -> list[tuple[str, ...]]:
+    root = get_command(app)
+    found: list[tuple[str, ...]] = []
+
+    def walk(command: object, path: tuple[str, ...]) -> None:
+        found.append(path)
+        # typer vendors its own click: look for subcommands by attribute, not by class.
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, (*path, name))
+
+    walk(root, ())
+    return found
+
+
+def test_the_command_tree_has_the_foundation_verbs() -> None:
+    names = {path[0] for path in all_commands() if path}
+    assert {"week", "sync", "papers", "add", "export", "doctor"} <= names
+
+
+@pytest.mark.parametrize("path", all_commands(), ids=lambda p: " ".join(p) or "tracker")
+def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output, f"`tracker {' '.join(path)} --help` shows no example"
+
+
+def test_sync_dry_run_then_apply_with_json(synced_repo: Path) -> None:
+    set_cell(synced_repo, "007", "상태", "summarised")
+    dry = runner.invoke(app, ["sync", "--root", str(synced_repo), "--json"])
+    assert dry.exit_code == 0, dry.output
+    data = json.loads(dry.output)
+    assert data["schema"] == 1 and data["applied"] is False
+    assert data["pulled"] == [
+        {"paper_id": "007", "field": "status", "old": "read", "new": "summarised", "row": 4}
+    ]
+    applied = runner.invoke(app, ["sync", "--root", str(synced_repo), "--apply"])
+    assert applied.exit_code == 0, applied.output
+    assert "pulled 1 cell(s)" in applied.output
+
+
+def test_conflict_exits_1_with_both_values(synced_repo: Path) -> None:
+    set_cell(synced_repo, "007", "상태", "summarised")
+    edit_paper(synced_repo, "007", status="presented")
+    result = runner.invoke(app, ["sync", "--root", str(synced_repo), "--apply"])
+    assert result.exit_code == 1
+    assert "'presented'" in result.output and "'summarised'" in result.output
+    assert "--take" in result.output
+
+
+def test_bad_sheet_exits_1_naming_the_row(synced_repo: Path) -> None:
+    set_cell(synced_repo, "007", "연도", "19x2")
+    result = runner.invoke(app, ["sync", "--root", str(synced_repo)])
+    assert result.exit_code == 1
+    assert "row 4, column D (year)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_papers_list_filters_and_json(synced_repo: Path) -> None:
+    result = runner.invoke(
+        app, ["papers", "list", "--root", str(synced_repo), "--search", "사전학습", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    ids = [p["id"] for p in json.loads(result.output)["papers"]]
+    assert ids == ["1810.04805"]
+    tsv = runner.invoke(app, ["papers", "list", "--root", str(synced_repo), "--status", "read"])
+    assert tsv.output.splitlines()[0].split("\t")[0] == "id"
+    assert [line.split("\t")[0] for line in tsv.output.splitlines()[1:]] == ["007"]
+
+
+def test_papers_show_unknown_id_suggests_close_ones(synced_repo: Path) -> None:
+    result = runner.invoke(app, ["papers", "show", "2101", "--root", str(synced_repo)])
+    assert result.exit_code == 1
+    assert "2101.10000" in result.output
+
+
+def test_add_refuses_duplicates_by_arxiv_id_and_title(synced_repo: Path) -> None:
+    ok = runner.invoke(
+        app,
+        [
+            "add",
+            "--root",
+            str(synced_repo),
+            "--id",
+            "glove-2014",
+            "--title",
+            "GloVe: Global Vectors for Word Representation",
+            "--year",
+            "2014",
+        ],
+    )
+    assert ok.exit_code == 0, ok.output
+    assert (synced_repo / "papers" / "glove-2014.md").is_file()
+    again = runner.invoke(
+        app,
+        [
+            "add",
+            "--root",
+            str(synced_repo),
+            "--id",
+            "glove",
+            "--title",
+            "glove — global vectors for word representation",
+            "--year",
+            "2014",
+        ],
+    )
+    assert again.exit_code == 1 and "same title" in again.output
+    arxiv = runner.invoke(
+        app,
+        ["add", "--root", str(synced_repo), "--arxiv", "1810.04805", "--title", "Something else"],
+    )
+    assert arxiv.exit_code == 1 and "same id" in arxiv.output
+
+
+def test_add_looks_up_arxiv_metadata(synced_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    feed = """<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry>
+      <title>Attention Is All
+        You Need</title><published>2017-06-12T17:57:34Z</published>
+      <summary>A model built on attention alone.</summary>
+      <author><name>Ashish Vaswani</name></author><author><name>Noam Shazeer</name></author>
+    </entry></feed>"""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            assert "id_list=1706.03762" in self.path
+            body = feed.encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("TRACKER_ARXIV_ENDPOINT", f"http://127.0.0.1:{server.server_port}/api/query")
+    try:
+        result = runner.invoke(app, ["add", "--root", str(synced_repo), "--arxiv", "1706.03762"])
+    finally:
+        server.shutdown()
+    assert result.exit_code == 0, result.output
+    text = (synced_repo / "papers" / "1706.03762.md").read_text(encoding="utf-8")
+    assert "title: Attention Is All You Need" in text
+    assert "Noam Shazeer" in text and "year: 2017" in text.replace("'", "")
+
+
+def test_export_bibtex_parses_back(synced_repo: Path) -> None:
+    import bibtexparser
+
+    result = runner.invoke(app, ["export", "--root", str(synced_repo)])
+    assert result.exit_code == 0, result.output
+    library = bibtexparser.parse_string(result.output)
+    assert len(library.entries) == 3
+    bert = next(
+        e
+        for e in library.entries
+        if e.fields_dict.get("eprint") and e.fields_dict["eprint"].value == "1810.04805"
+    )
+    assert (
+        bert.entry_type == "inproceedings" and "Ming-Wei Chang" in bert.fields_dict["author"].value
+    )
+    assert len({e.key for e in library.entries}) == 3
+
+
+def test_doctor_reports_a_broken_file_and_exits_1(synced_repo: Path) -> None:
+    healthy = runner.invoke(app, ["doctor", "--root", str(synced_repo)])
+    assert healthy.exit_code == 0, healthy.output
+    (synced_repo / "papers" / "broken.md").write_text("---\nid: broken\n", encoding="utf-8")
+    sick = runner.invoke(app, ["doctor", "--root", str(synced_repo)])
+    assert sick.exit_code == 1
+    assert "papers/broken.md" in sick.output and "fix:" in sick.output
+
+
+def test_week_syncs_and_shows_the_list(synced_repo: Path) -> None:
+    set_cell(synced_repo, "007", "상태", "summarised")
+    result = runner.invoke(app, ["week", "--root", str(synced_repo)])
+    assert result.exit_code == 0, result.output
+    assert "pull  007" in result.output
+    assert "synced: 1 cell(s) pulled" in result.output
