@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import HEADER, snapshot_tree, write_team_repo
 from tracker import store
 from tracker.errors import ConflictError, DataError, SheetError
 from tracker.remotes.file import FileRemote
 from tracker.sync import sync
-from tests.conftest import HEADER, snapshot_tree, write_team_repo
 
 SHEET = "papers/reading-list.csv"
 
