@@ -235,36 +235,27 @@ class AlbertForPreTraining(nn.Module):
         attention_mask: torch.Tensor | None = None,
         labels: torch.Tensor | None = None,
         sentence_order_label: torch.Tensor | None = None,
+        *,
+        decode_labelled_only: bool = False,
     ) -> AlbertForPreTrainingOutput:
+        """Logits of both heads, and L_MLM + L_SOP when labels are given.
+
+        ``decode_labelled_only`` (training): decode only labelled positions, so
+        ``prediction_logits`` is (N, V); the loss is the same number.
+        """
         out = self.albert(input_ids, token_type_ids, attention_mask)
-        logits = self.predictions(
-            out.last_hidden_state, self.albert.embeddings.word_embeddings.weight
-        )
+        h = out.last_hidden_state
+        if decode_labelled_only:
+            if labels is None:
+                raise ValueError("decode_labelled_only needs labels")
+            h, labels = h[labels != -100], labels[labels != -100]
+        logits = self.predictions(h, self.albert.embeddings.word_embeddings.weight)
         sop = self.sop_classifier(out.pooler_output)
         loss = None
         if labels is not None and sentence_order_label is not None:
-            loss = F.cross_entropy(logits.flatten(0, 1), labels.flatten()) + F.cross_entropy(
-                sop, sentence_order_label.flatten()
-            )
+            mlm = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1))
+            loss = mlm + F.cross_entropy(sop, sentence_order_label.flatten())
         return AlbertForPreTrainingOutput(logits, sop, loss)
-
-    def pretraining_loss(
-        self,
-        input_ids: torch.Tensor,
-        token_type_ids: torch.Tensor | None,
-        attention_mask: torch.Tensor | None,
-        labels: torch.Tensor,
-        pair_label: torch.Tensor,
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """(total, mlm, pair) losses, decoding only the masked positions (same value as forward)."""
-        out = self.albert(input_ids, token_type_ids, attention_mask)
-        picked = labels != -100
-        logits = self.predictions(
-            out.last_hidden_state[picked], self.albert.embeddings.word_embeddings.weight
-        )
-        mlm = F.cross_entropy(logits, labels[picked])
-        pair = F.cross_entropy(self.sop_classifier(out.pooler_output), pair_label)
-        return mlm + pair, mlm, pair
 
 
 def _init_weights(module: nn.Module) -> None:
