@@ -230,3 +230,19 @@ def test_inverse_sqrt_warmup_is_vaswani_equation_3():
     assert f(3999) == pytest.approx(512**-0.5 / math.sqrt(4000))  # the peak
     assert f(15999) == pytest.approx(512**-0.5 / math.sqrt(16000))
     assert f(3999) > f(3998) and f(3999) > f(4000)
+
+
+def test_the_shared_train_flags_override_a_copy_and_name_shortened_runs_apart():
+    from reproductions.common.cli import apply_overrides, run_name, train_parser
+
+    parser = train_parser("Toy.", "python -m reproductions.toy.train --config small")
+    assert "Example: python -m reproductions.toy.train" in parser.format_help()
+    base = _config()
+    args = parser.parse_args(["--config", "paper", "--steps", "7", "--seed", "3"])
+    changed = apply_overrides(base, args)
+    assert (changed.steps, changed.seed, base.steps, base.seed) == (7, 3, 40, 0)
+    assert run_name(args) == "paper-7steps"
+    assert run_name(parser.parse_args([])) == "small"
+    assert run_name(parser.parse_args(["--run", "mine", "--steps", "2"])) == "mine"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--config", "huge"])
