@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .fetch import (
+from .fetching import (
     DEFAULT_DATA_DIR,
     ChecksumMismatch,
     DataError,

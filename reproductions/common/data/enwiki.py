@@ -23,7 +23,6 @@ from .sources import ENWIKI_DUMP
 SENTENCES_FILE = "sentences.txt"
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _local(tag: str) -> str:
@@ -57,7 +56,7 @@ def article_sentences(wikitext: str) -> list[list[str]]:
     sentences = []
     for line in plain.splitlines():
         for piece in _SENTENCE_END.split(line):
-            tokens = _WORD.findall(piece.lower())
+            tokens = "".join(ch if ch.isalpha() else " " for ch in piece.lower()).split()
             if len(tokens) >= 2:
                 sentences.append(tokens)
     return sentences

@@ -24,7 +24,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from .fetch import source_dir
+from .fetching import source_dir
 from .sword import VerseRef, read_bible, versification
 
 Split = Literal["train", "valid", "test", "all"]
