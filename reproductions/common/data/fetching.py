@@ -91,7 +91,10 @@ def read_manifest(name: str) -> dict | None:
 def is_fetched(name: str) -> bool:
     """True when `DATA_DIR/<name>` holds every file of a fetch of the currently pinned archives."""
     manifest = read_manifest(name)
-    if manifest is None or manifest.get("sha256") != SOURCES[name].sha256:
+    source = SOURCES[name]
+    if manifest is None or manifest.get("sha256") != source.sha256:
+        return False
+    if manifest.get("prepared", "") != source.prepared:
         return False
     root = data_root() / name
     return all((root / rel).is_file() for rel in manifest.get("files", {}))
@@ -242,6 +245,7 @@ def _write_manifest(source: Source, staging: Path) -> None:
             {"spec": a.spec, "filename": a.filename, "sha256": a.sha256} for a in source.archives
         ],
         "licence": source.licence,
+        "prepared": source.prepared,
         "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "files": files,
     }

@@ -55,6 +55,9 @@ class Source:
     archives: tuple[Archive, ...]
     licence: str
     description: str
+    # Version of the preparation step run after unpacking (bump it when that step changes, so a
+    # folder prepared by older code counts as not fetched).
+    prepared: str = ""
 
     @property
     def sha256(self) -> str:
@@ -226,6 +229,7 @@ SOURCES: dict[str, Source] = {
             ),
             licence="Wikipedia text, CC BY-SA 3.0; shipped as gensim (LGPL-2.1) test data.",
             description="gensim's shortened English Wikipedia dump (106 articles), tokenised",
+            prepared="sentences-v1",
         ),
         Source(
             name="gensim-eval",
