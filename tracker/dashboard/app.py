@@ -1,0 +1,24 @@
+"""Entry of the Streamlit dashboard: page config, navigation over `pages/`, the sync panel.
+
+Run with `tracker dashboard` (which passes the team repository in $TRACKER_ROOT), or directly:
+`TRACKER_ROOT=. streamlit run tracker/dashboard/app.py`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker.dashboard import ui
+
+PAGES = [
+    st.Page("pages/this_week.py", title="This week", icon=":material/event:", default=True),
+    st.Page("pages/reading_list.py", title="Reading list", icon=":material/menu_book:"),
+    st.Page("pages/quota.py", title="Quota", icon=":material/bar_chart:"),
+    st.Page("pages/reproductions.py", title="Reproductions", icon=":material/science:"),
+    st.Page("pages/notes.py", title="Notes", icon=":material/edit_note:"),
+]
+
+st.set_page_config(page_title="Reading group", page_icon=":material/menu_book:", layout="wide")
+navigation = st.navigation(PAGES)
+ui.sync_panel()
+navigation.run()

@@ -1,0 +1,1 @@
+"""One module per dashboard page; each is a script `st.navigation` runs (`render()` at the end)."""
