@@ -13,6 +13,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import json
 import os
 import re
 import tempfile
@@ -300,14 +301,49 @@ def paper_files(root: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.md") if not p.name.startswith((".", "_")))
 
 
-def load_papers(root: Path) -> PaperLoad:
+_CACHE_VERSION = 1
+
+
+def cache_path(root: Path) -> Path:
+    """Where the parse cache of a team repository lives: outside the repository, so reading
+    never changes the team's files ($XDG_CACHE_HOME/tracker/<hash of the root path>)."""
+    import hashlib
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tracker"
+    digest = hashlib.sha256(str(Path(root).resolve()).encode("utf-8")).hexdigest()[:16]
+    return base / digest / "papers.json"
+
+
+def _read_parse_cache(root: Path) -> dict[str, list]:
+    try:
+        data = json.loads(cache_path(root).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != _CACHE_VERSION:
+        return {}
+    return data.get("files", {})
+
+
+def load_papers(root: Path, *, use_cache: bool = True) -> PaperLoad:
+    """Read every paper file; a git-ignored cache of parsed front matter, keyed by each file's
+    size and mtime, spares re-parsing YAML for files that did not change (a 2,000-paper list
+    loads in a fraction of the time)."""
     papers: list[Paper] = []
     errors: list[DataError] = []
     seen: dict[str, Path] = {}
+    cache = _read_parse_cache(root) if use_cache else {}
+    fresh: dict[str, list] = {}
     for path in paper_files(root):
         rel = _relative(path, root)
         try:
-            paper = parse_paper(path.read_text(encoding="utf-8"), source=rel)
+            stat = path.stat()
+            key = [stat.st_mtime_ns, stat.st_size]
+            hit = cache.get(rel)
+            if hit is not None and hit[:2] == key:
+                paper = Paper.model_validate({**hit[2], "body": hit[3]})
+            else:
+                paper = parse_paper(path.read_text(encoding="utf-8"), source=rel)
+            fresh[rel] = [*key, paper.model_dump(mode="json", exclude={"body"}), paper.body]
         except DataError as exc:
             errors.append(exc)
             continue
@@ -319,6 +355,14 @@ def load_papers(root: Path) -> PaperLoad:
             continue
         seen[paper.id] = path
         papers.append(paper)
+    if use_cache and fresh != cache:
+        try:
+            atomic_write_text(
+                cache_path(root),
+                json.dumps({"version": _CACHE_VERSION, "files": fresh}, ensure_ascii=False),
+            )
+        except OSError:
+            pass  # a read-only checkout still loads, only slower
     return PaperLoad(papers=papers, errors=errors)
 
 
