@@ -1,0 +1,382 @@
+"""BERT baselines: small MLM+NSP pre-training on Brown, and feature-based vs fine-tuning.
+
+Owns the runnable experiments of the BERT reproduction (``--help`` lists them):
+
+* ``small``: a tiny BERT pre-trained with masked LM + next-sentence prediction on the Brown
+  corpus (documents of the train split; validation on the valid split), WordPiece over
+  all-MiniLM-L6-v2's vocabulary. Curves of the loss, MLM accuracy and NSP accuracy.
+* ``sentiment``: the paper's feature-based vs fine-tuning question (Section 5.3, Table 7) on
+  Pang & Lee sentence polarity with the real MiniLM weights in our ``BertModel``: a logistic
+  regression on frozen mean-pooled features vs fine-tuning every weight for a few hundred steps.
+* ``paper``: BERT-base pre-training shapes (for a GPU cluster; listed for completeness).
+
+All runs go through ``reproductions.common.training.train`` and so work under ``torchrun``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from reproductions.common import data
+from reproductions.common.distributed import DistInfo, init_distributed, shard_batch
+from reproductions.common.results import plot_curves
+from reproductions.common.training import TrainConfig, train, warmup_linear_decay
+
+from . import PAPER_ID
+from .model import BertConfig, BertForPreTraining, BertModel
+from .pretraining_data import Document, SpecialIds, encode_documents, pair_batch
+from .sentence_embedding import batch_encode, embed, mean_pool
+from .tokenizer import WordPieceTokenizer
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+CONFIGS: dict[str, dict[str, Any]] = {
+    "small": dict(
+        model=dict(
+            hidden_size=128,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            intermediate_size=512,
+            max_position_embeddings=64,
+        ),
+        steps=300,
+        lr=1e-3,
+        batch_size=32,
+        warmup_steps=30,
+        max_len=64,
+        eval_batches=8,
+        eval_every=50,
+        max_docs=0,  # 0 = all documents of the split
+    ),
+    "paper": dict(
+        model=dict(),  # BERT-base
+        steps=1_000_000,
+        lr=1e-4,
+        batch_size=256,
+        warmup_steps=10_000,
+        max_len=512,
+        eval_batches=50,
+        eval_every=10_000,
+        max_docs=0,
+    ),
+    "sentiment": dict(steps=300, lr=3e-5, batch_size=16, warmup_steps=30, eval_every=100),
+}
+
+PAPER_METRICS_PRETRAIN = {
+    "val_nsp_acc": {
+        "value": 0.975,
+        "note": "BERT paper Section 3.1 footnote: the final model reaches 97-98% on NSP "
+        "(BERT-base/large on BooksCorpus+Wikipedia, 1M steps); ours is a 2-layer model on Brown",
+    }
+}
+PAPER_METRICS_SENTIMENT = {
+    "finetune_test_acc": {
+        "value": 0.964,
+        "note": "BERT paper Table 7: CoNLL-2003 NER dev F1 96.4 for fine-tuned BERT-base; "
+        "a different task and data set (ours: Pang & Lee sentence polarity accuracy)",
+    },
+    "feature_based_test_acc": {
+        "value": 0.961,
+        "note": "BERT paper Table 7: best feature-based BERT-base (concat last four hidden "
+        "layers + BiLSTM) CoNLL-2003 dev F1 96.1; ours: logistic regression on mean-pooled "
+        "MiniLM features, sentence polarity accuracy",
+    },
+}
+
+
+def tokenizer_from_minilm() -> WordPieceTokenizer:
+    return WordPieceTokenizer.from_vocab_file(data.minilm_dir() / "vocab.txt")
+
+
+def special_ids(tok: WordPieceTokenizer) -> SpecialIds:
+    return SpecialIds(tok.cls_id, tok.sep_id, tok.pad_id, tok.mask_id, len(tok))
+
+
+def brown_documents(split: str, tok: WordPieceTokenizer, max_docs: int = 0) -> list[Document]:
+    """Brown documents of a split as token-id sentences (corpus order kept: NSP needs it)."""
+    docs = data.brown_documents(split)
+    if max_docs:
+        docs = docs[:max_docs]
+    texts = [[" ".join(word for word, _ in sentence) for sentence in sents] for _, _, sents in docs]
+    return encode_documents(texts, lambda s: tok.convert_tokens_to_ids(tok.tokenize(s)))
+
+
+@torch.no_grad()
+def evaluate_pairs(
+    model: nn.Module,
+    docs: list[Document],
+    task: str,
+    ids: SpecialIds,
+    *,
+    batches: int,
+    max_len: int,
+    batch_size: int = 64,
+    seed: int = 12345,
+) -> dict[str, float]:
+    """MLM loss/accuracy and pair-task accuracy on fixed held-out batches (same every call)."""
+    mlm_loss = mlm_right = mlm_n = pair_right = pair_n = 0.0
+    device = next(model.parameters()).device
+    for k in range(batches):
+        b = {
+            k2: v.to(device)
+            for k2, v in pair_batch(docs, task, batch_size, max_len, ids, seed=seed, step=k).items()
+        }
+        out = model(
+            b["input_ids"],
+            b["token_type_ids"],
+            b["attention_mask"],
+            b["labels"],
+            b["pair_label"],
+            decode_labelled_only=True,
+        )
+        pair_logits = (
+            out.seq_relationship_logits
+            if hasattr(out, "seq_relationship_logits")
+            else out.sop_logits
+        )
+        target = b["labels"][b["labels"] != -100]
+        mlm_loss += float(F.cross_entropy(out.prediction_logits, target, reduction="sum"))
+        mlm_right += float((out.prediction_logits.argmax(-1) == target).sum())
+        mlm_n += target.numel()
+        pair_right += float((pair_logits.argmax(-1) == b["pair_label"]).sum())
+        pair_n += b["pair_label"].numel()
+    return {
+        "val_mlm_loss": mlm_loss / mlm_n,
+        "val_mlm_acc": mlm_right / mlm_n,
+        f"val_{task}_acc": pair_right / pair_n,
+    }
+
+
+def pretraining_batch_maker(
+    docs: list[Document], task: str, cfg: TrainConfig, ids: SpecialIds, max_len: int
+):
+    """make_batch(step, info): the global batch is drawn from the step, each rank takes its rows."""
+
+    def make_batch(step: int, info: DistInfo) -> dict[str, torch.Tensor]:
+        full = pair_batch(docs, task, cfg.batch_size, max_len, ids, seed=cfg.seed, step=step)
+        rows = shard_batch(range(cfg.batch_size), info)
+        return {k: v[rows].to(info.device) for k, v in full.items()}
+
+    return make_batch
+
+
+def pretraining_loss(model: nn.Module, b: dict[str, torch.Tensor]) -> torch.Tensor:
+    return model(
+        b["input_ids"],
+        b["token_type_ids"],
+        b["attention_mask"],
+        b["labels"],
+        b["pair_label"],
+        decode_labelled_only=True,
+    ).loss
+
+
+def run_pretraining(name: str, spec: dict[str, Any], steps: int | None, out: Path | None) -> Path:
+    tok = tokenizer_from_minilm()
+    ids = special_ids(tok)
+    started = time.time()
+    train_docs = brown_documents("train", tok, spec["max_docs"])
+    valid_docs = brown_documents("valid", tok, spec["max_docs"])
+    print(
+        f"tokenised Brown in {time.time() - started:.1f}s: {len(train_docs)} train / {len(valid_docs)} valid documents"
+    )
+    config = BertConfig(vocab_size=len(tok), **spec["model"])
+    torch.manual_seed(0)
+    model = BertForPreTraining(config)
+    cfg = TrainConfig(
+        name=name,
+        steps=steps if steps is not None else spec["steps"],
+        lr=spec["lr"],
+        batch_size=spec["batch_size"],
+        warmup_steps=spec["warmup_steps"],
+        eval_every=spec["eval_every"],
+        weight_decay=0.01,
+        extra=dict(
+            model=config.to_dict(),
+            max_len=spec["max_len"],
+            max_docs=spec["max_docs"],
+            task="mlm+nsp",
+            data="brown",
+        ),
+    )
+    result = train(
+        model,
+        cfg,
+        reproduction="bert",
+        run=name,
+        loss_fn=pretraining_loss,
+        make_batch=pretraining_batch_maker(train_docs, "nsp", cfg, ids, spec["max_len"]),
+        evaluate=lambda m: evaluate_pairs(
+            m, valid_docs, "nsp", ids, batches=spec["eval_batches"], max_len=spec["max_len"]
+        ),
+        lr_lambda=warmup_linear_decay(cfg.warmup_steps, cfg.steps),
+        data_checksums=data.checksums(["brown", "minilm"]),
+        paper_metrics=PAPER_METRICS_PRETRAIN,
+        paper_id=PAPER_ID,
+        out_dir=out,
+    )
+    return _finish(result.results_path)
+
+
+class SentenceClassifier(nn.Module):
+    """Our BERT, mean pooling, dropout and a linear layer: the fine-tuning setup (Section 4.1)."""
+
+    def __init__(self, bert: BertModel, classes: int = 2) -> None:
+        super().__init__()
+        self.bert = bert
+        self.dropout = nn.Dropout(0.1)
+        self.classifier = nn.Linear(bert.config.hidden_size, classes)
+
+    def forward(
+        self, input_ids: torch.Tensor, token_type_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> torch.Tensor:
+        h = self.bert(input_ids, token_type_ids, attention_mask).last_hidden_state
+        return self.classifier(self.dropout(mean_pool(h, attention_mask, normalize=False)))
+
+
+def feature_based_accuracy(bert: BertModel, tok: WordPieceTokenizer, train_set, test_set) -> float:
+    """Logistic regression on frozen, normalised mean-pooled features; test accuracy."""
+    from sklearn.linear_model import LogisticRegression
+
+    bert.eval()
+    x_train = embed(bert, tok, [t for t, _ in train_set]).numpy()
+    x_test = embed(bert, tok, [t for t, _ in test_set]).numpy()
+    clf = LogisticRegression(C=10.0, max_iter=2000)
+    clf.fit(x_train, [y for _, y in train_set])
+    return float(clf.score(x_test, [y for _, y in test_set]))
+
+
+def run_sentiment(
+    name: str, spec: dict[str, Any], steps: int | None, out: Path | None, limit: int = 0
+) -> Path:
+    from .reference import load_local_bert
+
+    tok = tokenizer_from_minilm()
+    train_set = data.pang_lee_sentences("train")
+    test_set = data.pang_lee_sentences("test")
+    if limit:
+        rng = random.Random(0)
+        train_set = rng.sample(train_set, min(limit, len(train_set)))
+        test_set = rng.sample(test_set, min(limit, len(test_set)))
+    info = init_distributed()
+    # Our model carries the real weights; HF is only the loader of the checkpoint file.
+    bert = BertModel.from_hf(load_local_bert(data.minilm_dir()))
+    started = time.time()
+    feature_acc = (
+        feature_based_accuracy(bert, tok, train_set, test_set) if info.is_main else float("nan")
+    )
+    print(f"feature-based accuracy {feature_acc:.4f} ({time.time() - started:.0f}s)")
+
+    torch.manual_seed(0)
+    model = SentenceClassifier(bert)
+    cfg = TrainConfig(
+        name=name,
+        steps=steps if steps is not None else spec["steps"],
+        lr=spec["lr"],
+        batch_size=spec["batch_size"],
+        warmup_steps=spec["warmup_steps"],
+        eval_every=spec["eval_every"],
+        weight_decay=0.01,
+        extra=dict(
+            data="pang-lee sentences",
+            train=len(train_set),
+            test=len(test_set),
+            weights="all-MiniLM-L6-v2",
+        ),
+    )
+    encoded = batch_encode(tok, [t for t, _ in train_set])
+    labels = torch.tensor([y for _, y in train_set])
+
+    def make_batch(step: int, info: DistInfo) -> dict[str, torch.Tensor]:
+        g = torch.Generator().manual_seed(cfg.seed * 100_003 + step)
+        picked = torch.randint(len(train_set), (cfg.batch_size,), generator=g)
+        rows = picked[shard_batch(range(cfg.batch_size), info)]
+        b = {k: v[rows] for k, v in encoded.items()}
+        width = int(b["attention_mask"].sum(1).max())  # drop all-padding columns
+        b = {k: v[:, :width].to(info.device) for k, v in b.items()}
+        b["y"] = labels[rows].to(info.device)
+        return b
+
+    def loss_fn(m: nn.Module, b: dict[str, torch.Tensor]) -> torch.Tensor:
+        return F.cross_entropy(m(b["input_ids"], b["token_type_ids"], b["attention_mask"]), b["y"])
+
+    def evaluate(m: nn.Module) -> dict[str, float]:
+        right = 0
+        device = next(m.parameters()).device
+        for start in range(0, len(test_set), 64):
+            chunk = test_set[start : start + 64]
+            enc = {k: v.to(device) for k, v in batch_encode(tok, [t for t, _ in chunk]).items()}
+            pred = m(enc["input_ids"], enc["token_type_ids"], enc["attention_mask"]).argmax(-1)
+            right += int((pred.cpu() == torch.tensor([y for _, y in chunk])).sum())
+        return {"finetune_test_acc": right / len(test_set), "feature_based_test_acc": feature_acc}
+
+    result = train(
+        model,
+        cfg,
+        reproduction="bert",
+        run=name,
+        loss_fn=loss_fn,
+        make_batch=make_batch,
+        evaluate=evaluate,
+        lr_lambda=warmup_linear_decay(cfg.warmup_steps, cfg.steps),
+        data_checksums=data.checksums(["pang-lee", "minilm"]),
+        paper_metrics=PAPER_METRICS_SENTIMENT,
+        paper_id=PAPER_ID,
+        out_dir=out,
+        info=info,
+    )
+    return _finish(result.results_path)
+
+
+def _finish(results_path: Path | None) -> Path:
+    if results_path is not None:
+        plot_curves(results_path, results_path.with_suffix(".png"))
+        print(f"wrote {results_path}")
+    return results_path  # type: ignore[return-value]
+
+
+def main(argv: list[str] | None = None) -> Path:
+    parser = argparse.ArgumentParser(
+        prog="python -m reproductions.bert.train",
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        epilog="Example: python -m reproductions.bert.train --config small --steps 200 --out /tmp/bert",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--config", choices=sorted(CONFIGS), default="small", help="which experiment"
+    )
+    parser.add_argument(
+        "--steps", type=int, default=None, help="override the number of optimiser steps"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="results folder (default reproductions/bert/results)"
+    )
+    parser.add_argument(
+        "--max-docs",
+        type=int,
+        default=None,
+        help="pre-training: use the first N Brown documents per split",
+    )
+    parser.add_argument(
+        "--limit", type=int, default=0, help="sentiment: sample N train and N test sentences"
+    )
+    args = parser.parse_args(argv)
+    spec = dict(CONFIGS[args.config])
+    if args.max_docs is not None:
+        spec["max_docs"] = args.max_docs
+    if args.config == "sentiment":
+        return run_sentiment(args.config, spec, args.steps, args.out, args.limit)
+    return run_pretraining(args.config, spec, args.steps, args.out)
+
+
+if __name__ == "__main__":
+    main()
