@@ -1,0 +1,88 @@
+"""The group's upcoming meetings as an iCalendar (.ics) file, with presenters and papers.
+
+UIDs are derived from the team name and the meeting date, so re-exporting updates the events a
+calendar already imported instead of duplicating them. DTSTAMP is the export day (store.today()),
+which keeps the file byte-identical across runs on the same day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from tracker import store
+from tracker.catalog import Catalog
+from tracker.models import Status
+
+PRODID = "-//reading-group-tracker//agenda//KO"
+
+
+def meeting_uid(team_name: str, date: dt.date) -> str:
+    team_key = hashlib.sha1(team_name.encode("utf-8")).hexdigest()[:12]  # noqa: S324 - an id
+    return f"{date.isoformat()}-{team_key}@reading-group-tracker"
+
+
+def upcoming_dates(catalog: Catalog, weeks: int, today: dt.date) -> list[dt.date]:
+    from tracker.agenda import next_meeting_date
+
+    first = next_meeting_date(catalog.team, today)
+    return [first + dt.timedelta(weeks=i) for i in range(max(weeks, 0))]
+
+
+def build_calendar(catalog: Catalog, *, weeks: int = 8, today: dt.date | None = None) -> bytes:
+    """One VEVENT per upcoming meeting; papers presented that day are in the description."""
+    today = today or store.today()
+    team = catalog.team
+    schedule = team.schedule
+    zone = ZoneInfo(schedule.timezone)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", team.name)
+    dates = upcoming_dates(catalog, weeks, today)
+    first = dates[0] if dates else None
+    for date in dates:
+        talks = [
+            p
+            for p in sorted(catalog.papers, key=lambda p: p.id)
+            if p.presenter
+            and (
+                p.presented_on == date
+                or (p.presented_on is None and p.status != Status.presented and date == first)
+            )
+        ]
+        start = dt.datetime.combine(date, schedule.time, tzinfo=zone)
+        event = Event()
+        event.add("uid", meeting_uid(team.name, date))
+        event.add("dtstamp", dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.UTC))
+        event.add("dtstart", start)
+        event.add("dtend", start + dt.timedelta(minutes=schedule.duration_minutes))
+        names = ", ".join(f"{p.aliases[0] if p.aliases else p.id} (@{p.presenter})" for p in talks)
+        event.add("summary", f"{team.name}: {names}" if names else team.name)
+        lines = []
+        for paper in talks:
+            when = "" if paper.presented_on else " (발표일 미정)"
+            lines.append(f"@{paper.presenter}: {paper.title} ({paper.id}){when}")
+            if paper.slides:
+                lines.append(f"  slides: {paper.slides}")
+        event.add("description", "\n".join(lines) or "발표 미정")
+        if schedule.location:
+            event.add("location", schedule.location)
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def write_calendar(
+    path: Path, catalog: Catalog, *, weeks: int = 8, today: dt.date | None = None
+) -> bool:
+    """Write the calendar atomically; False when the file already held exactly these bytes."""
+    data = build_calendar(catalog, weeks=weeks, today=today)
+    path = Path(path)
+    if path.exists() and path.read_bytes() == data:
+        return False
+    store.atomic_write_bytes(path, data)
+    return True

@@ -1,0 +1,101 @@
+"""Reading-quota progress per member: assigned, read, summarised, presented, and pace.
+
+Definitions (also in docs/dev/assignment.md):
+
+* assigned: papers whose `readers` list the member;
+* read: papers whose `read_by` lists the member, or a paper the member reads alone whose status
+  is read or later (a single reader needs no separate `read_by`);
+* summarised: papers the member reads that carry a summary (`Paper.summarised`: a non-empty
+  section in the paper file);
+* presented: papers the member presents that were presented (status presented, or
+  `presented_on` today or earlier);
+* pace: the quota spread evenly from `team.start` to `team.deadline`; `expected_by_now` is the
+  whole number of papers that should be read by today, and a member is behind when `read` is
+  below it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from tracker import store
+from tracker.catalog import Catalog
+from tracker.models import STATUS_ORDER, Paper, Status, TeamSettings
+
+
+@dataclass
+class MemberProgress:
+    handle: str
+    name: str
+    quota: int
+    assigned: int
+    read: int
+    summarised: int
+    presented: int
+    expected_by_now: int | None
+    behind: bool
+    behind_by: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _at_least(paper: Paper, status: Status) -> bool:
+    return STATUS_ORDER.index(paper.status) >= STATUS_ORDER.index(status)
+
+
+def has_read(paper: Paper, handle: str) -> bool:
+    if handle in paper.read_by:
+        return True
+    return paper.readers == [handle] and _at_least(paper, Status.read)
+
+
+def expected_by(team: TeamSettings, today: dt.date) -> int | None:
+    """Papers each member should have read by `today` at an even pace; None without dates."""
+    if team.deadline is None or team.start is None or team.deadline <= team.start:
+        return None
+    total = (team.deadline - team.start).days
+    elapsed = min(max((today - team.start).days, 0), total)
+    return math.floor(team.quota * elapsed / total)
+
+
+def member_progress(catalog: Catalog, today: dt.date | None = None) -> list[MemberProgress]:
+    """One row per active member, in roster order."""
+    today = today or store.today()
+    team = catalog.team
+    expected = expected_by(team, today)
+    rows: list[MemberProgress] = []
+    for member in team.members:
+        if not member.active:
+            continue
+        handle = member.handle
+        mine = [p for p in catalog.papers if handle in p.readers]
+        read = sum(1 for p in catalog.papers if has_read(p, handle))
+        presented = sum(
+            1
+            for p in catalog.papers
+            if p.presenter == handle
+            and (
+                p.status == Status.presented
+                or (p.presented_on is not None and p.presented_on <= today)
+            )
+        )
+        behind_by = max(expected - read, 0) if expected is not None else 0
+        rows.append(
+            MemberProgress(
+                handle=handle,
+                name=member.name,
+                quota=team.quota,
+                assigned=len(mine),
+                read=read,
+                summarised=sum(1 for p in mine if p.summarised),
+                presented=presented,
+                expected_by_now=expected,
+                behind=behind_by > 0,
+                behind_by=behind_by,
+            )
+        )
+    return rows
