@@ -37,7 +37,7 @@ from . import PAPER_ID
 from .model import GPT2Config, GPT2LMHeadModel
 
 CONFIGS = {
-    # CPU-sized: about 1.2M parameters, a few minutes per arm on one core.
+    # CPU-sized: about 1.2M parameters, a few minutes per arm on one shared core.
     "small": {
         "model": GPT2Config(
             vocab_size=0,
@@ -49,7 +49,7 @@ CONFIGS = {
             resid_pdrop=0.0,
             attn_pdrop=0.0,
         ),
-        "train": {"steps": 400, "lr": 2e-3, "batch_size": 32, "warmup_steps": 40, "eval_every": 50},
+        "train": {"steps": 150, "lr": 2e-3, "batch_size": 32, "warmup_steps": 15, "eval_every": 25},
         "eval_batches": 16,
     },
     # The 124M GPT-2 shape (Table 2, smallest), context 1024; needs GPUs.
