@@ -427,7 +427,9 @@ class GoogleSheetsRemote(Remote):
         self._sheet_missing = False
 
     @classmethod
-    def from_settings(cls, settings: RemoteSettings, root: Path) -> GoogleSheetsRemote:
+    def from_settings(
+        cls, settings: RemoteSettings, root: Path, *, retry: RetryPolicy | None = None
+    ) -> GoogleSheetsRemote:
         endpoint = resolve_endpoint(settings)
         creds = load_credentials(settings, Path(root), anonymous_ok=endpoint is not None)
         timeout = settings.model_extra.get("timeout") if settings.model_extra else None
@@ -438,6 +440,7 @@ class GoogleSheetsRemote(Remote):
             credentials=creds,
             endpoint=endpoint,
             id_header=id_header,
+            retry=retry,
             timeout=float(timeout) if timeout else DEFAULT_TIMEOUT,
         )
 
