@@ -36,6 +36,20 @@ ALLOWED_ATTRIBUTES.setdefault("*", set()).update({"id", "class", "title", "align
 ALLOWED_ATTRIBUTES.setdefault("a", set()).update({"href", "title", "target", "name"})
 ALLOWED_ATTRIBUTES.setdefault("img", set()).update({"src", "alt", "title", "width", "height"})
 URL_SCHEMES = {"http", "https", "mailto"}
+_PARSE_CONTEXT = {
+    "tr": "<table><tbody>",
+    "td": "<table><tbody><tr>",
+    "th": "<table><tbody><tr>",
+    "tbody": "<table>",
+    "thead": "<table>",
+    "tfoot": "<table>",
+    "caption": "<table>",
+    "colgroup": "<table>",
+    "col": "<table><colgroup>",
+    "li": "<ul>",
+    "dt": "<dl>",
+    "dd": "<dl>",
+}
 
 # Markdown links and images whose target uses a script-capable scheme.
 _UNSAFE_MD_LINK = re.compile(
@@ -86,16 +100,18 @@ def sanitize_tag(tag: str) -> str:
     name = name_match.group(1).lower()
     if name not in ALLOWED_TAGS:
         return ""
+    # An HTML parser drops table parts and list items met out of context, so give it one.
+    context = _PARSE_CONTEXT.get(name, "")
     cleaned = nh3.clean(
-        tag,
+        context + tag,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel=None,
     )
-    # nh3 returns a balanced fragment; the note closes its own elements later in the text.
-    cleaned = re.sub(rf"</{name}>$", "", cleaned, flags=re.IGNORECASE)
-    return cleaned
+    # nh3 returns a balanced fragment; keep only the opening tag (the note closes it later).
+    opening = re.search(rf"<{name}(?:\s[^>]*)?/?>", cleaned, flags=re.IGNORECASE)
+    return opening.group(0) if opening else ""
 
 
 def sanitize_prose(text: str) -> str:
