@@ -503,3 +503,25 @@ def test_two_thousand_row_sheet_costs_at_most_4_requests_unchanged_and_6_changed
     assert len(changed.plan.pushes) == 1 and len(changed.plan.pulls) == 1
     assert changed.plan.new_to_sheet == ["2403.99999"]
     assert remote.request_count == emulator.total_requests <= 6
+
+
+# --------------------------------------------------------------------------------------------
+# The command line
+
+
+def test_cli_sync_json_reports_the_api_request_count(repo: Path, emulator: SheetsEmulator) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from tracker.cli.main import app
+
+    result = CliRunner().invoke(app, ["sync", "--root", str(repo), "--apply", "--json"])
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert sorted(data["new_from_sheet"]) == ["007", "1810.04805", "2101.10000"]
+    assert data["api_requests"] == emulator.total_requests == 2
+
+    human = CliRunner().invoke(app, ["sync", "--root", str(repo)])
+    assert "Google Sheets API requests: 2" in human.output

@@ -7,8 +7,10 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, Progress, TextColumn
 
+from tracker import store
 from tracker.cli.common import JsonOption, RootOption, resolve_root
 from tracker.cli.output import console, handle_errors, print_json
+from tracker.remotes import open_remote
 from tracker.sync import SyncPlan, SyncResult, sync
 
 HELP = """Merge the papers in papers/ with the team's spreadsheet, cell by cell.
@@ -37,12 +39,21 @@ def register(app: typer.Typer) -> None:
         if take not in (None, "local", "sheet"):
             raise typer.BadParameter("use --take local or --take sheet", param_hint="--take")
         root_path = resolve_root(root)
+        # --- Google Sheets addition: open the remote here so its request count can be reported.
+        remote = open_remote(store.load_team(root_path), root_path)
         with _progress(enabled=not as_json) as report:
-            result = sync(root_path, apply=apply, take=take, progress=report)
+            result = sync(root_path, apply=apply, take=take, progress=report, remote=remote)
+        requests_sent = getattr(remote, "request_count", None)
         if as_json:
-            print_json(result.to_json())
+            data = result.to_json()
+            if requests_sent is not None:
+                data["api_requests"] = requests_sent
+            print_json(data)
         else:
             show_result(result)
+            if requests_sent is not None:
+                console.print(f"Google Sheets API requests: {requests_sent}", markup=False)
+        # --- end of the Google Sheets addition
         if result.plan.conflicts:
             raise typer.Exit(1)
 
