@@ -76,17 +76,23 @@ def is_distributed() -> bool:
     return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
 
 
-def wrap_model(model: nn.Module, info: DistInfo) -> nn.Module:
+def wrap_model(
+    model: nn.Module, info: DistInfo, *, find_unused_parameters: bool = False
+) -> nn.Module:
     """Move `model` to this rank's device and wrap it in DDP when the job has several processes.
 
     DDP broadcasts rank 0's parameters at construction, so ranks that built their models with
-    different random states still start from the same weights.
+    different random states still start from the same weights. `find_unused_parameters` is for
+    models whose loss skips some parameters (e.g. a pooler no objective uses); it costs a graph
+    traversal per step, so it is off unless asked for.
     """
     model = model.to(info.device)
     if info.world_size <= 1:
         return model
     device_ids = [info.device.index] if info.device.type == "cuda" else None
-    return nn.parallel.DistributedDataParallel(model, device_ids=device_ids)
+    return nn.parallel.DistributedDataParallel(
+        model, device_ids=device_ids, find_unused_parameters=find_unused_parameters
+    )
 
 
 def unwrap_model(model: nn.Module) -> nn.Module:

@@ -229,7 +229,8 @@ def train(
     - With `checkpoint_path`, state is saved every `checkpoint_every` steps and at the end, and a
       run whose checkpoint exists continues from it.
 
-    The model is moved to the process's device. Called without `info`, the function joins the
+    `config.extra["ddp_find_unused_parameters"] = True` is needed under DDP when the loss leaves
+    some parameters without gradient. The model is moved to the process's device. Called without `info`, the function joins the
     `torchrun` process group itself and leaves it before returning.
     """
     started = time.time()
@@ -337,7 +338,11 @@ def _train(
                 "processes: random streams are reseeded, so dropout will differ",
                 stacklevel=2,
             )
-    wrapped = wrap_model(model, info)
+    wrapped = wrap_model(
+        model,
+        info,
+        find_unused_parameters=bool(config.extra.get("ddp_find_unused_parameters", False)),
+    )
     wrapped.train()
 
     def save_checkpoint(completed: int) -> None:

@@ -25,6 +25,19 @@ torch.set_num_threads(1)
 N_EXAMPLES = 512
 
 
+class MLPWithUnusedHead(nn.Module):
+    """An MLP plus a head the loss never uses (like BERT's pooler under an MLM-only loss): DDP
+    fails on it at the second step unless the config asks DDP to look for unused parameters."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(8, 32), nn.Tanh(), nn.Linear(32, 1))
+        self.unused_head = nn.Linear(32, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.body(x)
+
+
 def main() -> None:
     out_json, steps, global_batch = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     out_dir = Path(sys.argv[4]) if len(sys.argv) > 4 else out_json.parent
@@ -47,9 +60,15 @@ def main() -> None:
 
     # Every rank builds the model from the same seed here; DDP would broadcast rank 0's anyway.
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(8, 32), nn.Tanh(), nn.Linear(32, 1)).double()
+    model = MLPWithUnusedHead().double()
     config = TrainConfig(
-        name="ddp-mlp", steps=steps, lr=3e-2, batch_size=global_batch, log_every=1, eval_every=0
+        name="ddp-mlp",
+        steps=steps,
+        lr=3e-2,
+        batch_size=global_batch,
+        log_every=1,
+        eval_every=0,
+        extra={"ddp_find_unused_parameters": True},
     )
     result = train(
         model,
