@@ -117,7 +117,13 @@ def _pad(rows: list[list[int]]) -> torch.Tensor:
     return torch.tensor([r + [PAD] * (width - len(r)) for r in rows], dtype=torch.long)
 
 
-def run(config_name: str, steps: int | None, out_dir: Path | None, seed: int = 0) -> Path | None:
+def run(
+    config_name: str,
+    steps: int | None,
+    out_dir: Path | None,
+    seed: int = 0,
+    test_sentences: int | None = None,
+) -> Path | None:
     spec = CONFIGS[config_name]
     train_pairs = data.bible_parallel("train")
     vocab = Vocab(train_pairs, spec["vocab"])
@@ -127,8 +133,9 @@ def run(config_name: str, steps: int | None, out_dir: Path | None, seed: int = 0
     valid = [(vocab.encode(en), vocab.encode(es)) for en, es in data.bible_parallel("valid")[:256]]
     valid = [(s[:cap], t[:cap]) for s, t in valid]
     test_pairs = data.bible_parallel("test")
-    if spec["test_sentences"]:
-        test_pairs = test_pairs[: spec["test_sentences"]]
+    limit = spec["test_sentences"] if test_sentences is None else test_sentences
+    if limit:
+        test_pairs = test_pairs[:limit]
     mcfg = TransformerConfig(
         **{
             **asdict(spec["model"]),
@@ -266,8 +273,14 @@ def main(argv: list[str] | None = None) -> None:
         help="results folder (default: reproductions/transformer/results)",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--test-sentences",
+        type=int,
+        default=None,
+        help="decode only the first N test verses for BLEU",
+    )
     args = parser.parse_args(argv)
-    path = run(args.config, args.steps, args.out, args.seed)
+    path = run(args.config, args.steps, args.out, args.seed, args.test_sentences)
     if path is not None:
         print(f"wrote {path}")
 
