@@ -86,3 +86,9 @@ def test_linking_twice_gives_the_same_text(index: MentionIndex) -> None:
 def test_mentions_are_reported_in_order_of_first_appearance(index: MentionIndex) -> None:
     text = "Word2Vec 다음 Transformer, 다시 Word2Vec 그리고 BERT"
     assert find_mentions(text, index) == ["1301.3781", "1706.03762", "1810.04805"]
+
+
+def test_a_heading_counts_as_a_mention_but_is_not_linked(index: MentionIndex) -> None:
+    text = "## 발표: BERT (1810.04805)\n\n본문에는 이름이 없다.\n"
+    assert find_mentions(text, index) == ["1810.04805"]
+    assert link_mentions(text, index, href) == text

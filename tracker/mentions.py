@@ -75,31 +75,35 @@ class MentionIndex:
         return self.names.get(text) or self.names.get(text.casefold())
 
 
-def _linkable_spans(markdown: str) -> list[tuple[bool, str]]:
-    """Split a note into (linkable, chunk) pieces: only plain prose outside links is linkable."""
-    pieces: list[tuple[bool, str]] = []
+# Protected pieces that still count as mentioning a paper (only linking avoids them).
+_MENTIONING_KINDS = {"heading", "htmlheading", "link", "anchor"}
+
+
+def _linkable_spans(markdown: str) -> list[tuple[str, str]]:
+    """Split a note into (kind, chunk) pieces; kind 'text' is plain prose outside links."""
+    pieces: list[tuple[str, str]] = []
     for kind, chunk in markdown_regions(markdown):
         if kind != "prose":
-            pieces.append((False, chunk))
+            pieces.append((kind, chunk))
             continue
         position = 0
         for match in _PROTECTED_PROSE.finditer(chunk):
             if match.start() > position:
-                pieces.append((True, chunk[position : match.start()]))
-            pieces.append((False, match.group(0)))
+                pieces.append(("text", chunk[position : match.start()]))
+            pieces.append((match.lastgroup or "protected", match.group(0)))
             position = match.end()
         if position < len(chunk):
-            pieces.append((True, chunk[position:]))
+            pieces.append(("text", chunk[position:]))
     return pieces
 
 
 def find_mentions(markdown: str, index: MentionIndex) -> list[str]:
-    """Ids of the papers a note mentions in its prose, in order of first mention."""
+    """Ids of the papers a note mentions (prose, headings and link labels), in order."""
     if index.pattern is None:
         return []
     found: list[str] = []
-    for linkable, chunk in _linkable_spans(markdown):
-        if not linkable:
+    for kind, chunk in _linkable_spans(markdown):
+        if kind != "text" and kind not in _MENTIONING_KINDS:
             continue
         for match in index.pattern.finditer(chunk):
             paper_id = index.paper_for(match.group(0))
@@ -125,14 +129,14 @@ def link_mentions(
     linked = set(already_linked)
     pieces = _linkable_spans(markdown)
     by_href = {href_for(paper_id): paper_id for paper_id in set(index.names.values())}
-    for linkable, chunk in pieces:
-        if not linkable:
+    for kind, chunk in pieces:
+        if kind != "text":
             for href in _LINK_TARGET.findall(chunk):
                 if href in by_href:
                     linked.add(by_href[href])
     out: list[str] = []
-    for linkable, chunk in pieces:
-        if not linkable:
+    for kind, chunk in pieces:
+        if kind != "text":
             out.append(chunk)
             continue
 
