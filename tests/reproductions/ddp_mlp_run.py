@@ -1,7 +1,10 @@
 """Helper run by test_common_distributed.py (not a test itself): train a tiny float64 MLP through
 `train()` and dump its loss curve, so one process and `torchrun --nproc_per_node=2` can be compared.
 
-Usage: python ddp_mlp_run.py OUT_JSON STEPS GLOBAL_BATCH [OUT_DIR]
+With RESUME_AT, the run stops after RESUME_AT steps with a checkpoint and a fresh model resumes
+from it to STEPS, which must end where the uninterrupted run ends.
+
+Usage: python ddp_mlp_run.py OUT_JSON STEPS GLOBAL_BATCH [RESUME_AT]
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ class MLPWithUnusedHead(nn.Module):
 
 def main() -> None:
     out_json, steps, global_batch = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    out_dir = Path(sys.argv[4]) if len(sys.argv) > 4 else out_json.parent
+    resume_at = int(sys.argv[4]) if len(sys.argv) > 4 else None
+    out_dir = out_json.parent
     info = init_distributed()
     data_gen = torch.Generator().manual_seed(1234)
     x = torch.randn(N_EXAMPLES, 8, generator=data_gen, dtype=torch.float64)
@@ -58,29 +62,40 @@ def main() -> None:
     def evaluate(model: nn.Module) -> dict[str, float]:
         return {"val_loss": float(nn.functional.mse_loss(model(x), y))}
 
-    # Every rank builds the model from the same seed here; DDP would broadcast rank 0's anyway.
-    torch.manual_seed(0)
-    model = MLPWithUnusedHead().double()
-    config = TrainConfig(
-        name="ddp-mlp",
-        steps=steps,
-        lr=3e-2,
-        batch_size=global_batch,
-        log_every=1,
-        eval_every=0,
-        extra={"ddp_find_unused_parameters": True},
-    )
-    result = train(
-        model,
-        config,
-        reproduction="ddp-mlp",
-        run=f"world{info.world_size}",
-        loss_fn=loss_fn,
-        make_batch=make_batch,
-        evaluate=evaluate,
-        out_dir=out_dir,
-        info=info,
-    )
+    def run(total_steps: int, checkpoint: Path | None) -> tuple[nn.Module, object]:
+        # Every rank builds the model from the same seed; DDP would broadcast rank 0's anyway.
+        torch.manual_seed(0)
+        model = MLPWithUnusedHead().double()
+        config = TrainConfig(
+            name="ddp-mlp",
+            steps=total_steps,
+            lr=3e-2,
+            batch_size=global_batch,
+            log_every=1,
+            eval_every=0,
+            checkpoint_every=resume_at or 0,
+            extra={"ddp_find_unused_parameters": True},
+        )
+        result = train(
+            model,
+            config,
+            reproduction="ddp-mlp",
+            run=f"world{info.world_size}",
+            loss_fn=loss_fn,
+            make_batch=make_batch,
+            evaluate=evaluate,
+            checkpoint_path=checkpoint,
+            out_dir=out_dir,
+            info=info,
+        )
+        return model, result
+
+    if resume_at is None:
+        model, result = run(steps, None)
+    else:
+        checkpoint = out_dir / f"world{info.world_size}.ckpt"
+        run(resume_at, checkpoint)
+        model, result = run(steps, checkpoint)
     if info.is_main:
         first = next(model.parameters()).detach().flatten()[:5].tolist()
         out_json.write_text(
@@ -91,6 +106,7 @@ def main() -> None:
                     "metrics": result.metrics,
                     "first_weights": first,
                     "results_path": str(result.results_path),
+                    "resumed_from": result.resumed_from,
                 }
             )
         )

@@ -64,16 +64,27 @@ def _run(cmd: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
 
 
 def test_two_gloo_processes_under_torchrun_match_one_process_with_the_same_global_batch(tmp_path):
+    """The 2-process run is also interrupted after 5 steps and resumed from its checkpoint (every
+    rank's state saved and restored), and must still land on the 1-process trajectory."""
     steps, global_batch = 12, 16
     one, two = tmp_path / "one.json", tmp_path / "two.json"
     _run([sys.executable, str(SCRIPT), str(one), str(steps), str(global_batch)], tmp_path)
     torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone"]
     _run(
-        [*torchrun, "--nproc_per_node=2", str(SCRIPT), str(two), str(steps), str(global_batch)],
+        [
+            *torchrun,
+            "--nproc_per_node=2",
+            str(SCRIPT),
+            str(two),
+            str(steps),
+            str(global_batch),
+            "5",
+        ],
         tmp_path,
     )
     single, double = json.loads(one.read_text()), json.loads(two.read_text())
     assert (single["world_size"], double["world_size"]) == (1, 2)
+    assert (single["resumed_from"], double["resumed_from"]) == (None, 5)
     steps_1 = [s for s, _ in single["train_loss"]]
     assert steps_1 == list(range(1, steps + 1))
     assert [s for s, _ in double["train_loss"]] == steps_1
