@@ -1,0 +1,192 @@
+"""Quota assignment: constraints, optimality against an independent min-cost flow, order
+independence, infeasibility reasons, stability and applying through the store."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker import store
+from tracker.assign import apply_assignment, assign_reading_quota
+from tracker.catalog import Catalog, load_catalog
+from tracker.models import Member, Paper, TeamSettings
+from tracker.relevance import relevance_matrix
+
+REPO = Path(__file__).resolve().parents[1]
+VOCAB = ["attention", "translation", "pretraining", "embedding", "tagging", "lstm", "llm", "qa"]
+
+
+def team_repo(tmp_path: Path) -> Path:
+    """A copy of the sample team (papers/ and meetings) to write into."""
+    root = tmp_path / "team"
+    shutil.copytree(REPO / "papers", root / "papers")
+    shutil.copytree(REPO / "docs" / "meetings", root / "docs" / "meetings")
+    return root
+
+
+@st.composite
+def teams(draw: st.DrawFn) -> tuple[Catalog, int, int]:
+    n_members = draw(st.integers(1, 4))
+    n_papers = draw(st.integers(1, 9))
+    quota = draw(st.integers(0, 3))
+    k = draw(st.integers(1, 2))
+    members = [
+        Member(
+            handle=f"m{i}",
+            name=f"M{i}",
+            interests=draw(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=3)),
+        )
+        for i in range(n_members)
+    ]
+    handles = [m.handle for m in members]
+    papers = []
+    for j in range(n_papers):
+        topics = draw(st.lists(st.sampled_from(VOCAB), min_size=0, max_size=3))
+        read_by = draw(st.lists(st.sampled_from(handles), max_size=2, unique=True))
+        papers.append(Paper(id=f"p{j}", title=f"paper {j}", topics=topics, read_by=read_by))
+    team = TeamSettings(name="t", topic="nlp", quota=quota, readers_per_paper=k, members=members)
+    return Catalog(root=Path("."), team=team, papers=papers, meetings=[], results=[]), quota, k
+
+
+def flow_optimum(catalog: Catalog, quota: int, k: int) -> float | None:
+    """Best total relevance by min-cost flow (source -> member -> paper -> sink); None when
+    not every member can get `quota` papers."""
+    members = catalog.team.members
+    rel = relevance_matrix(members, catalog.papers)
+    graph = nx.DiGraph()
+    for mi, member in enumerate(members):
+        graph.add_edge("source", ("m", mi), capacity=quota, weight=0)
+        for pi, paper in enumerate(catalog.papers):
+            if member.handle in paper.read_by:
+                continue
+            cost = -round(rel.scores[mi, pi] * 1_000_000)
+            graph.add_edge(("m", mi), ("p", pi), capacity=1, weight=cost)
+    for pi in range(len(catalog.papers)):
+        graph.add_edge(("p", pi), "sink", capacity=k, weight=0)
+    if "sink" not in graph:
+        return 0.0 if quota == 0 or not members else None
+    flow = nx.max_flow_min_cost(graph, "source", "sink")
+    sent = sum(flow["source"].values())
+    if sent < quota * len(members):
+        return None
+    return -nx.cost_of_flow(graph, flow) / 1_000_000
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(teams())
+def test_random_teams_meet_loads_caps_exclusions_and_the_flow_optimum(case) -> None:
+    catalog, quota, k = case
+    result = assign_reading_quota(catalog, stability_bonus=0.0)
+    read = {(h, p.id) for p in catalog.papers for h in p.read_by}
+    pairs = [(p.member, p.paper_id) for p in result.pairs]
+    assert len(set(pairs)) == len(pairs)
+    assert not set(pairs) & read, "a member got a paper they already read"
+    per_paper = {}
+    for _, paper_id in pairs:
+        per_paper[paper_id] = per_paper.get(paper_id, 0) + 1
+    assert all(count <= k for count in per_paper.values())
+    optimum = flow_optimum(catalog, quota, k)
+    loads = {m.handle: m.load for m in result.members}
+    if optimum is None:
+        assert not result.feasible and result.reasons
+        assert all(load <= quota for load in loads.values())
+        # Loads differ by at most one, except for members whose open papers run out.
+        open_count = {
+            m.handle: sum(1 for p in catalog.papers if m.handle not in p.read_by)
+            for m in catalog.team.members
+        }
+        top = max(loads.values())
+        for handle, load in loads.items():
+            assert load >= top - 1 or load == open_count[handle]
+    else:
+        assert result.feasible
+        assert set(loads.values()) <= {quota}
+        assert result.total_relevance == pytest.approx(optimum, abs=1e-4)
+
+
+@settings(max_examples=15, deadline=None)
+@given(teams(), st.randoms(use_true_random=False))
+def test_shuffling_members_and_papers_changes_nothing(case, rnd: random.Random) -> None:
+    catalog, _, _ = case
+    members = list(catalog.team.members)
+    papers = list(catalog.papers)
+    rnd.shuffle(members)
+    rnd.shuffle(papers)
+    team = catalog.team.model_copy(update={"members": members})
+    shuffled = Catalog(root=Path("."), team=team, papers=papers, meetings=[], results=[])
+    a = assign_reading_quota(catalog).to_json()
+    b = assign_reading_quota(shuffled).to_json()
+    assert a == b
+
+
+def test_sample_quota_of_20_is_infeasible_and_says_the_slot_arithmetic() -> None:
+    catalog = load_catalog(REPO)
+    n_papers = len(list((REPO / "papers").glob("*.md")))
+    result = assign_reading_quota(catalog)
+    assert not result.feasible
+    text = "\n".join(result.reasons)
+    assert f"{n_papers} papers x 2 readers = {2 * n_papers} slots" in text
+    loads = [m.load for m in result.members]
+    assert max(loads) - min(loads) <= 1
+    assert max(loads) < 20
+
+
+def test_a_member_who_read_almost_everything_is_named_as_the_reason() -> None:
+    members = [Member(handle=h, name=h, interests=["attention"]) for h in ("ana", "bo")]
+    papers = [
+        Paper(id=f"p{i}", title="attention paper", read_by=["ana"] if i < 4 else [])
+        for i in range(6)
+    ]
+    team = TeamSettings(name="t", topic="x", quota=3, readers_per_paper=2, members=members)
+    result = assign_reading_quota(Catalog(Path("."), team, papers, [], []))
+    assert not result.feasible
+    ana = next(r for r in result.reasons if r.startswith("ana"))
+    assert "only 2 more" in ana and "4 already read" in ana
+    assert {m.handle: m.load for m in result.members} == {"ana": 2, "bo": 3}
+
+
+def test_korean_interest_reaches_english_topic_and_is_explained() -> None:
+    members = [
+        Member(handle="ko", name="ko", interests=["기계번역"]),
+        Member(handle="en", name="en", interests=["tagging"]),
+    ]
+    papers = [
+        Paper(id="mt", title="Neural machine translation by jointly learning to align"),
+        Paper(id="pos", title="Bidirectional LSTM-CRF models for sequence tagging"),
+    ]
+    team = TeamSettings(name="t", topic="x", quota=1, readers_per_paper=1, members=members)
+    result = assign_reading_quota(Catalog(Path("."), team, papers, [], []))
+    pair = next(p for p in result.pairs if p.member == "ko")
+    assert pair.paper_id == "mt" and pair.rank == 1
+    assert "machine translation" in pair.keywords
+    assert any("machine translation" in line for line in result.explain("ko"))
+
+
+def test_rerun_after_adding_papers_keeps_applied_pairs(tmp_path: Path) -> None:
+    root = team_repo(tmp_path)
+    first = assign_reading_quota(load_catalog(root), quota=12)
+    written = apply_assignment(root, first)
+    assert written
+    assert apply_assignment(root, first) == [], "applying twice writes nothing"
+    for i in range(3):
+        paper = Paper(id=f"new-{i}", title=f"Attention for translation {i}", topics=["attention"])
+        store.write_paper(root, paper)
+    second = assign_reading_quota(load_catalog(root), quota=12)
+    assert second.churn["kept"] >= 0.9 * (second.churn["kept"] + second.churn["removed"])
+    assert second.churn["removed"] <= 3
+
+
+def test_apply_writes_readers_and_marks_proposed_papers_assigned(tmp_path: Path) -> None:
+    root = team_repo(tmp_path)
+    result = assign_reading_quota(load_catalog(root), quota=12)
+    apply_assignment(root, result)
+    papers = {p.id: p for p in load_catalog(root).papers}
+    for pair in result.pairs:
+        assert pair.member in papers[pair.paper_id].readers
+    assert all(p.status.value != "proposed" for p in papers.values() if p.readers)
