@@ -9,6 +9,7 @@ single-process run, so `python -m reproductions.<name>.train` and
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,7 +56,15 @@ def init_distributed() -> DistInfo:
         if not dist.is_initialized():
             backend = "nccl" if device.type == "cuda" else "gloo"
             # torchrun sets MASTER_ADDR/MASTER_PORT, so the env:// rendezvous needs nothing more.
-            dist.init_process_group(backend=backend, rank=rank, world_size=world_size)
+            # Evaluation runs on rank 0 alone while the others wait in the next all-reduce; the
+            # default timeout (10 min for NCCL) would kill a job during a long decode-based eval.
+            minutes = float(os.environ.get("REPRO_DIST_TIMEOUT_MIN", "120"))
+            dist.init_process_group(
+                backend=backend,
+                rank=rank,
+                world_size=world_size,
+                timeout=dt.timedelta(minutes=minutes),
+            )
     return DistInfo(
         rank=rank,
         world_size=world_size,
