@@ -9,6 +9,7 @@ sheets refused by row; and the request budget on a 2,000-row sheet.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections import Counter
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from tracker.remotes.gsheets import GoogleSheetsRemote, RetryPolicy
 from tracker.sync import SyncResult, sync
 
 KEY = "1TeamReadingList_abcdefghijklmnopqrstuvwxyz"
+EMAIL = "reading-list-bot@nlp-group.iam.gserviceaccount.com"
 TAB = "논문 목록"
 HEADERS = ["ID", "제목", "저자", "연도", "학회", "arXiv", "링크", "주제", "상태", "담당자", "발표자", "발표일", "발표자료", "추가일"]  # fmt: skip
 BERT_FORMULA = '=CONCATENATE("BERT: Pre-training of Deep Bidirectional Transformers", " for Language Understanding")'  # fmt: skip
@@ -109,11 +111,42 @@ def _ledger_report() -> Iterator[None]:
     )
 
 
+@pytest.fixture(scope="module")
+def service_account_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    pem = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode("ascii")
+    )
+    info = {
+        "type": "service_account",
+        "private_key_id": "0123456789abcdef0123456789abcdef",
+        "private_key": pem,
+        "client_email": EMAIL,
+        "token_uri": "https://oauth2.googleapis.com/token",
+    }
+    return json.dumps(info)
+
+
 @pytest.fixture
-def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[SheetsEmulator]:
+def emulator(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, service_account_key: str
+) -> Iterator[SheetsEmulator]:
+    """The emulator, and a service account whose key lies outside the team repository."""
+    key_path = tmp_path / "secrets" / "sa-key.json"
+    key_path.parent.mkdir()
+    key_path.write_text(service_account_key, encoding="utf-8")
     with SheetsEmulator() as emu:
+        emu.allow_anonymous = False  # every sync signs in at the emulator's token endpoint
         monkeypatch.setenv("TRACKER_SHEETS_ENDPOINT", emu.base_url)
-        monkeypatch.delenv("TRACKER_GOOGLE_CREDENTIALS", raising=False)
+        monkeypatch.setenv("TRACKER_GOOGLE_CREDENTIALS", str(key_path))
         yield emu
 
 
@@ -122,7 +155,7 @@ def repo(tmp_path: Path, emulator: SheetsEmulator) -> Path:
     root = tmp_path / "team"
     (root / "papers").mkdir(parents=True)
     (root / "papers" / "team.yaml").write_text(TEAM_YAML, encoding="utf-8")
-    emulator.add_spreadsheet(KEY, worksheets={TAB: SHEET_ROWS})
+    emulator.add_spreadsheet(KEY, worksheets={TAB: SHEET_ROWS}, shared_with={EMAIL})
     return root
 
 
@@ -454,7 +487,7 @@ def test_bad_sheet_is_refused_naming_the_row_and_nothing_is_written(
     root = tmp_path / "team"
     (root / "papers").mkdir(parents=True)
     (root / "papers" / "team.yaml").write_text(TEAM_YAML, encoding="utf-8")
-    emulator.add_spreadsheet(KEY, worksheets={TAB: rows})
+    emulator.add_spreadsheet(KEY, worksheets={TAB: rows}, shared_with={EMAIL})
     before = emulator.values(KEY, TAB, render="FORMULA")
     files_before = snapshot_tree(root)
 
@@ -484,7 +517,7 @@ def test_two_thousand_row_sheet_costs_at_most_4_requests_unchanged_and_6_changed
     root = tmp_path / "team"
     (root / "papers").mkdir(parents=True)
     (root / "papers" / "team.yaml").write_text(TEAM_YAML, encoding="utf-8")
-    emulator.add_spreadsheet(KEY, worksheets={TAB: big_sheet(2000)})
+    emulator.add_spreadsheet(KEY, worksheets={TAB: big_sheet(2000)}, shared_with={EMAIL})
     # This test counts requests; durability of 2,000 file writes is pinned elsewhere.
     monkeypatch.setattr(os, "fsync", lambda fd: None)
     first, _ = run_sync(root)
@@ -510,8 +543,6 @@ def test_two_thousand_row_sheet_costs_at_most_4_requests_unchanged_and_6_changed
 
 
 def test_cli_sync_json_reports_the_api_request_count(repo: Path, emulator: SheetsEmulator) -> None:
-    import json
-
     from typer.testing import CliRunner
 
     from tracker.cli.main import app
@@ -525,3 +556,24 @@ def test_cli_sync_json_reports_the_api_request_count(repo: Path, emulator: Sheet
 
     human = CliRunner().invoke(app, ["sync", "--root", str(repo)])
     assert "Google Sheets API requests: 2" in human.output
+
+
+def test_cli_error_for_an_unshared_sheet_names_the_email_and_hides_the_key(
+    repo: Path, emulator: SheetsEmulator, service_account_key: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from tracker.cli.main import app
+
+    emulator.spreadsheets[KEY].shared_with = {"someone-else@example.com"}
+    files_before = snapshot_tree(repo)
+
+    result = CliRunner().invoke(app, ["sync", "--root", str(repo), "--apply"])
+
+    assert result.exit_code == 3  # RemoteError
+    assert EMAIL in result.output and "Share" in result.output
+    private_key = json.loads(service_account_key)["private_key"]
+    for line in private_key.splitlines()[1:-1]:
+        assert line not in result.output
+    assert "0123456789abcdef0123456789abcdef" not in result.output
+    assert snapshot_tree(repo) == files_before
