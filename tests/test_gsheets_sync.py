@@ -459,6 +459,23 @@ def test_person_editing_a_target_cell_between_read_and_write_aborts_without_over
     LEDGER["edits"] += 2
 
 
+def test_person_deleting_a_row_between_read_and_write_aborts_instead_of_writing_a_shifted_row(
+    repo: Path, emulator: SheetsEmulator
+) -> None:
+    run_sync(repo)
+    edit_paper(repo, "007", venue="ICLR")  # sheet row 4, 학회 (column E) is empty
+    # Deleting row 3 moves a blank-looking row under row 4, whose column E is also empty.
+    emulator.on("values.batchGet", lambda emu: emu.delete_row(KEY, TAB, 3))
+    before = emulator.values(KEY, TAB, render="FORMULA")
+
+    with pytest.raises(ConcurrentEditError, match="deleted or re-sorted rows"):
+        run_sync(repo)
+
+    assert emulator.counts["values.batchUpdate"] == 0
+    assert emulator.values(KEY, TAB, render="FORMULA") == before[:2] + before[3:]
+    LEDGER["faults"] += 1
+
+
 # --------------------------------------------------------------------------------------------
 # Bad sheets
 

@@ -590,6 +590,20 @@ class GoogleSheetsRemote(Remote):
             for offset, row in enumerate(answer):
                 for index, value in enumerate(row):
                     current[(first + offset, index + 1)] = str(value)
+        # A person deleting or inserting a row shifts the rows under us: the target cell may
+        # still hold the expected text ("" often) while belonging to another paper. The id cell of
+        # every target row must therefore still hold the id we read there.
+        headers = [h.strip() for h in read.headers]
+        if self.id_header in headers:
+            id_col = headers.index(self.id_header) + 1
+            for row in rows:
+                if current.get((row, id_col), "").strip() != read.cell(row, id_col).strip():
+                    raise ConcurrentEditError(
+                        f"someone inserted, deleted or re-sorted rows while syncing (row {row} "
+                        f"held {read.cell(row, id_col)!r}, now "
+                        f"{current.get((row, id_col), '')!r}): run sync again; nothing was written",
+                        fix="run `tracker sync` again to merge with the sheet as it is now",
+                    )
         changed = [u for u in updates if current.get((u.row, u.col), "") != u.expected]
         if changed:
             first = changed[0]
