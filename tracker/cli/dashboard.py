@@ -1,9 +1,80 @@
-"""`tracker dashboard` (placeholder until its issue lands)."""
+"""`tracker dashboard`: run the Streamlit dashboard on the team repository."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import typer
+
+from tracker.cli.common import RootOption, resolve_root
+from tracker.cli.output import console, handle_errors
+from tracker.dashboard import APP_PATH, ROOT_ENV
+
+HELP = """Open the group's dashboard (Streamlit): this week's meeting, the reading list, quota
+progress, reproduction results and meeting notes.
+
+It reads the repository through the same loader as the site and picks up edits to papers/,
+docs/meetings/ and reproductions/*/results/ on the next page load. Stop it with Ctrl+C.
+
+Example: tracker dashboard --port 8501
+"""
+
+
+def streamlit_command(
+    *, port: int, address: str, headless: bool, python: str | None = None
+) -> list[str]:
+    """The `streamlit run` command line for the dashboard's app."""
+    return [
+        python or sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_PATH),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true" if headless else "false",
+        # Nothing leaves the machine: no usage statistics.
+        "--browser.gatherUsageStats",
+        "false",
+    ]
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing registered yet."""
+    @app.command(
+        "dashboard",
+        help=HELP,
+        epilog="Example: tracker dashboard --root ~/nlp-group --address 0.0.0.0 --port 8080",
+    )
+    @handle_errors
+    def dashboard_command(
+        port: int = typer.Option(8501, "--port", help="Port to serve on.", min=1, max=65535),
+        address: str = typer.Option(
+            "127.0.0.1",
+            "--address",
+            help="Address to listen on (0.0.0.0 shares it on the local network).",
+        ),
+        headless: bool = typer.Option(
+            False, "--headless", help="Do not open a browser window (servers, CI)."
+        ),
+        root: Path = RootOption,
+    ) -> None:
+        root_path = resolve_root(root)
+        command = streamlit_command(port=port, address=address, headless=headless)
+        env = {**os.environ, ROOT_ENV: str(root_path)}
+        console.print(
+            f"dashboard for {root_path} on http://{address}:{port} (Ctrl+C stops it)",
+            markup=False,
+        )
+        process = subprocess.Popen(command, env=env)
+        try:
+            code = process.wait()
+        except KeyboardInterrupt:
+            # The terminal sent Ctrl+C to Streamlit too; let it shut down cleanly.
+            code = process.wait()
+        raise typer.Exit(code)

@@ -1,4 +1,7 @@
-"""Entry of the Streamlit dashboard: page config, navigation over `pages/`, the sync panel.
+"""Entry of the Streamlit dashboard: page config, navigation over `pages/`.
+
+Each page draws its own sidebar (the sync panel, via `ui.start_page`): elements the entry
+script itself puts in the sidebar are lost on reruns under AppTest with `st.navigation`.
 
 Run with `tracker dashboard` (which passes the team repository in $TRACKER_ROOT), or directly:
 `TRACKER_ROOT=. streamlit run tracker/dashboard/app.py`.
@@ -7,8 +10,6 @@ Run with `tracker dashboard` (which passes the team repository in $TRACKER_ROOT)
 from __future__ import annotations
 
 import streamlit as st
-
-from tracker.dashboard import ui
 
 PAGES = [
     st.Page("pages/this_week.py", title="This week", icon=":material/event:", default=True),
@@ -20,5 +21,4 @@ PAGES = [
 
 st.set_page_config(page_title="Reading group", page_icon=":material/menu_book:", layout="wide")
 navigation = st.navigation(PAGES)
-ui.sync_panel()
 navigation.run()

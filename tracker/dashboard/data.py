@@ -233,7 +233,7 @@ def cached_assignment(root: str, digest: str) -> AssignmentView:
     return AssignmentView(
         feasible=result.feasible,
         reasons=list(result.reasons),
-        explanations={m.handle: list(result.explain(m.handle)) for m in catalog.team.members},
+        explanations={m.handle: list(result.explain(m.handle)) for m in result.members},
     )
 
 

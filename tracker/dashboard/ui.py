@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import streamlit as st
@@ -10,6 +9,18 @@ import streamlit as st
 from tracker.catalog import Catalog
 from tracker.dashboard import data
 from tracker.errors import TrackerError
+
+# ----------------------------------------------------------------------------- page frame
+
+
+def start_page(title: str) -> tuple[Catalog, str]:
+    """What every page begins with: its title, the sync panel, data errors; returns the catalog."""
+    catalog, digest = data.current_catalog()
+    st.title(title)
+    sync_panel()
+    show_data_errors(catalog)
+    return catalog, digest
+
 
 # ----------------------------------------------------------------------------- data errors
 
@@ -126,11 +137,3 @@ def safe_note_markdown(text: str) -> str:
         else:
             out.append(chunk)
     return "".join(out)
-
-
-MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9_-]*)")
-
-
-def markdown_cell(value: Any) -> str:
-    """A value for a Markdown table cell (pipes would split the cell)."""
-    return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")

@@ -8,9 +8,7 @@ from tracker.dashboard import data, ui
 
 
 def render() -> None:
-    catalog, _ = data.current_catalog()
-    st.title("Notes")
-    ui.show_data_errors(catalog)
+    catalog, _ = ui.start_page("Notes")
     if not catalog.meetings:
         st.info(
             "No meeting notes yet. Import the team's notes with `tracker notes import FILE...` "

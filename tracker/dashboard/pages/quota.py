@@ -9,9 +9,7 @@ from tracker.dashboard import data, ui
 
 
 def render() -> None:
-    catalog, digest = data.current_catalog()
-    st.title("Quota")
-    ui.show_data_errors(catalog)
+    catalog, digest = ui.start_page("Quota")
     team = catalog.team
     if not team.members:
         st.info(
@@ -89,8 +87,11 @@ def render() -> None:
         st.error(
             "The quota cannot be met as configured:\n\n" + "\n".join(f"- {r}" for r in view.reasons)
         )
-    lines = view.explanations.get(handle) or ["No papers assigned."]
-    st.markdown("\n".join(f"- {line}" for line in lines))
+    lines = view.explanations.get(handle)
+    if not lines:
+        st.info(f"@{handle} is not part of the assignment (inactive, or nothing to assign).")
+        return
+    st.code("\n".join(lines), language=None)
 
 
 if __name__ == "__main__":

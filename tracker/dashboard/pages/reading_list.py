@@ -14,9 +14,7 @@ SHOWN_COLUMNS = [
 
 
 def render() -> None:
-    catalog, digest = data.current_catalog()
-    st.title("Reading list")
-    ui.show_data_errors(catalog)
+    catalog, digest = ui.start_page("Reading list")
     table = data.cached_papers_table(str(catalog.root), digest)
     if table.empty:
         st.info(

@@ -58,9 +58,7 @@ def show_run(result: ReproResult) -> None:
 
 
 def render() -> None:
-    catalog, _ = data.current_catalog()
-    st.title("Reproductions")
-    ui.show_data_errors(catalog)
+    catalog, _ = ui.start_page("Reproductions")
     views = data.reproduction_views(catalog)
     if not views:
         st.info("No reproductions yet. " + HOW_TO)

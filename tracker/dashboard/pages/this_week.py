@@ -11,9 +11,7 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 
 def render() -> None:
-    catalog, _ = data.current_catalog()
-    st.title("This week")
-    ui.show_data_errors(catalog)
+    catalog, _ = ui.start_page("This week")
     try:
         from tracker.agenda import build_agenda
     except ImportError:
