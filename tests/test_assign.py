@@ -190,3 +190,23 @@ def test_apply_writes_readers_and_marks_proposed_papers_assigned(tmp_path: Path)
     for pair in result.pairs:
         assert pair.member in papers[pair.paper_id].readers
     assert all(p.status.value != "proposed" for p in papers.values() if p.readers)
+
+
+def test_cli_assign_dry_run_json_and_explain(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tracker.cli.main import app
+
+    root = team_repo(tmp_path)
+    before = {p.name: p.read_text(encoding="utf-8") for p in (root / "papers").glob("*.md")}
+    runner = CliRunner()
+    out = runner.invoke(app, ["assign", "--root", str(root), "--quota", "10", "--json"])
+    assert out.exit_code == 0, out.output
+    data = __import__("json").loads(out.stdout)
+    assert data["schema"] == 1 and data["feasible"] is True
+    assert {m["load"] for m in data["members"]} == {10}
+    after = {p.name: p.read_text(encoding="utf-8") for p in (root / "papers").glob("*.md")}
+    assert before == after, "a dry run writes nothing"
+    explained = runner.invoke(app, ["assign", "--root", str(root), "--explain", "minseo"])
+    assert explained.exit_code == 0 and "regret" in explained.stdout
+    assert "Example:" in runner.invoke(app, ["assign", "--help"]).output

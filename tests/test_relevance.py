@@ -1,0 +1,34 @@
+"""Relevance scores: bilingual matching, field weighting and the shared-keyword explanation."""
+
+from __future__ import annotations
+
+from tracker.models import Member, Paper
+from tracker.relevance import korean_nouns, relevance_matrix
+
+
+def test_korean_and_english_writings_of_a_concept_match() -> None:
+    members = [Member(handle="ko", name="ko", interests=["사전학습", "기계번역"])]
+    papers = [
+        Paper(id="bert", title="BERT", topics=["pre-training"], abstract="masked LM pretraining"),
+        Paper(id="mt", title="Neural Machine Translation of Rare Words", topics=["translation"]),
+        Paper(id="hmm", title="A tutorial on hidden Markov models", topics=["HMM"]),
+    ]
+    rel = relevance_matrix(members, papers)
+    assert rel.score("ko", "bert") > 0.2 and rel.score("ko", "mt") > 0.2
+    assert rel.score("ko", "hmm") == 0.0
+    assert rel.keywords(0, 0)[0] == "pretraining"
+
+
+def test_topics_weigh_more_than_the_abstract() -> None:
+    members = [Member(handle="a", name="a", interests=["attention"])]
+    papers = [
+        Paper(id="topic", title="Paper one", topics=["attention"], abstract="a study of models"),
+        Paper(id="abstract", title="Paper two", topics=["models"], abstract="uses attention"),
+    ]
+    rel = relevance_matrix(members, papers)
+    assert rel.score("a", "topic") > rel.score("a", "abstract") > 0
+
+
+def test_kiwi_finds_korean_nouns_inside_inflected_text() -> None:
+    nouns = korean_nouns("단어 임베딩을 학습했다")
+    assert "단어" in nouns and "임베딩" in nouns
