@@ -1,0 +1,11 @@
+"""Word2Vec (Mikolov et al., 2013a and 2013b): CBOW and skip-gram, hierarchical softmax and
+negative sampling, trained by numba kernels; checked against gensim."""
+
+from __future__ import annotations
+
+from .model import Word2Vec, Word2VecConfig, huffman_codes
+
+PAPER_ID = "1301.3781"
+TITLE = "Efficient Estimation of Word Representations in Vector Space"
+
+__all__ = ["PAPER_ID", "TITLE", "Word2Vec", "Word2VecConfig", "huffman_codes"]
