@@ -220,6 +220,13 @@ def write_results(
     missing = [key for key in PROVENANCE_KEYS if key not in provenance]
     if missing:
         raise ValueError(f"provenance lacks {', '.join(missing)}: build it with provenance()")
+    for key, claim in (paper_metrics or {}).items():
+        # The site puts the paper's number beside ours; a bare number would carry no note saying
+        # how the paper's setting differs.
+        if not isinstance(claim, Mapping) or "value" not in claim:
+            raise ValueError(
+                f"paper_metrics[{key!r}] must be a dict with 'value' (and a 'note'), not {claim!r}"
+            )
     record: dict[str, Any] = {
         "schema": SCHEMA,
         "reproduction": reproduction,
@@ -265,6 +272,10 @@ def read_results(path: Path) -> dict:
         if not isinstance(data[key], dict):
             raise ResultsError(f"{path}: {key} must be an object")
     data.setdefault("checks", [])
+    if not isinstance(data["checks"], list) or any(
+        not isinstance(c, dict) or not {"name", "passed"} <= set(c) for c in data["checks"]
+    ):
+        raise ResultsError(f"{path}: checks must be a list of objects with name and passed")
     for name, points in data["curves"].items():
         if not isinstance(points, list) or any(
             not isinstance(p, list) or len(p) != 2 for p in points

@@ -107,6 +107,16 @@ def test_write_results_refuses_bad_kind_run_name_and_missing_provenance(tmp_path
         write_results("toy", "../escape", kind="train", provenance=_prov(), out_dir=tmp_path)
     with pytest.raises(ValueError, match="git_commit"):
         write_results("toy", "a", kind="train", provenance={"seed": 0}, out_dir=tmp_path)
+    with pytest.raises(ValueError, match="paper_metrics\\['bleu'\\]"):
+        write_results(
+            "toy",
+            "a",
+            kind="train",
+            paper_metrics={"bleu": 28.4},
+            provenance=_prov(),
+            out_dir=tmp_path,
+        )
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
@@ -123,6 +133,11 @@ def test_write_results_refuses_bad_kind_run_name_and_missing_provenance(tmp_path
             '{"schema": 1, "reproduction": "t", "kind": "train", "run": "a", "provenance": {},'
             ' "curves": {"loss": [1, 2]}}',
             "curve 'loss'",
+        ),
+        (
+            '{"schema": 1, "reproduction": "t", "kind": "parity", "run": "parity",'
+            ' "provenance": {}, "checks": [{"name": "logits"}]}',
+            "checks must be",
         ),
     ],
 )
