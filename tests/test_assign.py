@@ -210,3 +210,23 @@ def test_cli_assign_dry_run_json_and_explain(tmp_path: Path) -> None:
     explained = runner.invoke(app, ["assign", "--root", str(root), "--explain", "minseo"])
     assert explained.exit_code == 0 and "regret" in explained.stdout
     assert "Example:" in runner.invoke(app, ["assign", "--help"]).output
+
+
+def test_short_list_pricing_gives_the_same_optimum_as_the_whole_problem(monkeypatch) -> None:
+    import sys
+
+    import tracker.assign as assign_module
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from bench_assign import synthetic_catalog
+
+    catalog = synthetic_catalog(30, 400, seed=3)
+    monkeypatch.setattr(assign_module, "PRICING_MIN_VARS", 10**9)
+    whole = assign_reading_quota(catalog, quota=6)
+    monkeypatch.setattr(assign_module, "PRICING_MIN_VARS", 0)
+    priced = assign_reading_quota(catalog, quota=6)
+    assert priced.feasible and whole.feasible
+    assert priced.total_relevance == pytest.approx(whole.total_relevance, abs=1e-9)
+    assert {(p.member, p.paper_id) for p in priced.pairs} == {
+        (p.member, p.paper_id) for p in whole.pairs
+    }

@@ -20,6 +20,7 @@ docs/dev/assignment.md explains the model in plain words.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from tracker import store
 from tracker.catalog import Catalog
@@ -328,6 +329,72 @@ def _solve(
     return np.round(result.x).astype(bool)
 
 
+# Below this many variables the full problem is solved directly.
+PRICING_MIN_VARS = 20_000
+PRICING_ROUNDS = 20
+
+
+def _restricted(problem: _Problem, index: np.ndarray) -> _Problem:
+    return dataclasses.replace(
+        problem,
+        var_member=problem.var_member[index],
+        var_paper=problem.var_paper[index],
+        var_current=problem.var_current[index],
+    )
+
+
+def _solve_exact_quota(
+    problem: _Problem, targets: np.ndarray, objective: np.ndarray
+) -> np.ndarray | None:
+    """The exact-quota optimum, found on a short list of pairs and proven optimal for all.
+
+    Each member's best few dozen pairs (and every current pair) form the short list. The linear
+    relaxation on the short list gives dual prices for members and papers; a pair left out could
+    only improve the answer if its score beats the prices of its member and paper (a positive
+    reduced profit). Such pairs are added and the list re-solved until none is left: then, by LP
+    duality, the short-list optimum is the optimum of the whole problem, and since the constraint
+    matrix is totally unimodular, `milp` on the short list returns it as 0/1 values.
+    """
+    n = problem.n_vars
+    if problem.cover or n < PRICING_MIN_VARS:
+        return _solve(problem, targets, targets, objective=objective)
+    width = 3 * problem.quota + 2 * problem.k + 10
+    order = np.lexsort((-objective, problem.var_member))
+    member_sorted = problem.var_member[order]
+    starts = np.searchsorted(member_sorted, np.arange(len(problem.members)))
+    position = np.arange(n) - starts[member_sorted]
+    active = np.zeros(n, dtype=bool)
+    active[order[position < width]] = True
+    active |= problem.var_current
+    for _ in range(PRICING_ROUNDS):
+        index = np.flatnonzero(active)
+        short = _restricted(problem, index)
+        relaxed = linprog(
+            -objective[index],
+            A_ub=short.paper_rows(),
+            b_ub=problem.capacity,
+            A_eq=short.member_rows(),
+            b_eq=targets,
+            bounds=(0, 1),
+            method="highs-ds",
+        )
+        if relaxed.status != 0:
+            break  # the short list cannot meet the quota: decide on the whole problem
+        member_price = relaxed.eqlin.marginals
+        paper_price = relaxed.ineqlin.marginals
+        reduced = -objective - member_price[problem.var_member] - paper_price[problem.var_paper]
+        improving = ~active & (reduced < -1e-9)
+        if not improving.any():
+            chosen = _solve(short, targets, targets, objective=objective[index])
+            if chosen is None:
+                break
+            full = np.zeros(n, dtype=bool)
+            full[index[chosen]] = True
+            return full
+        active |= improving
+    return _solve(problem, targets, targets, objective=objective)
+
+
 def _targets(problem: _Problem) -> np.ndarray:
     return np.maximum(problem.quota - problem.locked_per_member, 0)
 
@@ -400,7 +467,7 @@ def assign_reading_quota(
     started = time.perf_counter()
     objective = problem.objective()
     targets = _targets(problem).astype(float)
-    chosen = _solve(problem, targets, targets, objective=objective)
+    chosen = _solve_exact_quota(problem, targets, objective)
     feasible = chosen is not None
     reasons: list[str] = []
     if chosen is None:
