@@ -1,0 +1,98 @@
+"""The built site in a real headless Chromium: math rendered by the vendored KaTeX, Korean text,
+no console errors, nothing fetched from outside but the notes' own remote images."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+
+import pytest
+from site_helpers import built_site
+
+from browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = built_site(tmp_path_factory.getbasetemp()) / "site"
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+# A 1x1 transparent PNG standing in for the image host the notes link to (no network here).
+_PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63f8cfc0f01f0005000201a5b2f3a50000000049454e44ae426082"
+)
+
+
+def _offline_guard(page, base: str) -> list[str]:  # noqa: ANN001
+    """Record every request that leaves the local server; images hosted elsewhere get a stub.
+
+    Anything else from outside (a CDN script or font) is aborted and shows up in the list.
+    """
+    outside: list[str] = []
+
+    def route(request_route) -> None:  # noqa: ANN001
+        url = request_route.request.url
+        if url.startswith(base) or url.startswith("data:"):
+            request_route.continue_()
+            return
+        outside.append(url)
+        if url.startswith("https://i.imgur.com/"):
+            request_route.fulfill(status=200, content_type="image/png", body=_PIXEL)
+        else:
+            request_route.abort()
+
+    page.route("**/*", route)
+    return outside
+
+
+def test_meeting_note_renders_math_and_korean_without_errors(page, site_url: str) -> None:  # noqa: ANN001
+    outside = _offline_guard(page, site_url)
+    page.goto(f"{site_url}/meetings/2025/07/08/week-06-bert/", wait_until="networkidle")
+    page.wait_for_selector(".arithmatex .katex", timeout=15000)
+    assert page.locator(".arithmatex .katex").count() >= 4
+    assert page.locator(".katex-display").count() >= 1  # the $$...$$ block
+    raw = page.evaluate(
+        "[...document.querySelectorAll('.arithmatex')]"
+        ".filter(e => !e.querySelector('.katex')).map(e => e.textContent)"
+    )
+    assert raw == []  # no formula left as \\(...\\) text
+    text = page.inner_text("article")
+    assert "6주차 모임: BERT와 사전학습" in text and "마스크 언어 모델" in text
+    assert "$" not in text
+    shot = screenshot(page, "site-meeting-bert")
+    assert shot.stat().st_size > 10_000  # kept under test-artifacts/screenshots/
+    assert page.console_errors == [], outside  # type: ignore[attr-defined]
+    # Only the note's own remote image leaves the site: KaTeX and its fonts are served locally.
+    assert outside == ["https://i.imgur.com/bertMaskExample.png"]
+
+
+def test_paper_page_shows_summary_meetings_and_reproduction(page, site_url: str) -> None:  # noqa: ANN001
+    outside = _offline_guard(page, site_url)
+    page.goto(f"{site_url}/papers/1810.04805/", wait_until="networkidle")
+    text = page.inner_text("article")
+    assert "BERT: Pre-training of Deep Bidirectional Transformers" in text
+    assert "이 논문을 다룬 모임" in text and "6주차 모임: BERT와 사전학습" in text
+    assert "참조 구현과의 일치" in text and "glue_sst2" in text
+    assert page.locator("img[src$='1810.04805-bert-tiny.svg']").evaluate("i => i.naturalWidth") > 0
+    page.wait_for_selector(".arithmatex .katex", timeout=15000)  # 10^{-12} in the summary
+    screenshot(page, "site-paper-bert")
+    assert (page.console_errors, outside) == ([], [])  # type: ignore[attr-defined]
