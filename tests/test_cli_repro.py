@@ -59,6 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", default="small")
     parser.add_argument("--steps", type=int, default=6)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args()
     torch.manual_seed(0)
     x = torch.randn(64, 3, dtype=torch.float64)
@@ -77,7 +78,7 @@ def main() -> None:
         loss_fn=lambda m, b: nn.functional.mse_loss(m(b[0]), b[1]),
         make_batch=make_batch,
         evaluate=lambda m: {"val_mse": float(nn.functional.mse_loss(m(x), y))},
-        out_dir=Path(__file__).parent / "results",
+        out_dir=args.out,
     )
 
 if __name__ == "__main__":
@@ -238,11 +239,13 @@ def test_train_runs_the_script_reports_its_results_and_plot_draws_them(fake_pack
     assert (root / "toy" / "results" / "small.png").stat().st_size > 1000
 
 
-def test_train_under_torchrun_with_two_processes_writes_one_results_file(fake_package):
-    _, root = fake_package
-    result = _invoke("train", "toy", "--nproc", "2", "--", "--steps", "4")
+def test_train_under_torchrun_with_two_processes_writes_one_results_file(fake_package, tmp_path):
+    out = tmp_path / "elsewhere"
+    result = _invoke("train", "toy", "--nproc", "2", "--", "--steps", "4", "--out", str(out))
     assert result.exit_code == 0, result.output
-    data = read_results(root / "toy" / "results" / "small.json")
+    assert sorted(p.name for p in out.iterdir()) == ["small.json"]
+    assert f"wrote {out / 'small.json'}" in result.stdout  # found where --out sent it
+    data = read_results(out / "small.json")
     assert data["provenance"]["world_size"] == 2
 
 

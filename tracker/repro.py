@@ -305,6 +305,17 @@ class TrainOutcome:
     returncode: int
     written: list[RunSummary]
     seconds: float
+    results_dir: Path
+
+
+def _out_dir(extra_args: list[str], default: Path) -> Path:
+    """Where the script will write results: its `--out DIR` if passed through, else `default`."""
+    for i, arg in enumerate(extra_args):
+        if arg == "--out" and i + 1 < len(extra_args):
+            return Path(extra_args[i + 1])
+        if arg.startswith("--out="):
+            return Path(arg.split("=", 1)[1])
+    return default
 
 
 def _stamps(results_dir: Path) -> dict[Path, int]:
@@ -322,20 +333,23 @@ def run_train(
     package: str | None = None,
 ) -> TrainOutcome:
     """Run the training command with output streaming to this terminal; report the results files
-    it wrote (new or updated training results)."""
+    it wrote (new or updated training results, in `--out DIR` when that is passed through)."""
     command = train_command(
         name, config=config, nproc=nproc, extra_args=extra_args, package=package
     )
     repro = get(name, package)
-    before = _stamps(repro.results_dir)
+    results_dir = _out_dir(list(extra_args or []), repro.results_dir)
+    before = _stamps(results_dir)
     started = time.time()
     env = dict(os.environ)
     # The child must import the same package tree as this process, even from another directory.
     parent = str(package_dir(package).parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (parent, env.get("PYTHONPATH")) if p)
     done = subprocess.run(command, env=env, check=False)
-    after = _stamps(repro.results_dir)
+    after = _stamps(results_dir)
     changed = [p for p, stamp in after.items() if before.get(p) != stamp]
-    _, runs, _ = _summaries(repro.results_dir)
+    _, runs, _ = _summaries(results_dir)
     written = [r for r in runs if r.path in changed]
-    return TrainOutcome(repro, command, done.returncode, written, time.time() - started)
+    return TrainOutcome(
+        repro, command, done.returncode, written, time.time() - started, results_dir
+    )

@@ -169,8 +169,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
         if not outcome.written:
             err_console.print(
-                f"warning: {name} finished but wrote no results file under "
-                f"{outcome.reproduction.results_dir}",
+                f"warning: {name} finished but wrote no results file under {outcome.results_dir}",
                 markup=False,
             )
         for run in outcome.written:
