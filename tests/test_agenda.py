@@ -158,6 +158,7 @@ def test_calendar_has_stable_uids_and_presenters() -> None:
     assert events[0].decoded("dtstart").date() == MEETING
     assert "@jiwoo" in str(events[0]["description"])
     assert events[0].decoded("dtstart").hour == 20
+    assert [str(tz["tzid"]) for tz in first.walk("VTIMEZONE")] == ["Asia/Seoul"]
 
 
 def test_cli_agenda_writes_the_note_and_the_calendar(tmp_path: Path, monkeypatch) -> None:

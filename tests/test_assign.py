@@ -230,3 +230,21 @@ def test_short_list_pricing_gives_the_same_optimum_as_the_whole_problem(monkeypa
     assert {(p.member, p.paper_id) for p in priced.pairs} == {
         (p.member, p.paper_id) for p in whole.pairs
     }
+
+
+def test_cover_every_paper_gives_each_paper_a_reader() -> None:
+    members = [Member(handle=h, name=h, interests=["attention"]) for h in ("ana", "bo")]
+    papers = [
+        Paper(id="hot1", title="attention", topics=["attention"]),
+        Paper(id="hot2", title="attention again", topics=["attention"]),
+        Paper(id="cold1", title="hidden markov models"),
+        Paper(id="cold2", title="conditional random fields"),
+    ]
+    team = TeamSettings(name="t", topic="x", quota=2, readers_per_paper=2, members=members)
+    catalog = Catalog(Path("."), team, papers, [], [])
+    free = assign_reading_quota(catalog)
+    assert {p.paper_id for p in free.pairs} == {"hot1", "hot2"}
+    covered = assign_reading_quota(catalog, cover_every_paper=True)
+    assert covered.feasible
+    assert {p.paper_id for p in covered.pairs} == {"hot1", "hot2", "cold1", "cold2"}
+    assert covered.total_relevance < free.total_relevance

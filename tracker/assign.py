@@ -32,7 +32,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from tracker import store
 from tracker.catalog import Catalog
-from tracker.errors import DataError
+from tracker.errors import DataError, UsageError
 from tracker.models import STATUS_ORDER, Member, Paper, Status, TeamSettings
 from tracker.relevance import RelevanceMatrix, relevance_matrix
 
@@ -124,7 +124,7 @@ class AssignmentResult:
         summary = next((m for m in self.members if m.handle == member), None)
         if summary is None:
             known = ", ".join(m.handle for m in self.members)
-            raise DataError(f"no member {member!r} in this assignment", fix=f"use one of {known}")
+            raise UsageError(f"no member {member!r} in this assignment", fix=f"use one of {known}")
         lines = [
             f"{member}: {summary.load} paper(s), total relevance {summary.total_relevance:.3f}, "
             f"best possible alone {summary.best_possible:.3f}, regret {summary.regret:.3f}"

@@ -73,6 +73,8 @@ def build_calendar(catalog: Catalog, *, weeks: int = 8, today: dt.date | None = 
         if schedule.location:
             event.add("location", schedule.location)
         calendar.add_component(event)
+    # Clients that do not know the IANA zone name need its VTIMEZONE definition in the file.
+    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

@@ -82,9 +82,13 @@ FIELD_WEIGHTS = {"topics": 3.0, "aliases": 2.0, "title": 2.0, "abstract": 1.0}
 # A shared concept or phrase is stronger evidence than a shared single word.
 WORD_WEIGHT = 0.5
 
-STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into", "is", "it", "its", "of", "on", "or", "our", "that", "the", "their", "this", "to", "we", "with", "without", "which", "while", "who", "using", "use", "used", "via", "than", "then", "these", "those", "over", "under", "between", "both", "each", "more", "most", "new", "not", "only", "such", "can", "also", "based", "show", "shows", "results", "paper", "model", "models", "method", "methods", "approach", "task", "tasks", "data", "large", "set", "sets", "per", "one", "two"]
-)
+_STOPWORD_TEXT = """
+a an and are as at be by for from has have in into is it its of on or our that the their this to
+we with without which while who using use used via than then these those over under between both
+each more most new not only such can also based show shows results paper model models method
+methods approach task tasks data large set sets per one two
+"""
+STOPWORDS = frozenset(re.findall(r"\S+", _STOPWORD_TEXT))
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _WORD = re.compile(r"[a-z][a-z0-9]+")

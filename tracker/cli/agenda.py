@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from tracker import store
-from tracker.agenda import build_agenda, write_agenda
+from tracker.agenda import agenda_path, build_agenda, write_agenda
 from tracker.catalog import load_catalog
 from tracker.cli.common import JsonOption, RootOption, resolve_root
 from tracker.cli.output import console, err_console, handle_errors, print_json
@@ -53,9 +53,13 @@ def register(app: typer.Typer) -> None:
             print_json(built.to_json())
         elif dry_run:
             console.print(built.to_markdown(), markup=False)
-        if not dry_run:
-            path = write_agenda(root_path, built, force=force)
-            err_console.print(f"wrote {path.relative_to(root_path)}", markup=False)
+        if dry_run:
+            return
+        target = agenda_path(root_path, built.date)
+        before = target.read_bytes() if target.exists() else None
+        path = write_agenda(root_path, built, force=force)
+        state = "unchanged" if before == path.read_bytes() else "wrote"
+        err_console.print(f"{state} {path.relative_to(root_path)}", markup=False)
         if ics:
             from tracker.ics import write_calendar
 
