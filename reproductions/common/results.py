@@ -13,7 +13,9 @@ import math
 import os
 import platform
 import re
+import shlex
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Mapping
@@ -130,6 +132,23 @@ def provenance(
         ),
         "world_size": world_size,
     }
+
+
+def command_line() -> str:
+    """The command a person would type to repeat this process's run (`python -m ...` or, under
+    torchrun, `torchrun --nproc_per_node=N -m ...`), for provenance."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    args = sys.argv[1:]
+    if spec is not None and spec.name:
+        head = ["-m", spec.name.removesuffix(".__main__")]
+    else:
+        head = [sys.argv[0]] if sys.argv and sys.argv[0] else []
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1:
+        per_node = os.environ.get("LOCAL_WORLD_SIZE", str(world))
+        return shlex.join(["torchrun", f"--nproc_per_node={per_node}", *head, *args])
+    return shlex.join(["python", *head, *args])
 
 
 def _jsonable(value: Any) -> Any:

@@ -12,8 +12,6 @@ import dataclasses
 import math
 import os
 import random
-import shlex
-import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -35,6 +33,7 @@ from reproductions.common.distributed import (
     wrap_model,
 )
 from reproductions.common.results import (
+    command_line,
     default_results_dir,
     provenance,
     write_results,
@@ -120,22 +119,6 @@ def inverse_sqrt_warmup(d_model: int, warmup_steps: int) -> Callable[[int], floa
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def _command_line() -> str:
-    """The command a person would type to repeat this run."""
-    main = sys.modules.get("__main__")
-    spec = getattr(main, "__spec__", None)
-    args = sys.argv[1:]
-    if spec is not None and spec.name:
-        head = ["-m", spec.name.removesuffix(".__main__")]
-    else:
-        head = [sys.argv[0]] if sys.argv and sys.argv[0] else []
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world > 1:
-        per_node = os.environ.get("LOCAL_WORLD_SIZE", str(world))
-        return shlex.join(["torchrun", f"--nproc_per_node={per_node}", *head, *args])
-    return shlex.join(["python", *head, *args])
 
 
 def _rng_state() -> dict[str, Any]:
@@ -442,7 +425,7 @@ def _train(
             config.seed,
             data_checksums,
             first_started,
-            command=_command_line(),
+            command=command_line(),
             world_size=info.world_size,
             wall_time_s=wall,
         )

@@ -173,3 +173,22 @@ def test_plot_curves_without_curves_is_an_error(tmp_path):
     with pytest.raises(ResultsError, match="no curves"):
         plot_curves(path, tmp_path / "p.png")
     assert not Path(tmp_path / "p.png").exists()
+
+
+def test_command_line_repeats_a_module_run_and_a_torchrun_run(monkeypatch):
+    import sys
+    import types
+    from importlib.machinery import ModuleSpec
+
+    from reproductions.common.results import command_line
+
+    fake_main = types.ModuleType("__main__")
+    fake_main.__spec__ = ModuleSpec("reproductions.gpt2.train", None)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    monkeypatch.setattr(sys, "argv", ["/x/train.py", "--config", "small", "--out", "a b"])
+    for var in ("WORLD_SIZE", "LOCAL_WORLD_SIZE"):
+        monkeypatch.delenv(var, raising=False)
+    assert command_line() == "python -m reproductions.gpt2.train --config small --out 'a b'"
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setenv("LOCAL_WORLD_SIZE", "2")
+    assert command_line().startswith("torchrun --nproc_per_node=2 -m reproductions.gpt2.train ")
