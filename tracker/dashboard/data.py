@@ -75,43 +75,51 @@ def search_key(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
-def _joined(values: Any) -> str:
-    if isinstance(values, list | tuple):
-        return ", ".join(str(v) for v in values)
-    return "" if values is None or (isinstance(values, float) and pd.isna(values)) else str(values)
+PAPER_COLUMNS = [
+    "id", "title", "year", "status", "topics", "readers", "read_by", "presenter",
+    "presented_on", "link", "slides", "added_on", "summarised", "search",
+]  # fmt: skip
 
 
 def papers_table(catalog: Catalog) -> pd.DataFrame:
-    """One row per paper with display columns and a `search` column for the text filter."""
-    frame = catalog.papers_frame()
-    if frame.empty:
-        return pd.DataFrame(
-            columns=[
-                "id", "title", "year", "status", "topics", "readers", "read_by", "presenter",
-                "presented_on", "link", "slides", "added_on", "summarised", "search",
-            ]
-        )  # fmt: skip
-    frame["status"] = frame["status"].map(lambda s: getattr(s, "value", s))
-    frame["year"] = frame["year"].astype("Int64")
-    bodies = {p.id: p.body for p in catalog.papers}
-    # The haystack holds what people remember a paper by: its names, people, topics and summary.
-    frame["search"] = [
-        search_key(
-            " ".join(
-                [
-                    row.id,
-                    row.title,
-                    _joined(row.authors),
-                    _joined(row.aliases),
-                    _joined(row.topics),
-                    _joined(row.venue),
-                    _joined(row.abstract),
-                    bodies.get(row.id, ""),
-                ]
-            )
+    """One row per paper with the columns the page shows and a `search` column for the filter."""
+    # Built from the typed papers directly: `papers_frame()` dumps every field of every model,
+    # which costs a second for 5,000 papers and is not needed here.
+    rows = [
+        (
+            p.id,
+            p.title,
+            p.year,
+            p.status.value,
+            p.topics,
+            p.readers,
+            p.read_by,
+            p.presenter,
+            p.presented_on,
+            p.link,
+            p.slides,
+            p.added_on,
+            p.summarised,
+            # What people remember a paper by: its names, people, topics and summary.
+            search_key(
+                " ".join(
+                    [
+                        p.id,
+                        p.title,
+                        *p.authors,
+                        *p.aliases,
+                        *p.topics,
+                        p.venue or "",
+                        p.abstract or "",
+                        p.body,
+                    ]
+                )
+            ),
         )
-        for row in frame.itertuples()
+        for p in catalog.papers
     ]
+    frame = pd.DataFrame(rows, columns=PAPER_COLUMNS)
+    frame["year"] = frame["year"].astype("Int64")
     return frame
 
 
