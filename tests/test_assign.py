@@ -33,8 +33,8 @@ def team_repo(tmp_path: Path) -> Path:
 @st.composite
 def teams(draw: st.DrawFn) -> tuple[Catalog, int, int]:
     n_members = draw(st.integers(1, 4))
-    n_papers = draw(st.integers(1, 9))
-    quota = draw(st.integers(0, 3))
+    n_papers = draw(st.integers(2, 9))
+    quota = draw(st.integers(1, 3))
     k = draw(st.integers(1, 2))
     members = [
         Member(
@@ -49,33 +49,64 @@ def teams(draw: st.DrawFn) -> tuple[Catalog, int, int]:
     for j in range(n_papers):
         topics = draw(st.lists(st.sampled_from(VOCAB), min_size=0, max_size=3))
         read_by = draw(st.lists(st.sampled_from(handles), max_size=2, unique=True))
-        papers.append(Paper(id=f"p{j}", title=f"paper {j}", topics=topics, read_by=read_by))
+        readers = draw(st.lists(st.sampled_from(handles), max_size=k, unique=True))
+        status = draw(st.sampled_from(["proposed", "assigned", "read"]))
+        papers.append(
+            Paper(
+                id=f"p{j}",
+                title=f"paper {j}",
+                topics=topics,
+                read_by=read_by,
+                readers=readers,
+                status=status if readers else "proposed",
+            )
+        )
     team = TeamSettings(name="t", topic="nlp", quota=quota, readers_per_paper=k, members=members)
     return Catalog(root=Path("."), team=team, papers=papers, meetings=[], results=[]), quota, k
 
 
+def locked_pairs(catalog: Catalog) -> set[tuple[str, str]]:
+    """Pairs the docs say must stay: a reader who read it, or reads it alone and it is read."""
+    return {
+        (h, p.id)
+        for p in catalog.papers
+        for h in p.readers
+        if h in p.read_by or (p.readers == [h] and p.status.value == "read")
+    }
+
+
 def flow_optimum(catalog: Catalog, quota: int, k: int) -> float | None:
-    """Best total relevance by min-cost flow (source -> member -> paper -> sink); None when
-    not every member can get `quota` papers."""
+    """Best total relevance by min-cost flow (source -> member -> paper -> sink) around the
+    locked pairs; None when not every member can reach `quota` papers."""
     members = catalog.team.members
     rel = relevance_matrix(members, catalog.papers)
+    locked = locked_pairs(catalog)
+    fixed = sum(
+        rel.scores[mi, pi]
+        for mi, m in enumerate(members)
+        for pi, p in enumerate(catalog.papers)
+        if (m.handle, p.id) in locked
+    )
     graph = nx.DiGraph()
+    demand = 0
     for mi, member in enumerate(members):
-        graph.add_edge("source", ("m", mi), capacity=quota, weight=0)
+        room = max(quota - sum(1 for h, _ in locked if h == member.handle), 0)
+        demand += room
+        graph.add_edge("source", ("m", mi), capacity=room, weight=0)
         for pi, paper in enumerate(catalog.papers):
-            if member.handle in paper.read_by:
+            if member.handle in paper.read_by or (member.handle, paper.id) in locked:
                 continue
             cost = -round(rel.scores[mi, pi] * 1_000_000)
             graph.add_edge(("m", mi), ("p", pi), capacity=1, weight=cost)
-    for pi in range(len(catalog.papers)):
-        graph.add_edge(("p", pi), "sink", capacity=k, weight=0)
-    if "sink" not in graph:
-        return 0.0 if quota == 0 or not members else None
+    for pi, paper in enumerate(catalog.papers):
+        room = max(k - sum(1 for _, p in locked if p == paper.id), 0)
+        graph.add_edge(("p", pi), "sink", capacity=room, weight=0)
+    if "sink" not in graph or demand == 0:
+        return fixed
     flow = nx.max_flow_min_cost(graph, "source", "sink")
-    sent = sum(flow["source"].values())
-    if sent < quota * len(members):
+    if sum(flow["source"].values()) < demand:
         return None
-    return -nx.cost_of_flow(graph, flow) / 1_000_000
+    return fixed - nx.cost_of_flow(graph, flow) / 1_000_000
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -83,11 +114,13 @@ def flow_optimum(catalog: Catalog, quota: int, k: int) -> float | None:
 def test_random_teams_meet_loads_caps_exclusions_and_the_flow_optimum(case) -> None:
     catalog, quota, k = case
     result = assign_reading_quota(catalog, stability_bonus=0.0)
+    locked = locked_pairs(catalog)
     read = {(h, p.id) for p in catalog.papers for h in p.read_by}
     pairs = [(p.member, p.paper_id) for p in result.pairs]
     assert len(set(pairs)) == len(pairs)
-    assert not set(pairs) & read, "a member got a paper they already read"
-    per_paper = {}
+    assert locked <= set(pairs), "a pair someone already works on was dropped"
+    assert not (set(pairs) - locked) & read, "a member got a paper they already read"
+    per_paper: dict[str, int] = {}
     for _, paper_id in pairs:
         per_paper[paper_id] = per_paper.get(paper_id, 0) + 1
     assert all(count <= k for count in per_paper.values())
@@ -95,18 +128,26 @@ def test_random_teams_meet_loads_caps_exclusions_and_the_flow_optimum(case) -> N
     loads = {m.handle: m.load for m in result.members}
     if optimum is None:
         assert not result.feasible and result.reasons
-        assert all(load <= quota for load in loads.values())
-        # Loads differ by at most one, except for members whose open papers run out.
-        open_count = {
-            m.handle: sum(1 for p in catalog.papers if m.handle not in p.read_by)
-            for m in catalog.team.members
+        n_locked = {h: sum(1 for m, _ in locked if m == h) for h in loads}
+        assert all(load <= max(quota, n_locked[h]) for h, load in loads.items())
+        # Loads differ by at most one among members who got new papers; anyone lower took every
+        # paper still open to them.
+        room = {p.id: k - sum(1 for _, q in locked if q == p.id) for p in catalog.papers}
+        open_to = {
+            h: sum(
+                1
+                for p in catalog.papers
+                if h not in p.read_by and (h, p.id) not in locked and room[p.id] > 0
+            )
+            for h in loads
         }
-        top = max(loads.values())
-        for handle, load in loads.items():
-            assert load >= top - 1 or load == open_count[handle]
+        tops = [load for h, load in loads.items() if load > n_locked[h]]
+        for h, load in loads.items():
+            assert not tops or load >= max(tops) - 1 or load == n_locked[h] + open_to[h]
     else:
         assert result.feasible
-        assert set(loads.values()) <= {quota}
+        n_locked = {h: sum(1 for m, _ in locked if m == h) for h in loads}
+        assert all(load == max(quota, n_locked[h]) for h, load in loads.items())
         assert result.total_relevance == pytest.approx(optimum, abs=1e-4)
 
 
