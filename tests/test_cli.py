@@ -192,9 +192,17 @@ def test_doctor_reports_a_broken_file_and_exits_1(synced_repo: Path) -> None:
     assert "papers/broken.md" in sick.output and "fix:" in sick.output
 
 
-def test_week_syncs_and_shows_the_list(synced_repo: Path) -> None:
+def test_week_syncs_proposes_quota_and_writes_the_agenda(synced_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_TODAY", "2025-07-03")  # a Thursday; the team meets on Tuesdays
     set_cell(synced_repo, "007", "상태", "summarised")
-    result = runner.invoke(app, ["week", "--root", str(synced_repo)])
+    result = runner.invoke(app, ["week", "--root", str(synced_repo), "--no-site"])
     assert result.exit_code == 0, result.output
     assert "pull  007" in result.output
-    assert "synced: 1 cell(s) pulled" in result.output
+    assert "synced: pulled 1 cell(s)" in result.output
+    assert "apply with `tracker assign --apply`" in result.output
+    assert (synced_repo / "docs" / "meetings" / "2025-07-08.md").is_file()
+    # Run twice: nothing to sync, the untouched draft is rewritten in place, still one file.
+    again = runner.invoke(app, ["week", "--root", str(synced_repo), "--no-site"])
+    assert again.exit_code == 0, again.output
+    assert "nothing to do" in again.output
+    assert [p.name for p in (synced_repo / "docs" / "meetings").glob("*.md")] == ["2025-07-08.md"]
