@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse.csgraph import maximum_flow
 
 from tracker import store
 from tracker.catalog import Catalog
@@ -395,6 +396,40 @@ def _solve_exact_quota(
     return _solve(problem, targets, targets, objective=objective)
 
 
+def _feasible(problem: _Problem, member_lo: np.ndarray, member_hi: np.ndarray) -> bool:
+    """Whether some 0/1 assignment gives every member at least `member_lo` new papers.
+
+    Upper bounds never block this (they are at least the lower ones), so it is a max-flow
+    question: source -> member (capacity lo) -> paper (1) -> sink (free slots) must carry
+    sum(lo). With coverage required, the MILP decides instead.
+    """
+    if problem.cover:
+        return _solve(problem, member_lo, member_hi, objective=np.zeros(problem.n_vars)) is not None
+    need = np.rint(member_lo).astype(np.int32)
+    if need.sum() == 0:
+        return True
+    n_members, n_papers = len(problem.members), len(problem.papers)
+    sink = n_members + n_papers + 1
+    tails = np.concatenate(
+        [
+            np.zeros(n_members, dtype=np.int32),
+            1 + problem.var_member,
+            1 + n_members + np.arange(n_papers),
+        ]
+    )
+    heads = np.concatenate(
+        [1 + np.arange(n_members), 1 + n_members + problem.var_paper, np.full(n_papers, sink)]
+    )
+    capacity = np.concatenate(
+        [need, np.ones(problem.n_vars, dtype=np.int32), problem.capacity.astype(np.int32)]
+    )
+    graph = sparse.csr_matrix(
+        (capacity.astype(np.int32), (tails.astype(np.int32), heads.astype(np.int32))),
+        shape=(sink + 1, sink + 1),
+    )
+    return int(maximum_flow(graph, 0, sink).flow_value) == int(need.sum())
+
+
 def _targets(problem: _Problem) -> np.ndarray:
     return np.maximum(problem.quota - problem.locked_per_member, 0)
 
@@ -476,7 +511,7 @@ def assign_reading_quota(
         while low < high:
             mid = (low + high + 1) // 2
             lo, hi = _balanced_bounds(problem, mid)
-            if _solve(problem, lo, hi, objective=np.zeros(problem.n_vars)) is not None:
+            if _feasible(problem, lo, hi):
                 low = mid
             else:
                 high = mid - 1
