@@ -185,8 +185,34 @@ def run(config_name: str, steps: int | None, out_dir: Path | None, seed: int = 0
         out_dir=out_dir or default_results_dir("gpt2"),
     )
     plot_curves(path, path.with_suffix(".png"))
-    read_results(path)
+    plot_init_ablation(path, path.with_name(f"{config_name}-init-ablation.png"))
     return path
+
+
+def plot_init_ablation(results_path: Path, out_png: Path) -> Path:
+    """Both arms' train and validation losses overlaid, one panel each, from a results file."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    curves = read_results(results_path)["curves"]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharex=True)
+    for ax, metric in zip(axes, ("train_loss", "val_loss"), strict=True):
+        for arm, style in (("scaled", "-o"), ("unscaled", "--s")):
+            points = curves.get(f"{metric} ({arm} init)", [])
+            if points:
+                steps, values = zip(*points, strict=True)
+                ax.plot(steps, values, style, markersize=3, label=f"{arm} residual init")
+        ax.set_title(metric.replace("_", " ") + " (nats/char)")
+        ax.set_xlabel("step")
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle("GPT-2 small on Shakespeare: residual-projection init 1/sqrt(2 n_layer) vs plain")
+    fig.tight_layout()
+    fig.savefig(out_png, dpi=110)
+    plt.close(fig)
+    return out_png
 
 
 def main(argv: list[str] | None = None) -> None:

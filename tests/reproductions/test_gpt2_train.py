@@ -30,6 +30,7 @@ def test_tiny_real_run_records_scaled_and_unscaled_init_curves(tmp_path: Path) -
     assert record["metrics"]["val_bpc"] > 0 and record["metrics"]["val_bpc_unscaled_init"] > 0
     assert record["provenance"]["data"]["shakespeare"]
     assert (tmp_path / "small.png").exists()
+    assert (tmp_path / "small-init-ablation.png").exists()
 
 
 def test_help_has_an_example() -> None:
