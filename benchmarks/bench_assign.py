@@ -57,7 +57,7 @@ TOPICS = [
     "sentiment",
     "CRF",
 ]
-WORDS = "neural network corpus benchmark encoder decoder training objective dataset".split()
+WORDS = ("neural", "network", "corpus", "benchmark", "encoder", "decoder", "training", "dataset")
 
 
 def synthetic_catalog(n_members: int, n_papers: int, seed: int) -> Catalog:
