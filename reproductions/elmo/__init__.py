@@ -1,0 +1,21 @@
+"""ELMo (Peters et al., 2018): character CNN token encoder, bidirectional LSTM language model and
+the task-specific scalar mix, checked against explicit computations and torch."""
+
+from __future__ import annotations
+
+from .model import BiLM, CharCNN, Elmo, ElmoConfig, Highway, ScalarMix, encode_chars
+
+PAPER_ID = "1802.05365"
+TITLE = "Deep contextualized word representations"
+
+__all__ = [
+    "PAPER_ID",
+    "TITLE",
+    "BiLM",
+    "CharCNN",
+    "Elmo",
+    "ElmoConfig",
+    "Highway",
+    "ScalarMix",
+    "encode_chars",
+]
