@@ -96,3 +96,49 @@ def test_paper_page_shows_summary_meetings_and_reproduction(page, site_url: str)
     page.wait_for_selector(".arithmatex .katex", timeout=15000)  # 10^{-12} in the summary
     screenshot(page, "site-paper-bert")
     assert (page.console_errors, outside) == ([], [])  # type: ignore[attr-defined]
+
+
+BERT_NOTE = "/meetings/2025/07/08/week-06-bert/"
+
+
+def _search_hits(page) -> list[str]:  # noqa: ANN001
+    """Wait for Material's result list and return the links it offers."""
+    page.wait_for_selector(".md-search-result__item > a", timeout=15000)
+    return page.eval_on_selector_all(
+        ".md-search-result__item > a", "links => links.map(a => a.href)"
+    )
+
+
+def test_korean_word_inside_brackets_is_found_by_typing_it_into_search(page, site_url: str) -> None:  # noqa: ANN001
+    outside = _offline_guard(page, site_url)
+    # The note writes the word only as "(마스킹)": the separator must split on the brackets.
+    page.goto(f"{site_url}{BERT_NOTE}", wait_until="networkidle")
+    assert "(마스킹)" in page.inner_text("article")
+    page.goto(f"{site_url}/", wait_until="networkidle")
+    page.locator("input.md-search__input").click()
+    # Playwright types Hangul as one insertText with no key release, like a paste or an IME
+    # commit; Material reads the box only on keyup, so this pins the search_input.js relay too.
+    page.keyboard.type("마스킹")
+    hits = _search_hits(page)
+    assert any(BERT_NOTE in href for href in hits), hits
+    assert "마스킹" in page.inner_text(".md-search-result__list mark")
+    screenshot(page, "site-search-korean")
+    assert page.console_errors == [], outside  # type: ignore[attr-defined]
+
+
+def test_korean_query_composed_through_an_ime_reaches_the_search(page, site_url: str) -> None:  # noqa: ANN001
+    page.goto(f"{site_url}/", wait_until="networkidle")
+    page.locator("input.md-search__input").click()
+    # Drive Chromium's own IME path (compositionstart/update/end, jamo by jamo), as a Korean
+    # keyboard does; the DevTools protocol sends no key events alongside.
+    cdp = page.context.new_cdp_session(page)
+    for step in ["ㅁ", "마", "맛", "마스", "마슼", "마스키", "마스킹"]:
+        cdp.send(
+            "Input.imeSetComposition",
+            {"text": step, "selectionStart": len(step), "selectionEnd": len(step)},
+        )
+    cdp.send("Input.insertText", {"text": "마스킹"})
+    assert page.input_value("input.md-search__input") == "마스킹"
+    hits = _search_hits(page)
+    assert any(BERT_NOTE in href for href in hits), hits
+    assert page.console_errors == []  # type: ignore[attr-defined]
