@@ -61,20 +61,33 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "TRACKER_TODAY": TODAY, "HF_HUB_OFFLINE": "1"}
     command = [sys.executable, "-m", "tracker.cli.main", "dashboard", "--headless"]
     command += ["--address", "127.0.0.1", "--port", str(port), "--root", str(root)]
-    # Its own session, so that the server Streamlit starts goes down with it.
+    # Its own session, so that the server Streamlit starts goes down with it. Output goes to a
+    # file: a pipe nobody reads any more makes Streamlit hang on shutdown.
+    log = (root.parent / "dashboard.log").open("wb")
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+        command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     try:
         wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", process)
         yield f"http://127.0.0.1:{port}"
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        stop_group(process)
+        log.close()
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """SIGTERM to the command's process group (the CLI and its server), SIGKILL if it lingers."""
+    os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        process.poll()
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            os.killpg(process.pid, 0)  # anyone of the group left?
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)  # polling for exit, not waiting for time itself
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def open_and_settle(tab, url: str, expected: list[str]) -> str:  # noqa: ANN001

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import typer
 from tracker.cli.common import RootOption, resolve_root
 from tracker.cli.output import console, handle_errors
 from tracker.dashboard import APP_PATH, ROOT_ENV
+from tracker.errors import UsageError
 
 HELP = """Open the group's dashboard (Streamlit): this week's meeting, the reading list, quota
 progress, reproduction results and meeting notes.
@@ -65,6 +67,11 @@ def register(app: typer.Typer) -> None:
         root: Path = RootOption,
     ) -> None:
         root_path = resolve_root(root)
+        if not (root_path / "papers" / "team.yaml").is_file():
+            raise UsageError(
+                f"{root_path} is not a team repository (it has no papers/team.yaml)",
+                fix="pass --root with the repository's folder, or run the command inside it",
+            )
         command = streamlit_command(port=port, address=address, headless=headless)
         env = {**os.environ, ROOT_ENV: str(root_path)}
         console.print(
@@ -72,6 +79,8 @@ def register(app: typer.Typer) -> None:
             markup=False,
         )
         process = subprocess.Popen(command, env=env)
+        # A service manager stops us with SIGTERM: pass it on so the server does not outlive us.
+        signal.signal(signal.SIGTERM, lambda signum, frame: process.send_signal(signum))
         try:
             code = process.wait()
         except KeyboardInterrupt:
