@@ -138,3 +138,46 @@ def test_site_commands_have_help_with_an_example() -> None:
     ):
         result = runner.invoke(app, args)
         assert result.exit_code == 0 and "Example:" in result.output, args
+
+
+def test_curve_plot_maps_extremes_to_the_plot_edges_and_is_byte_stable() -> None:
+    from site_helpers import BERT_TRAIN_RESULT
+
+    from tracker.catalog import ReproResult
+    from tracker.site import render_curves_svg
+
+    result = ReproResult("r.json", "bert", "train", "tiny", BERT_TRAIN_RESULT)
+    svg = render_curves_svg(result)
+    assert svg is not None and svg == render_curves_svg(result)  # regenerating rewrites nothing
+    frame = re.search(r'<rect x="(\d+)" y="(\d+)" width="(\d+)" height="(\d+)" fill="none"', svg)
+    assert frame is not None
+    left, top, width, height = (float(v) for v in frame.groups())
+    polylines = re.findall(r'<polyline points="([^"]+)"', svg)
+    assert len(polylines) == 2  # train_loss and val_loss, sorted by name
+    train = [tuple(map(float, p.split(","))) for p in polylines[0].split()]
+    val = [tuple(map(float, p.split(","))) for p in polylines[1].split()]
+    # Step 0 sits on the left edge, the last step (200) on the right edge.
+    assert train[0][0] == left and train[-1][0] == left + width
+    # The largest value anywhere (val_loss 7.6 at step 0) is on the top edge, the smallest
+    # (train_loss 4.5 at step 200) on the bottom edge; 5.25 lies 0.75/3.1 of the way up.
+    assert val[0][1] == top and train[-1][1] == top + height
+    assert train[1][1] == pytest.approx(top + height * (1 - 0.75 / 3.1), abs=0.06)
+    assert ">train_loss<" in svg and ">val_loss<" in svg and ">bert / tiny<" in svg
+
+
+def test_curve_plot_is_skipped_without_curves() -> None:
+    from tracker.catalog import ReproResult
+    from tracker.site import render_curves_svg
+
+    assert render_curves_svg(ReproResult("r.json", "bert", "train", "t", {"curves": {}})) is None
+
+
+def test_generated_pages_cannot_escape_docs(team: Path) -> None:
+    from tracker.errors import DataError
+    from tracker.site import _write_generated
+
+    with pytest.raises(DataError):
+        _write_generated(team, "../mkdocs.yml", "x")
+    assert _write_generated(team, "papers/new.md", "a") is True
+    assert _write_generated(team, "papers/new.md", "a") is False  # unchanged text: no write
+    assert not list((team / "docs" / "papers").glob(".*.tmp"))
