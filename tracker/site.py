@@ -2,8 +2,8 @@
 
 Everything the site shows is written as real Markdown under `docs/` before MkDocs runs (no
 MkDocs hooks), so the generator can move to another engine later. This module reads only
-through `tracker.catalog.load_catalog`; it writes its derived pages itself (atomically but
-without fsync, see `_write_generated`) and everything else through `tracker.store`:
+through `tracker.catalog.load_catalog` and writes through `tracker.store` (derived pages
+without fsync, see `_write_generated`):
 
 - `docs/papers/index.md` and `docs/papers/<id>.md`: metadata, readers, presenter and slides,
   the team's summary, the notes that mention the paper, the reproduction's parity status and
@@ -86,33 +86,12 @@ class _Writer:
 
 
 def _write_generated(root: Path, relative: str, text: str) -> bool:
-    """Replace a generated file under docs/ atomically, without fsync; True when written.
+    """Write a derived page through the store without fsync; True when written.
 
-    `store.write_doc` fsyncs the file and its directory, which is right for the team's own
-    data but cost 12 of the 20 s of page generation for 1,000 papers: every page here is
-    derived and rewritten by the next `tracker site build`, so a crash may lose it, never tear
-    it (readers still see the old or the new file thanks to os.replace).
+    fsync cost 12 of the 20 s of page generation for 1,000 papers; every page here is rewritten
+    by the next `tracker site build`, so a crash may lose one but never tears it.
     """
-    docs = (Path(root) / "docs").resolve()
-    target = (docs / relative).resolve()
-    if docs not in target.parents:
-        raise DataError(f"refusing to write outside docs/: {relative}")
-    data = text.encode("utf-8")
-    try:
-        if target.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return True
+    return store.write_doc(root, relative, text, durable=False)
 
 
 # --------------------------------------------------------------------------------------------

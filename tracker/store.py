@@ -103,22 +103,29 @@ def dump_yaml(data: Any) -> str:
 # Atomic writes
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers and crashes see the old or the new file only."""
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write `data` to `path` so that readers and crashes see the old or the new file only.
+
+    `durable=False` skips the fsyncs: the file is still never torn (os.replace), but a power
+    loss may lose it. Only for derived files that the next run rewrites (generated site pages),
+    where fsync costs more than the rest of the generation.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def atomic_write_text(path: Path, text: str, *, bom: bool = False) -> None:
@@ -141,15 +148,16 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_if_changed(path: Path, text: str) -> bool:
+def write_if_changed(path: Path, text: str, *, durable: bool = True) -> bool:
     """Atomically write `text` unless the file already holds exactly it; True when written."""
     path = Path(path)
+    data = text.encode("utf-8")
     try:
-        if path.read_bytes() == text.encode("utf-8"):
+        if path.read_bytes() == data:
             return False
     except FileNotFoundError:
         pass
-    atomic_write_text(path, text)
+    atomic_write_bytes(path, data, durable=durable)
     return True
 
 
@@ -356,13 +364,15 @@ def load_papers(root: Path, *, use_cache: bool = True) -> PaperLoad:
         seen[paper.id] = path
         papers.append(paper)
     if use_cache and fresh != cache:
-        try:
-            atomic_write_text(
+        # A read-only home still loads, only slower; the cache is derived, so no fsync.
+        with contextlib.suppress(OSError):
+            atomic_write_bytes(
                 cache_path(root),
-                json.dumps({"version": _CACHE_VERSION, "files": fresh}, ensure_ascii=False),
+                json.dumps(
+                    {"version": _CACHE_VERSION, "files": fresh}, ensure_ascii=False
+                ).encode(),
+                durable=False,
             )
-        except OSError:
-            pass  # a read-only checkout still loads, only slower
     return PaperLoad(papers=papers, errors=errors)
 
 
@@ -448,13 +458,14 @@ def write_snapshot(root: Path, records: dict[str, dict[str, str]], fields: Itera
 # Generated docs
 
 
-def write_doc(root: Path, relative: str, text: str) -> bool:
-    """Write a generated file under docs/ atomically (only when its text changed)."""
+def write_doc(root: Path, relative: str, text: str, *, durable: bool = True) -> bool:
+    """Write a file under docs/ atomically (only when its text changed); see atomic_write_bytes
+    for `durable`."""
     target = (Path(root) / "docs" / relative).resolve()
     docs = (Path(root) / "docs").resolve()
     if docs not in target.parents:
         raise DataError(f"refusing to write outside docs/: {relative}")
-    return write_if_changed(target, text)
+    return write_if_changed(target, text, durable=durable)
 
 
 def iter_markdown(directory: Path) -> Iterator[Path]:
