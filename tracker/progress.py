@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -63,36 +64,41 @@ def expected_by(team: TeamSettings, today: dt.date) -> int | None:
 
 
 def member_progress(catalog: Catalog, today: dt.date | None = None) -> list[MemberProgress]:
-    """One row per active member, in roster order."""
+    """One row per active member, in roster order (one pass over the papers)."""
     today = today or store.today()
     team = catalog.team
     expected = expected_by(team, today)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for paper in catalog.papers:
+        summarised = None  # parsing the body is the costly part: at most once per paper
+        for handle in set(paper.readers):
+            counts[handle]["assigned"] += 1
+            if summarised is None:
+                summarised = paper.summarised
+            counts[handle]["summarised"] += summarised
+        for handle in {*paper.read_by, *paper.readers}:
+            if has_read(paper, handle):
+                counts[handle]["read"] += 1
+        if paper.presenter and (
+            paper.status == Status.presented
+            or (paper.presented_on is not None and paper.presented_on <= today)
+        ):
+            counts[paper.presenter]["presented"] += 1
     rows: list[MemberProgress] = []
     for member in team.members:
         if not member.active:
             continue
-        handle = member.handle
-        mine = [p for p in catalog.papers if handle in p.readers]
-        read = sum(1 for p in catalog.papers if has_read(p, handle))
-        presented = sum(
-            1
-            for p in catalog.papers
-            if p.presenter == handle
-            and (
-                p.status == Status.presented
-                or (p.presented_on is not None and p.presented_on <= today)
-            )
-        )
-        behind_by = max(expected - read, 0) if expected is not None else 0
+        mine = counts[member.handle]
+        behind_by = max(expected - mine["read"], 0) if expected is not None else 0
         rows.append(
             MemberProgress(
-                handle=handle,
+                handle=member.handle,
                 name=member.name,
                 quota=team.quota,
-                assigned=len(mine),
-                read=read,
-                summarised=sum(1 for p in mine if p.summarised),
-                presented=presented,
+                assigned=mine["assigned"],
+                read=mine["read"],
+                summarised=mine["summarised"],
+                presented=mine["presented"],
                 expected_by_now=expected,
                 behind=behind_by > 0,
                 behind_by=behind_by,
