@@ -42,8 +42,16 @@ def make_repo(root: Path, rows: int) -> None:
     lines = [headers]
     for i in range(rows):
         lines.append(
-            [f"2101.{10000 + i}", f"논문 {i}: 표현 학습 연구", "김지우, Jane Doe", "2021",
-             "nlp, 사전학습", "assigned", "m1", "2025-07-08"]
+            [
+                f"2101.{10000 + i}",
+                f"논문 {i}: 표현 학습 연구",
+                "김지우, Jane Doe",
+                "2021",
+                "nlp, 사전학습",
+                "assigned",
+                "m1",
+                "2025-07-08",
+            ]
         )
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(lines)
@@ -51,8 +59,14 @@ def make_repo(root: Path, rows: int) -> None:
     team_yaml = TEAM.replace(
         "remote: {kind: file, path: papers/reading-list.csv}",
         "remote:\n  kind: file\n  path: papers/reading-list.csv\n  columns:\n"
-        + "".join(f"    - {{header: {h}, field: {f}}}\n" for h, f in zip(
-            headers, ["id", "title", "authors", "year", "topics", "status", "readers", "presented_on"], strict=True)),
+        + "".join(
+            f"    - {{header: {h}, field: {f}}}\n"
+            for h, f in zip(
+                headers,
+                ["id", "title", "authors", "year", "topics", "status", "readers", "presented_on"],
+                strict=True,
+            )
+        ),
     )
     (root / "papers" / "team.yaml").write_text(team_yaml, encoding="utf-8")
 
@@ -73,11 +87,18 @@ def edit_both_sides(root: Path, n: int) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8")
     for i in range(n, 2 * n):
         paper = store.read_paper(store.paper_path(root, f"2101.{10000 + i}"))
-        store.write_paper(root, Paper.model_validate({**paper.model_dump(), "readers": ["m1", "m2"], "body": paper.body}))
+        store.write_paper(
+            root,
+            Paper.model_validate(
+                {**paper.model_dump(), "readers": ["m1", "m2"], "body": paper.body}
+            ),
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "sync.json")
     args = parser.parse_args()
@@ -100,10 +121,13 @@ def main() -> None:
         },
         "goal_seconds": 1.0,
         "provenance": {
-            "git_commit": subprocess.run(["git", "rev-parse", "HEAD"], cwd=HERE, capture_output=True, text=True).stdout.strip(),
+            "git_commit": subprocess.run(
+                ["git", "rev-parse", "HEAD"], cwd=HERE, capture_output=True, text=True
+            ).stdout.strip(),
             "python": platform.python_version(),
             "cpu": platform.processor() or platform.machine(),
             "cpus": os.cpu_count(),
+            "load_average_1m": round(os.getloadavg()[0], 2),
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         },
     }
