@@ -31,28 +31,13 @@ from reproductions.common import data  # noqa: E402
 from reproductions.common.results import provenance  # noqa: E402
 from reproductions.word2vec.evaluate import evaluate, keyed_vectors  # noqa: E402
 from reproductions.word2vec.model import Word2Vec, Word2VecConfig, read_corpus  # noqa: E402
+from reproductions.word2vec.reference import gensim_model  # noqa: E402
 
 GOALS = "speed ratio ≥ 1.0; analogy within 1 point; WordSim353 within 0.02"
 
 
 def run_gensim(sentences: list[list[str]], c: Word2VecConfig, words: int) -> tuple[float, dict]:
-    from gensim.models import Word2Vec as GensimWord2Vec
-
-    model = GensimWord2Vec(
-        vector_size=c.dim,
-        window=c.window,
-        sg=int(c.sg),
-        hs=int(c.hs),
-        negative=c.negative,
-        min_count=c.min_count,
-        sample=c.sample,
-        alpha=c.alpha,
-        min_alpha=c.min_alpha,
-        workers=c.workers,
-        seed=c.seed,
-        cbow_mean=int(c.cbow_mean),
-    )
-    model.build_vocab(sentences)
+    model = gensim_model(sentences, Word2Vec(Word2VecConfig(**vars(c))))
     start = time.perf_counter()
     model.train(sentences, total_examples=len(sentences), epochs=c.epochs)
     seconds = time.perf_counter() - start
