@@ -1,0 +1,528 @@
+"""ELMo baseline: pretrain a small biLM on Brown, then tag parts of speech with its features.
+
+Owns the runnable baseline of issue 8's ELMo item, in three stages that one command runs:
+
+1. Pretrain the biLM (char CNN + 2-layer biLSTM LM, shared softmax) on Brown's train split with
+   the shared training loop; validation perplexity on Brown's valid split.
+2. Train the same linear tagger on Brown's tagged train sentences (a fixed subset) on
+   (a) ELMo features -- our frozen biLM's layers through a learned scalar mix (eq. 1),
+   (b) static Word2Vec vectors of the same size trained on the same Brown text with
+       `reproductions.word2vec`, and, as ablations, (c) the biLM's layer 0 (the char CNN alone,
+       context-free) and (d) its top layer alone; accuracy on Brown's test split, all tokens and
+       tokens unseen in the Brown train text (OOV).
+3. A polysemy example: the nearest neighbours of one word in two contexts, from the biLM's
+   contextual vectors, beside the nearest words of its single static vector.
+
+Everything lands in `results/<config>.json` (+ a PNG of the curves).
+
+Example:
+    python -m reproductions.elmo.train --config small --steps 40 --out /tmp/elmo
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm.auto import tqdm
+
+from reproductions.common import data
+from reproductions.common.distributed import DistInfo, init_distributed
+from reproductions.common.results import (
+    atomic_write_text,
+    default_results_dir,
+    dumps_results,
+    plot_curves,
+    provenance,
+    read_results,
+    write_results,
+)
+from reproductions.common.training import TrainConfig, train
+
+from . import PAPER_ID
+from .model import BOS, EOS, BiLM, ElmoConfig, ScalarMix, encode_chars
+
+UNK = "<unk>"
+
+CONFIGS = {
+    # CPU-sized: ~1M parameters; pretraining takes a few minutes on two shared cores.
+    "small": {
+        "model": ElmoConfig(
+            vocab_size=0,  # set from the data: the most frequent `vocab` words + marks + <unk>
+            char_dim=16,
+            filters=[(1, 32), (2, 32), (3, 64), (4, 128), (5, 128)],
+            n_highway=1,
+            max_chars=16,
+            proj_dim=96,
+            hidden=96,  # no projection: nn.LSTM's projection path is slow on CPU
+            n_layers=2,
+            dropout=0.1,
+        ),
+        "vocab": 5000,
+        "max_tokens": 25,
+        "train": {
+            "steps": 300,
+            "lr": 4e-3,
+            "batch_size": 16,
+            "warmup_steps": 20,
+            "eval_every": 100,
+        },
+        "valid_sentences": 300,
+        "tagger": {"sentences": 2000, "epochs": 5, "lr": 5e-3, "batch_tokens": 512},
+        "test_every": 2,  # every 2nd test sentence (2,372 of 4,744): CPU time
+        "polysemy_pool": 800,
+        "word2vec": {"epochs": 5, "window": 5, "negative": 5, "min_count": 1, "sample": 1e-3},
+    },
+    # The paper's biLM shape (Sec. 3.4): 2048 char filters, 2 highways, 4096 cells, 512 projections.
+    "paper": {
+        "model": ElmoConfig(vocab_size=0, max_chars=50, dropout=0.1),
+        "vocab": 50000,
+        "max_tokens": 50,
+        "train": {
+            "steps": 20000,
+            "lr": 1e-3,
+            "batch_size": 128,
+            "warmup_steps": 500,
+            "eval_every": 1000,
+        },
+        "valid_sentences": 2000,
+        "tagger": {"sentences": 47626, "epochs": 5, "lr": 2e-3, "batch_tokens": 1024},
+        "test_every": 1,
+        "polysemy_pool": 5000,
+        "word2vec": {"epochs": 5, "window": 5, "negative": 5, "min_count": 1, "sample": 1e-3},
+    },
+}
+# A few steps and a few hundred sentences: the real pipeline end to end, for the tests (CI).
+CONFIGS["tiny"] = CONFIGS["small"] | {
+    "train": {"steps": 3, "lr": 4e-3, "batch_size": 4, "warmup_steps": 0, "eval_every": 3},
+    "valid_sentences": 8,
+    "tagger": {"sentences": 60, "epochs": 1, "lr": 5e-3, "batch_tokens": 256},
+    "test_every": 40,
+    "polysemy_pool": 30,
+    "word2vec": {"epochs": 1, "window": 5, "negative": 5, "min_count": 1, "sample": 1e-3},
+}
+
+PAPER_METRICS = {
+    "squad_f1_with_elmo": {
+        "value": 85.8,
+        "note": "Table 1: SQuAD test F1, baseline 81.1 -> 85.8 with ELMo (a 1B-word biLM). The "
+        "paper reports no Brown POS number; ours is a linear tagger on a biLM trained on 0.9M "
+        "words of Brown, so only the direction of the gain (ELMo over static vectors) compares.",
+    }
+}
+
+POLYSEMY_WORD = "play"
+
+
+def coarse_tag(tag: str) -> str:
+    """Brown's tag without title/headline/foreign/cited marks: 'nn-tl' -> 'nn', 'vb-hl' -> 'vb'."""
+    base = tag.split("-")[0] if not tag.startswith("-") else tag
+    return base or tag
+
+
+class Corpus:
+    """Word types -> char rows, the LM's output vocabulary, and sentences as type ids."""
+
+    def __init__(self, train_sents: list[list[str]], vocab: int, max_chars: int) -> None:
+        counts = Counter(w for s in train_sents for w in s)
+        self.train_words = set(counts)
+        self.out_words = [UNK, BOS, EOS] + [w for w, _ in counts.most_common(vocab)]
+        self.out_index = {w: i for i, w in enumerate(self.out_words)}
+        self.types: list[str] = [BOS, EOS]
+        self.type_index = {BOS: 0, EOS: 1}
+        self.max_chars = max_chars
+        self._chars = encode_chars([BOS, EOS], max_chars)
+
+    def ids(self, sentences: list[list[str]], max_tokens: int) -> list[list[int]]:
+        """Each sentence (truncated to max_tokens words) as type ids with <S> and </S>."""
+        new: list[str] = []
+        out = []
+        for s in sentences:
+            row = [0]
+            for w in s[:max_tokens]:
+                if w not in self.type_index:
+                    self.type_index[w] = len(self.types)
+                    self.types.append(w)
+                    new.append(w)
+                row.append(self.type_index[w])
+            out.append(row + [1])
+        if new:
+            self._chars = torch.cat([self._chars, encode_chars(new, self.max_chars)])
+        return out
+
+    def batch(self, rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """chars (B, T, C), lengths (B,), LM targets (B, T) with -100 on padding."""
+        T = max(len(r) for r in rows)
+        type_ids = torch.zeros(len(rows), T, dtype=torch.long)
+        targets = torch.full((len(rows), T), -100, dtype=torch.long)
+        for i, r in enumerate(rows):
+            type_ids[i, : len(r)] = torch.tensor(r)
+            targets[i, : len(r)] = torch.tensor([self.out_index.get(self.types[t], 0) for t in r])
+        lengths = torch.tensor([len(r) for r in rows])
+        chars = self._chars[type_ids]
+        chars[torch.arange(T)[None, :] >= lengths[:, None]] = 0
+        return chars, lengths, targets
+
+
+def _features(
+    model: BiLM, corpus: Corpus, rows: list[list[int]], desc: str
+) -> tuple[torch.Tensor, list[int]]:
+    """Stacked biLM layers (L+1, N_words, 2d) for the words of `rows` (marks dropped)."""
+    device = next(model.parameters()).device
+    parts, owners = [], []
+    order = sorted(range(len(rows)), key=lambda i: len(rows[i]))  # similar lengths per batch
+    chunks = [order[k : k + 64] for k in range(0, len(order), 64)]
+    by_sentence: dict[int, torch.Tensor] = {}
+    with torch.no_grad():
+        for chunk in tqdm(chunks, desc=desc, unit="batch", leave=False):
+            chars, lengths, _ = corpus.batch([rows[i] for i in chunk])
+            layers = torch.stack(model(chars.to(device), lengths.to(device)).layers).cpu()
+            for j, i in enumerate(chunk):
+                by_sentence[i] = layers[:, j, 1 : lengths[j] - 1].half()
+    for i in range(len(rows)):
+        parts.append(by_sentence[i])
+        owners += [i] * by_sentence[i].shape[1]
+    return torch.cat(parts, dim=1), owners
+
+
+def _train_tagger(
+    feats: torch.Tensor,
+    labels: torch.Tensor,
+    n_tags: int,
+    spec: dict,
+    seed: int,
+    mix_layers: bool,
+    desc: str,
+) -> tuple[torch.nn.Module, torch.nn.Module | None, list[list[float]]]:
+    """A linear softmax tagger on token features; with `mix_layers` it learns a scalar mix first.
+
+    feats: (L+1, N, D) with mix_layers, else (N, D). Returns (linear, mix or None, loss curve).
+    """
+    torch.manual_seed(seed)
+    dim = feats.shape[-1]
+    linear = torch.nn.Linear(dim, n_tags)
+    mix = ScalarMix(feats.shape[0]) if mix_layers else None
+    params = list(linear.parameters()) + (list(mix.parameters()) if mix is not None else [])
+    opt = torch.optim.Adam(params, lr=spec["lr"])
+    n = labels.shape[0]
+    bs = spec["batch_tokens"]
+    curve: list[list[float]] = []
+    gen = torch.Generator().manual_seed(seed)
+    step, window = 0, []
+    for _ in tqdm(range(spec["epochs"]), desc=desc, unit="epoch", leave=False):
+        for idx in torch.randperm(n, generator=gen).split(bs):
+            x = feats[:, idx].float() if mix is not None else feats[idx].float()
+            h = mix(x) if mix is not None else x
+            loss = F.cross_entropy(linear(h), labels[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            step += 1
+            window.append(loss.item())
+            if step % 50 == 0:
+                curve.append([step, sum(window) / len(window)])
+                window = []
+    return linear, mix, curve
+
+
+def _accuracy(pred: torch.Tensor, gold: torch.Tensor, oov: torch.Tensor) -> tuple[float, float]:
+    right = pred == gold
+    return float(right.float().mean()), float(right[oov].float().mean())
+
+
+def _predict(linear, mix, feats: torch.Tensor) -> torch.Tensor:  # noqa: ANN001
+    out = []
+    with torch.no_grad():
+        for k in range(0, feats.shape[-2], 8192):
+            x = feats[..., k : k + 8192, :].float()
+            out.append(linear(mix(x) if mix is not None else x).argmax(-1))
+    return torch.cat(out)
+
+
+def _polysemy(
+    model: BiLM,
+    corpus: Corpus,
+    tagged: list[list[tuple[str, str]]],
+    w2v_vectors: dict[str, np.ndarray],
+    word: str,
+    pool_size: int,
+) -> dict:
+    """Two uses of `word` (verb, noun) and their nearest tokens in a pool of Brown sentences."""
+    pool = [s for s in tagged if len(s) <= 40][:pool_size]
+    with_word = [s for s in tagged if len(s) <= 40 and any(w.lower() == word for w, _ in s)]
+    pool += with_word[:pool_size]
+    rows = corpus.ids([[w for w, _ in s] for s in pool], 10_000)
+    feats, owners = _features(model, corpus, rows, "polysemy features")
+    # Contextual vector: the two LSTM layers averaged (the top of the char CNN is context-free).
+    vecs = feats[1:].float().mean(0)
+    vecs = vecs / vecs.norm(dim=-1, keepdim=True).clamp_min(1e-8)
+    tokens = [(i, k) for i, s in enumerate(pool) for k in range(len(s))]
+    where: dict[str, int] = {}
+    for n, (i, k) in enumerate(tokens):
+        w, t = pool[i][k]
+        kind = "verb" if t.startswith("vb") else "noun" if t.startswith("nn") else None
+        if w.lower() == word and kind and kind not in where:
+            where[kind] = n
+
+    def snippet(n: int) -> str:
+        i, k = tokens[n]
+        words = [w for w, _ in pool[i]]
+        lo, hi = max(0, k - 6), min(len(words), k + 7)
+        return " ".join(words[lo:k] + [f"[{words[k]}]"] + words[k + 1 : hi])
+
+    contexts = []
+    for kind, n in sorted(where.items()):
+        sims = vecs @ vecs[n]
+        sims[n] = -2.0
+        same = [
+            m for m in range(len(tokens)) if pool[tokens[m][0]][tokens[m][1]][0].lower() == word
+        ]
+        same = sorted((m for m in same if m != n), key=lambda m: -float(sims[m]))[:5]
+        nearest = sims.topk(8).indices.tolist()
+        contexts.append(
+            {
+                "use": kind,
+                "context": snippet(n),
+                "nearest_tokens": [
+                    {
+                        "word": pool[tokens[m][0]][tokens[m][1]][0],
+                        "tag": pool[tokens[m][0]][tokens[m][1]][1],
+                        "cosine": round(float(sims[m]), 3),
+                    }
+                    for m in nearest
+                ],
+                "nearest_same_word": [
+                    {
+                        "tag": pool[tokens[m][0]][tokens[m][1]][1],
+                        "cosine": round(float(sims[m]), 3),
+                        "context": snippet(m),
+                    }
+                    for m in same
+                ],
+            }
+        )
+    static = []
+    if word in w2v_vectors:
+        words = list(w2v_vectors)
+        mat = torch.tensor(np.stack([w2v_vectors[w] for w in words]))
+        mat = mat / mat.norm(dim=-1, keepdim=True).clamp_min(1e-8)
+        sims = mat @ mat[words.index(word)]
+        static = [
+            {"word": words[m], "cosine": round(float(sims[m]), 3)}
+            for m in sims.topk(9).indices.tolist()
+            if words[m] != word
+        ][:8]
+    return {"word": word, "contexts": contexts, "static_word2vec_nearest": static}
+
+
+def run(config_name: str, steps: int | None, out_dir: Path | None, seed: int = 0) -> Path:
+    from reproductions.word2vec.model import Word2Vec
+
+    spec = CONFIGS[config_name]
+    info = init_distributed()
+    started = time.time()
+    train_tagged = data.brown_tagged("train")
+    valid_sents = data.brown_sentences("valid")[: spec["valid_sentences"]]
+    test_tagged = data.brown_tagged("test")[:: spec["test_every"]]
+    train_sents = [[w for w, _ in s] for s in train_tagged]
+    corpus = Corpus(train_sents, spec["vocab"], spec["model"].max_chars)
+    cfg = replace(spec["model"], vocab_size=len(corpus.out_words))
+    train_rows = corpus.ids(train_sents, spec["max_tokens"])
+    valid_rows = corpus.ids(valid_sents, spec["max_tokens"])
+    tcfg = dict(spec["train"])
+    if steps is not None:
+        tcfg["steps"] = steps
+        tcfg["eval_every"] = max(1, min(tcfg["eval_every"], steps // 2))
+
+    def make_batch(step: int, info: DistInfo):  # noqa: ANN202
+        # Depends only on (seed, step), so resuming and any number of processes see the same data.
+        gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
+        pick = torch.randint(0, len(train_rows), (tcfg["batch_size"],), generator=gen).tolist()
+        share = tcfg["batch_size"] // info.world_size
+        mine = pick[info.rank * share : (info.rank + 1) * share]
+        return tuple(t.to(info.device) for t in corpus.batch([train_rows[i] for i in mine]))
+
+    def loss_fn(model: torch.nn.Module, batch) -> torch.Tensor:  # noqa: ANN001
+        chars, lengths, targets = batch
+        return model(chars, lengths, targets).loss
+
+    def evaluate(model: torch.nn.Module) -> dict[str, float]:
+        device = next(model.parameters()).device
+        fwd, bwd = [], []
+        for k in range(0, len(valid_rows), 64):
+            chars, lengths, targets = corpus.batch(valid_rows[k : k + 64])
+            out = model(chars.to(device), lengths.to(device), targets.to(device))
+            fwd.append(out.forward_loss.item())
+            bwd.append(out.backward_loss.item())
+        f, b = sum(fwd) / len(fwd), sum(bwd) / len(bwd)
+        return {
+            "val_loss": 0.5 * (f + b),
+            "val_ppl_forward": math.exp(f),
+            "val_ppl_backward": math.exp(b),
+        }
+
+    torch.manual_seed(seed)
+    model = BiLM(cfg)
+    result = train(
+        model,
+        TrainConfig(name=config_name, seed=seed, log_every=10, grad_clip=1.0, **tcfg),
+        reproduction="elmo",
+        run=config_name,
+        loss_fn=loss_fn,
+        make_batch=make_batch,
+        evaluate=evaluate,
+        out_dir=Path(tempfile.mkdtemp(prefix="elmo-bilm-")),
+        info=info,
+    )
+    if not info.is_main:
+        return Path()
+    model = model.cpu().eval()
+
+    # --- POS tagging on frozen features -----------------------------------------------------
+    tspec = spec["tagger"]
+    stride = max(1, len(train_tagged) // tspec["sentences"])
+    tag_train = train_tagged[::stride][: tspec["sentences"]]
+    tags = sorted({coarse_tag(t) for s in train_tagged for _, t in s})
+    tag_index = {t: i for i, t in enumerate(tags)}
+
+    def gold(sents: list[list[tuple[str, str]]], max_tokens: int) -> torch.Tensor:
+        return torch.tensor(
+            [tag_index.get(coarse_tag(t), 0) for s in sents for _, t in s[:max_tokens]]
+        )
+
+    # Test sentences are tagged whole (no truncation): the biLM has no length limit.
+    longest = max(len(s) for s in test_tagged)
+    tr_rows = corpus.ids([[w for w, _ in s] for s in tag_train], spec["max_tokens"])
+    te_rows = corpus.ids([[w for w, _ in s] for s in test_tagged], longest)
+    tr_feats, _ = _features(model, corpus, tr_rows, "biLM features (tagger train)")
+    te_feats, _ = _features(model, corpus, te_rows, "biLM features (test)")
+    y_tr, y_te = gold(tag_train, spec["max_tokens"]), gold(test_tagged, longest)
+    te_words = [w for s in test_tagged for w, _ in s]
+    oov = torch.tensor([w not in corpus.train_words for w in te_words])
+
+    w2v_dim = 2 * cfg.proj_dim
+    w2v = Word2Vec(dim=w2v_dim, sg=True, seed=seed + 1, workers=2, **spec["word2vec"])
+    w2v.fit(train_sents)
+    w2v_vectors = {w: w2v.vectors[i] for i, w in enumerate(w2v.vocab.words)}
+    zero = np.zeros(w2v_dim, dtype=np.float32)
+
+    def static(sents: list[list[tuple[str, str]]], max_tokens: int) -> torch.Tensor:
+        # Words without a vector (never in the Brown train text) get zeros: a static table has
+        # nothing else to offer them.
+        return torch.tensor(
+            np.stack([w2v_vectors.get(w, zero) for s in sents for w, _ in s[:max_tokens]])
+        )
+
+    arms = {
+        "elmo": (tr_feats, te_feats, True),
+        "word2vec": (static(tag_train, spec["max_tokens"]), static(test_tagged, longest), False),
+        "bilm_layer0": (tr_feats[0], te_feats[0], False),
+        "bilm_top": (tr_feats[-1], te_feats[-1], False),
+    }
+    metrics = {k: v for k, v in result.metrics.items()}
+    curves = dict(result.curves)
+    mix_weights = None
+    for arm, (ftr, fte, mixed) in arms.items():
+        linear, mix, curve = _train_tagger(
+            ftr, y_tr, len(tags), tspec, seed, mixed, desc=f"tagger ({arm})"
+        )
+        acc, acc_oov = _accuracy(_predict(linear, mix, fte), y_te, oov)
+        metrics[f"pos_acc_{arm}"] = acc
+        metrics[f"pos_acc_oov_{arm}"] = acc_oov
+        curves[f"tagger_loss_{arm}"] = curve
+        if mix is not None:
+            mix_weights = {
+                "s": torch.softmax(mix.scalar_parameters, 0).tolist(),
+                "gamma": float(mix.gamma),
+            }
+        print(f"POS accuracy {arm}: {acc:.4f} (OOV {acc_oov:.4f})")
+    metrics["test_tokens"] = int(y_te.shape[0])
+    metrics["test_oov_tokens"] = int(oov.sum())
+    metrics["val_ppl"] = math.exp(metrics["val_loss"])
+
+    polysemy = _polysemy(
+        model, corpus, train_tagged, w2v_vectors, POLYSEMY_WORD, spec["polysemy_pool"]
+    )
+
+    config_record = {
+        "model": asdict(cfg),
+        "vocab": spec["vocab"],
+        "max_tokens": spec["max_tokens"],
+        "train": tcfg,
+        "tagger": tspec | {"train_sentences": len(tag_train), "tags": len(tags)},
+        "word2vec": spec["word2vec"] | {"dim": w2v_dim, "sg": True},
+        "data": "Brown: biLM and Word2Vec on the train split's words; tagger on every "
+        f"{stride}th train sentence; accuracy on every {spec['test_every']}th sentence of the "
+        "test split; tags without -tl/-hl/-nc marks",
+    }
+    prov = provenance(
+        config_record,
+        seed,
+        data.checksums(["brown"]),
+        started,
+        command=" ".join(
+            ["python -m reproductions.elmo.train", "--config", config_name]
+            + ([f"--steps {steps}"] if steps is not None else [])
+        ),
+        world_size=info.world_size,
+    )
+    run_name = config_name if steps is None else f"{config_name}-{steps}steps"
+    path = write_results(
+        "elmo",
+        run_name,
+        kind="train",
+        metrics=metrics,
+        curves=curves,
+        paper_metrics=PAPER_METRICS,
+        paper_id=PAPER_ID,
+        provenance=prov,
+        out_dir=out_dir or default_results_dir("elmo"),
+    )
+    # The polysemy example and the learned mix weights have no slot in schema 1: add them as
+    # extra top-level keys, which `read_results` keeps.
+    import json
+
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["polysemy"] = polysemy
+    record["scalar_mix"] = mix_weights
+    atomic_write_text(path, dumps_results(record) + "\n")
+    plot_curves(path, path.with_suffix(".png"))
+    read_results(path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description="Pretrain a small ELMo biLM on Brown, then compare a POS tagger on its "
+        "scalar-mixed features with the same tagger on static Word2Vec vectors; writes "
+        "results/<config>.json and a PNG.",
+        epilog="Example: python -m reproductions.elmo.train --config small --steps 40 --out /tmp/elmo",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--config", choices=sorted(CONFIGS), default="small", help="tiny is for the tests"
+    )
+    parser.add_argument("--steps", type=int, default=None, help="override the biLM's steps")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="results folder (default: reproductions/elmo/results)",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    path = run(args.config, args.steps, args.out, args.seed)
+    if path != Path():
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
