@@ -69,16 +69,16 @@ CONFIGS = {
         "vocab": 5000,
         "max_tokens": 25,
         "train": {
-            "steps": 300,
+            "steps": 80,
             "lr": 4e-3,
             "batch_size": 16,
             "warmup_steps": 20,
-            "eval_every": 100,
+            "eval_every": 40,
         },
         "valid_sentences": 300,
-        "tagger": {"sentences": 2000, "epochs": 5, "lr": 5e-3, "batch_tokens": 512},
-        "test_every": 2,  # every 2nd test sentence (2,372 of 4,744): CPU time
-        "polysemy_pool": 800,
+        "tagger": {"sentences": 1500, "epochs": 5, "lr": 5e-3, "batch_tokens": 512},
+        "test_every": 4,  # every 4th test sentence (1,186 of 4,744): CPU time
+        "polysemy_pool": 400,
         "word2vec": {"epochs": 5, "window": 5, "negative": 5, "min_count": 1, "sample": 1e-3},
     },
     # The paper's biLM shape (Sec. 3.4): 2048 char filters, 2 highways, 4096 cells, 512 projections.
