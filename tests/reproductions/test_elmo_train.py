@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 import torch
 
 from reproductions.common.results import read_results
@@ -28,7 +27,6 @@ def test_corpus_batch_wraps_marks_pads_and_maps_unknown_words() -> None:
     assert targets[0, 4] == -100
 
 
-@pytest.mark.slow
 def test_tiny_pipeline_writes_results_with_both_taggers_and_polysemy(tmp_path: Path) -> None:
     torch.set_num_threads(1)
     from reproductions.elmo.train import run
