@@ -93,7 +93,13 @@ def _windows(ids: torch.Tensor, starts: torch.Tensor, length: int) -> torch.Tens
     return torch.stack([ids[s : s + length] for s in starts.tolist()])
 
 
-def run(config_name: str, steps: int | None, out_dir: Path | None, seed: int = 0) -> Path:
+def run(
+    config_name: str,
+    steps: int | None,
+    out_dir: Path | None,
+    seed: int = 0,
+    eval_batches: int | None = None,
+) -> Path:
     spec = CONFIGS[config_name]
     train_text, valid_text = data.shakespeare_text("train"), data.shakespeare_text("valid")
     vocab = CharVocab(train_text)
@@ -103,9 +109,11 @@ def run(config_name: str, steps: int | None, out_dir: Path | None, seed: int = 0
     tcfg = dict(spec["train"])
     if steps is not None:
         tcfg["steps"] = steps
-        tcfg["eval_every"] = max(1, min(tcfg["eval_every"], steps // 2))
+        tcfg["eval_every"] = max(1, min(tcfg["eval_every"], steps))
     g = torch.Generator().manual_seed(12345)
-    eval_starts = torch.randint(0, len(valid_ids) - T - 1, (spec["eval_batches"] * 8,), generator=g)
+    eval_starts = torch.randint(
+        0, len(valid_ids) - T - 1, ((eval_batches or spec["eval_batches"]) * 8,), generator=g
+    )
 
     def make_batch(step: int, info: DistInfo) -> torch.Tensor:
         # Depends only on (seed, step): both arms and any number of processes see the same data.
@@ -233,8 +241,14 @@ def main(argv: list[str] | None = None) -> None:
         help="results folder (default: reproductions/gpt2/results)",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--eval-batches",
+        type=int,
+        default=None,
+        help="validation batches of 8 windows (default: config)",
+    )
     args = parser.parse_args(argv)
-    path = run(args.config, args.steps, args.out, args.seed)
+    path = run(args.config, args.steps, args.out, args.seed, args.eval_batches)
     if path != Path():
         print(f"wrote {path}")
 

@@ -148,7 +148,7 @@ def run(
     tcfg = dict(spec["train"])
     if steps is not None:
         tcfg["steps"] = steps
-        tcfg["eval_every"] = max(1, min(tcfg["eval_every"], steps // 2))
+        tcfg["eval_every"] = max(1, min(tcfg["eval_every"], steps))
 
     def make_batch(step: int, info: DistInfo) -> dict[str, torch.Tensor]:
         gen = torch.Generator().manual_seed(seed * 1_000_003 + step)

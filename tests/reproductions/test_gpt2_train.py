@@ -21,7 +21,7 @@ def test_char_vocab_round_trips_and_maps_unseen_characters_to_zero() -> None:
 
 
 def test_tiny_real_run_records_scaled_and_unscaled_init_curves(tmp_path: Path) -> None:
-    main(["--config", "small", "--steps", "2", "--out", str(tmp_path)])
+    main(["--config", "small", "--steps", "2", "--out", str(tmp_path), "--eval-batches", "2"])
     record = read_results(tmp_path / "small.json")
     assert record["kind"] == "train" and record["reproduction"] == "gpt2"
     for arm in ("scaled", "unscaled"):
