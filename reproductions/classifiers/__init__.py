@@ -1,0 +1,19 @@
+"""Classic sentence classifiers: bag-of-words logistic regression (L1/L2), multinomial naive Bayes,
+and the TextCNN of Kim (2014), "Convolutional Neural Networks for Sentence Classification"."""
+
+from __future__ import annotations
+
+from .model import BagOfWords, LogisticRegression, MultinomialNB, TextCNN, TextCNNConfig
+
+PAPER_ID = "1408.5882"
+TITLE = "Convolutional Neural Networks for Sentence Classification"
+
+__all__ = [
+    "PAPER_ID",
+    "TITLE",
+    "BagOfWords",
+    "LogisticRegression",
+    "MultinomialNB",
+    "TextCNN",
+    "TextCNNConfig",
+]
