@@ -199,6 +199,9 @@ def run(
 ) -> Path:
     spec = CONFIGS[config_name]
     started = time.time()
+    # This CNN is small: one thread per process is faster than contending for shared cores
+    # (measured 0.14 s/step with one thread vs 2.2 s with two on a loaded 2-core machine).
+    torch.set_num_threads(1)
     info = init_distributed()
     sentences = {s: data.pang_lee_sentences(s) for s in ("train", "valid", "test")}
     metrics: dict[str, float] = {}
