@@ -45,9 +45,9 @@ CONFIGS = {
         "l1_C": [0.1, 0.3, 1.0],
         # The 1,500 long reviews (20K features) take L-BFGS ~1,000 iterations: paper config only.
         "reviews": False,
-        # CPU-sized CNN-rand (7 epochs): Kim used k=300, 100 maps per width, batch 50, Adadelta.
+        # CPU-sized CNN-rand (15 epochs): Kim used k=300, 100 maps per width, batch 50, Adadelta.
         "cnn": {"embed_dim": 64, "n_filters": 50, "dropout": 0.5, "max_norm": 3.0},
-        "train": {"steps": 448, "lr": 1e-3, "batch_size": 50, "eval_every": 64, "grad_clip": None},
+        "train": {"steps": 960, "lr": 1e-3, "batch_size": 50, "eval_every": 64, "grad_clip": None},
     },
     "paper": {
         "min_df": 1,
