@@ -1,0 +1,62 @@
+"""LSTM/GRU from scratch against torch.nn.LSTM/GRU: outputs, states and gradients; the suite
+must notice the textbook GRU form in place of torch's."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from reproductions.common.parity import assert_all_passed
+from reproductions.lstm_gru import GRU, LSTM
+from reproductions.lstm_gru import check as lg_check
+from reproductions.lstm_gru import model as lg_model
+from reproductions.lstm_gru.reference import build_reference, from_torch
+
+
+def test_quick_parity_suite_passes() -> None:
+    checks = lg_check.run_checks(quick=True)
+    assert {c["dtype"] for c in checks} == {"float64", "float32"}
+    assert any("bi" in c["name"] and "gradients" in c["name"] for c in checks)
+    assert_all_passed(checks)
+
+
+def test_suite_catches_the_textbook_gru(monkeypatch: pytest.MonkeyPatch) -> None:
+    def textbook(self, x, h):  # type: ignore[no-untyped-def]
+        # n = tanh(W_in x + b_in + W_hn (r * h) + b_hn): the form torch does NOT use.
+        H = self.hidden_size
+        xr, xz, xn = torch.nn.functional.linear(x, self.weight_ih, self.bias_ih).chunk(3, -1)
+        w_hr, w_hz, w_hn = self.weight_hh.split(H)
+        b_hr, b_hz, b_hn = self.bias_hh.split(H)
+        r = torch.sigmoid(xr + h @ w_hr.T + b_hr)
+        z = torch.sigmoid(xz + h @ w_hz.T + b_hz)
+        n = torch.tanh(xn + (r * h) @ w_hn.T + b_hn)
+        return (1 - z) * n + z * h
+
+    monkeypatch.setattr(lg_model.GRUCell, "forward", textbook)
+    checks = lg_check._case("gru", 1, False, True, seed=3) + lg_check._case(
+        "gru", 2, True, False, 1
+    )
+    assert checks and not any(c["passed"] for c in checks)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_from_torch_keeps_dtype_and_shapes(kind: str) -> None:
+    ref = build_reference(kind, 4, 6, num_layers=2, bidirectional=True).double()
+    ours = from_torch(ref)
+    assert isinstance(ours, LSTM if kind == "lstm" else GRU)
+    assert not ours.training and next(ours.parameters()).dtype == torch.float64
+    out, state = ours(torch.randn(2, 5, 4, dtype=torch.float64))
+    assert out.shape == (2, 5, 12)
+    h = state[0] if kind == "lstm" else state
+    assert h.shape == (4, 2, 6)
+
+
+def test_dropout_between_layers_only_in_training() -> None:
+    torch.manual_seed(0)
+    model = LSTM(3, 5, num_layers=2, dropout=0.5)
+    x = torch.randn(2, 4, 3)
+    model.eval()
+    a, b = model(x)[0], model(x)[0]
+    torch.testing.assert_close(a, b)
+    model.train()
+    assert not torch.equal(model(x)[0], model(x)[0])
