@@ -60,3 +60,24 @@ def test_dropout_between_layers_only_in_training() -> None:
     torch.testing.assert_close(a, b)
     model.train()
     assert not torch.equal(model(x)[0], model(x)[0])
+
+
+def test_tiny_real_language_model_run_records_every_arm(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from reproductions.common.results import read_results
+    from reproductions.lstm_gru.train import main
+
+    main(["--config", "small", "--steps", "4", "--out", str(tmp_path)])
+    record = read_results(tmp_path / "small-4steps.json")
+    for arm in ("lstm", "lstm+dropout", "lstm+l2", "gru"):
+        assert record["curves"][f"val_loss ({arm})"]
+        # A 5,000-word softmax starts near ln(5000) ~ 8.5 nats and must not go up in 4 steps.
+        assert 0 < record["metrics"][f"val_ppl ({arm})"] < 5000
+    assert record["provenance"]["data"]["brown"]
+
+
+def test_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    from reproductions.lstm_gru.train import main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "Example:" in capsys.readouterr().out
