@@ -230,6 +230,8 @@ def _train_tagger(
             if step % 50 == 0:
                 curve.append([step, sum(window) / len(window)])
                 window = []
+    if window:  # short runs still record where the loss ended
+        curve.append([step, sum(window) / len(window)])
     return linear, mix, curve
 
 
@@ -441,7 +443,7 @@ def run(config_name: str, steps: int | None, out_dir: Path | None, seed: int = 0
         if mix is not None:
             mix_weights = {
                 "s": torch.softmax(mix.scalar_parameters, 0).tolist(),
-                "gamma": float(mix.gamma),
+                "gamma": float(mix.gamma.detach()),
             }
         print(f"POS accuracy {arm}: {acc:.4f} (OOV {acc_oov:.4f})")
     metrics["test_tokens"] = int(y_te.shape[0])
