@@ -280,3 +280,13 @@ def test_readme_numbers_are_the_recorded_ones() -> None:
     assert f"{transformer['val_loss']:.3f} ({transformer['val_ppl']:.2f})" in readme
     for paper in ours["paper_metrics"].values():
         assert f"{paper['value']}" in readme
+
+
+def test_readme_parity_figures_are_the_recorded_ones() -> None:
+    root = Path(__file__).resolve().parents[2] / "reproductions" / "seq2seq"
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    record = read_results(root / "results" / "parity.json")
+    assert record["passed"]
+    for dtype in ("float64", "float32"):
+        worst = max(c["max_abs_diff"] for c in record["checks"] if c["dtype"] == dtype)
+        assert f"all {dtype} checks {'is ' if dtype == 'float64' else ''}{worst:.1e}" in readme
