@@ -11,41 +11,14 @@ Example: python benchmarks/bert_vs_hf.py --repeats 5 --warmup 2
 from __future__ import annotations
 
 import argparse
-import copy
-import json
-import os
-import statistics
-import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
 import torch
-from tqdm import tqdm
+from hf_timing import RESULTS, compare, report
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from reproductions.bert import BertConfig, BertModel  # noqa: E402
-from reproductions.bert.reference import build_reference  # noqa: E402
-from reproductions.common.results import provenance  # noqa: E402
-
-
-def _time(fn, repeats: int, warmup: int, device: torch.device, label: str) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in tqdm(range(repeats), desc=label, leave=False):
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        t0 = time.perf_counter()
-        fn()
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+from reproductions.bert import BertConfig, BertModel
+from reproductions.bert.reference import build_reference
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -61,7 +34,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "bert.json")
+    parser.add_argument("--out", type=Path, default=RESULTS / "bert.json")
     args = parser.parse_args(argv)
     started = time.time()
     device = torch.device(args.device)
@@ -79,55 +52,28 @@ def main(argv: list[str] | None = None) -> dict:
     mask = torch.ones_like(ids)
     mask[: args.batch // 2, args.seq * 3 // 4 :] = 0  # half the rows padded: the mask path is timed
 
-    def fwd(model, hf_style: bool):
-        with torch.no_grad():
-            if hf_style:
-                return model(input_ids=ids, attention_mask=mask).last_hidden_state
-            return model(ids, None, mask).last_hidden_state
+    def run(model: torch.nn.Module, name: str) -> None:
+        # Ours takes (input_ids, token_type_ids, attention_mask) positionally; HF by keyword.
+        def call():  # noqa: ANN202
+            if model is hf:
+                return model(input_ids=ids, attention_mask=mask)
+            return model(ids, None, mask)
 
-    def fwd_bwd(model, hf_style: bool):
+        if name == "forward":
+            with torch.no_grad():
+                call()
+            return
         model.zero_grad(set_to_none=True)
-        out = model(input_ids=ids, attention_mask=mask) if hf_style else model(ids, None, mask)
+        out = call()
         (out.last_hidden_state.float().pow(2).mean() + out.pooler_output.float().mean()).backward()
 
-    rows = {}
-    for name, fn in (("forward", fwd), ("forward+backward", fwd_bwd)):
-        t_ours = _time(
-            lambda fn=fn: fn(ours, False), args.repeats, args.warmup, device, f"ours {name}"
-        )
-        t_hf = _time(lambda fn=fn: fn(hf, True), args.repeats, args.warmup, device, f"hf {name}")
-        rows[name] = {"ours_s": t_ours, "hf_sdpa_s": t_hf, "ratio": t_ours / t_hf}
-
-    print(
-        f"BERT L={args.layers} H={args.hidden} A={args.heads}, batch {args.batch} x {args.seq}, {device}"
+    rows = compare(ours, hf, run, device, args.warmup, args.repeats)
+    config = vars(args) | {"device": str(device), "reference": "transformers BertModel, sdpa"}
+    title = (
+        f"BERT L={args.layers} H={args.hidden} A={args.heads}, batch {args.batch} x {args.seq}, "
+        f"{device}"
     )
-    print(f"{'pass':<18} {'ours (s)':>10} {'HF sdpa (s)':>12} {'ours/HF':>8}")
-    for name, r in rows.items():
-        print(f"{name:<18} {r['ours_s']:10.4f} {r['hf_sdpa_s']:12.4f} {r['ratio']:8.3f}")
-
-    result = {
-        "benchmark": "bert_vs_hf",
-        "shape": {
-            "batch": args.batch,
-            "seq": args.seq,
-            "layers": args.layers,
-            "hidden": args.hidden,
-            "heads": args.heads,
-        },
-        "repeats": args.repeats,
-        "warmup": args.warmup,
-        "results": rows,
-        "provenance": provenance(
-            copy.deepcopy(vars(args) | {"out": str(args.out)}),
-            seed=0,
-            data=None,
-            started_at=started,
-        ),
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
-    return result
+    return report("bert_vs_hf", title, rows, config, args.out, started)
 
 
 if __name__ == "__main__":

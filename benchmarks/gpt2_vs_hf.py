@@ -12,44 +12,17 @@ Example:
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import statistics
 import time
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+import torch
+from hf_timing import RESULTS, compare, report
 
-import torch  # noqa: E402
-from tqdm.auto import tqdm  # noqa: E402
-
-from reproductions.common.results import provenance  # noqa: E402
-from reproductions.gpt2.model import GPT2Config  # noqa: E402
-from reproductions.gpt2.reference import build_reference, from_hf  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results" / "gpt2.json"
+from reproductions.gpt2.model import GPT2Config
+from reproductions.gpt2.reference import build_reference, from_hf
 
 
-def _sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-
-
-def time_it(fn, device: torch.device, warmup: int, repeats: int, label: str) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in tqdm(range(repeats), desc=label, leave=False):
-        _sync(device)
-        t0 = time.perf_counter()
-        fn()
-        _sync(device)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(
         description="Time our GPT-2 against Hugging Face's sdpa GPT-2 (forward, forward+backward).",
         epilog="Example: python benchmarks/gpt2_vs_hf.py --repeats 5",
@@ -61,7 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--small", action="store_true", help="a 2-layer 128-wide shape instead of 124M"
     )
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=RESULTS / "gpt2.json")
     args = parser.parse_args(argv)
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -75,51 +48,23 @@ def main(argv: list[str] | None = None) -> None:
     ours = from_hf(hf)
     ids = torch.randint(0, cfg.vocab_size, (args.batch, args.seq), device=device)
 
-    def fwd(model):
-        def run():
+    def run(model: torch.nn.Module, name: str) -> None:
+        if name == "forward":
             with torch.no_grad():
                 model(ids)
+            return
+        model.zero_grad(set_to_none=True)
+        model(ids).logits.float().square().mean().backward()
 
-        return run
-
-    def fwd_bwd(model):
-        def run():
-            model.zero_grad(set_to_none=True)
-            model(ids).logits.float().square().mean().backward()
-
-        return run
-
-    rows = {}
-    for name, maker in (("forward", fwd), ("forward+backward", fwd_bwd)):
-        hf.train(name != "forward")
-        ours.train(name != "forward")
-        t_hf = time_it(maker(hf), device, args.warmup, args.repeats, f"HF {name}")
-        t_ours = time_it(maker(ours), device, args.warmup, args.repeats, f"ours {name}")
-        rows[name] = {"ours_s": t_ours, "hf_s": t_hf, "ratio": t_ours / t_hf}
-
-    print(
-        f"GPT-2 {'small' if args.small else '124M'} shape, batch {args.batch} x {args.seq}, {device}"
-    )
-    print(f"{'pass':<18} {'ours (s)':>10} {'HF sdpa (s)':>12} {'ours/HF':>8}")
-    for name, r in rows.items():
-        print(f"{name:<18} {r['ours_s']:10.4f} {r['hf_s']:12.4f} {r['ratio']:8.3f}")
-    config = {
-        **vars(args),
-        "out": str(args.out),
-        "shape": "small" if args.small else "124M",
+    rows = compare(ours, hf, run, device, args.warmup, args.repeats)
+    shape = "small" if args.small else "124M"
+    config = vars(args) | {
+        "shape": shape,
         "device": str(device),
         "reference": "transformers GPT2LMHeadModel, sdpa",
     }
-    record = {
-        "benchmark": "gpt2_vs_hf",
-        "results": rows,
-        "provenance": provenance(
-            config, seed=0, data=None, started_at=started, command="python benchmarks/gpt2_vs_hf.py"
-        ),
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    title = f"GPT-2 {shape} shape, batch {args.batch} x {args.seq}, {device}"
+    return report("gpt2_vs_hf", title, rows, config, args.out, started)
 
 
 if __name__ == "__main__":

@@ -13,44 +13,17 @@ Example:
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import statistics
 import time
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+import torch
+from hf_timing import RESULTS, compare, report
 
-import torch  # noqa: E402
-from tqdm.auto import tqdm  # noqa: E402
-
-from reproductions.common.results import provenance  # noqa: E402
-from reproductions.transformer.model import TransformerConfig  # noqa: E402
-from reproductions.transformer.reference import build_reference, from_hf  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results" / "transformer.json"
+from reproductions.transformer.model import TransformerConfig
+from reproductions.transformer.reference import build_reference, from_hf
 
 
-def _sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-
-
-def time_it(fn, device: torch.device, warmup: int, repeats: int, label: str) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in tqdm(range(repeats), desc=label, leave=False):
-        _sync(device)
-        t0 = time.perf_counter()
-        fn()
-        _sync(device)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(
         description="Time our Transformer against Hugging Face's Marian (sdpa): forward, forward+backward.",
         epilog="Example: python benchmarks/transformer_vs_hf.py --repeats 5",
@@ -63,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--small", action="store_true", help="d_model 128, 2+2 layers instead of base"
     )
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=RESULTS / "transformer.json")
     args = parser.parse_args(argv)
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -97,56 +70,26 @@ def main(argv: list[str] | None = None) -> None:
         0  # half the batch padded: masks are exercised
     )
 
-    def fwd(model):
-        def run():
+    def run(model: torch.nn.Module, name: str) -> None:
+        if name == "forward":
             with torch.no_grad():
                 model(src, attention_mask=mask, decoder_input_ids=tgt)
+            return
+        model.zero_grad(set_to_none=True)
+        model(src, attention_mask=mask, decoder_input_ids=tgt).logits.square().mean().backward()
 
-        return run
-
-    def fwd_bwd(model):
-        def run():
-            model.zero_grad(set_to_none=True)
-            model(src, attention_mask=mask, decoder_input_ids=tgt).logits.square().mean().backward()
-
-        return run
-
-    rows = {}
-    for name, maker in (("forward", fwd), ("forward+backward", fwd_bwd)):
-        hf.train(name != "forward")
-        ours.train(name != "forward")
-        t_hf = time_it(maker(hf), device, args.warmup, args.repeats, f"HF {name}")
-        t_ours = time_it(maker(ours), device, args.warmup, args.repeats, f"ours {name}")
-        rows[name] = {"ours_s": t_ours, "hf_s": t_hf, "ratio": t_ours / t_hf}
-
+    rows = compare(ours, hf, run, device, args.warmup, args.repeats)
     shape = "small" if args.small else "base"
-    print(
-        f"Transformer {shape} shape, batch {args.batch}, src {args.src_len}, tgt {args.tgt_len}, {device}"
-    )
-    print(f"{'pass':<18} {'ours (s)':>10} {'HF sdpa (s)':>12} {'ours/HF':>8}")
-    for name, r in rows.items():
-        print(f"{name:<18} {r['ours_s']:10.4f} {r['hf_s']:12.4f} {r['ratio']:8.3f}")
-    config = {
-        **vars(args),
-        "out": str(args.out),
+    config = vars(args) | {
         "shape": shape,
         "device": str(device),
         "reference": "transformers MarianMTModel, sdpa",
     }
-    record = {
-        "benchmark": "transformer_vs_hf",
-        "results": rows,
-        "provenance": provenance(
-            config,
-            seed=0,
-            data=None,
-            started_at=started,
-            command="python benchmarks/transformer_vs_hf.py",
-        ),
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    title = (
+        f"Transformer {shape} shape, batch {args.batch}, src {args.src_len}, "
+        f"tgt {args.tgt_len}, {device}"
+    )
+    return report("transformer_vs_hf", title, rows, config, args.out, started)
 
 
 if __name__ == "__main__":

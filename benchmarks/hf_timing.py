@@ -1,0 +1,104 @@
+"""Shared timing harness for the "ours vs Hugging Face" benchmarks (BERT, GPT-2, Transformer).
+
+Each benchmark script builds its two models with the same weights and hands this module one
+callable per (model, pass); `compare` times forward (no grad, eval mode) and forward+backward
+(train mode, dropout set to zero by the caller) for both, as the median of `repeats` runs
+after `warmup`, and `report` prints the table and writes the JSON record with provenance.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+# Reference models are built from configs: nothing may reach a hub at run time.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import torch  # noqa: E402
+from tqdm.auto import tqdm  # noqa: E402
+
+from reproductions.common.results import provenance  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+PASSES = ("forward", "forward+backward")
+
+
+def time_it(
+    fn: Callable[[], object], device: torch.device, warmup: int, repeats: int, label: str
+) -> float:
+    """Median wall time of `fn` over `repeats` calls after `warmup` untimed ones."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in tqdm(range(repeats), desc=label, leave=False):
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        fn()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def compare(
+    ours: torch.nn.Module,
+    hf: torch.nn.Module,
+    run: Callable[[torch.nn.Module, str], object],
+    device: torch.device,
+    warmup: int,
+    repeats: int,
+) -> dict[str, dict[str, float]]:
+    """Time `run(model, pass_name)` for both models and both passes; ratio = ours / HF.
+
+    `run` must do the whole pass: for "forward" under no_grad, for "forward+backward" zero the
+    grads, compute a scalar from the outputs and call backward().
+    """
+    rows = {}
+    for name in PASSES:
+        for model in (hf, ours):
+            model.train(name != "forward")
+        t_hf = time_it(lambda n=name: run(hf, n), device, warmup, repeats, f"HF {name}")
+        t_ours = time_it(lambda n=name: run(ours, n), device, warmup, repeats, f"ours {name}")
+        rows[name] = {"ours_s": t_ours, "hf_s": t_hf, "ratio": t_ours / t_hf}
+    return rows
+
+
+def report(
+    benchmark: str,
+    title: str,
+    rows: dict[str, dict[str, float]],
+    config: dict,
+    out: Path,
+    started: float,
+) -> dict:
+    """Print the table, write `out` (JSON with provenance) and return the record."""
+    print(title)
+    print(f"{'pass':<18} {'ours (s)':>10} {'HF sdpa (s)':>12} {'ours/HF':>8}")
+    for name, r in rows.items():
+        print(f"{name:<18} {r['ours_s']:10.4f} {r['hf_s']:12.4f} {r['ratio']:8.3f}")
+    record = {
+        "benchmark": benchmark,
+        "results": rows,
+        "provenance": provenance(
+            {k: str(v) if isinstance(v, Path) else v for k, v in config.items()},
+            seed=0,
+            data=None,
+            started_at=started,
+            command=f"python benchmarks/{benchmark}.py",
+        ),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+    return record
