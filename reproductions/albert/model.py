@@ -17,7 +17,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from reproductions.bert.model import activation, key_padding_mask
+from reproductions.bert.model import (
+    BertEmbeddings,
+    BertSelfAttention,
+    activation,
+    init_bert_weights,
+    key_padding_mask,
+    labelled_positions,
+    pretraining_loss,
+)
 
 
 @dataclass
@@ -58,55 +66,26 @@ class AlbertForPreTrainingOutput:
     loss: torch.Tensor | None = None
 
 
-class AlbertEmbeddings(nn.Module):
-    """Token + segment + position embeddings, all of width E (not H)."""
+class AlbertEmbeddings(BertEmbeddings):
+    """Token + segment + position embeddings as in BERT, all of width E (not H)."""
 
     def __init__(self, config: AlbertConfig) -> None:
-        super().__init__()
-        E = config.embedding_size
-        self.word_embeddings = nn.Embedding(config.vocab_size, E, padding_idx=config.pad_token_id)
-        self.position_embeddings = nn.Embedding(config.max_position_embeddings, E)
-        self.token_type_embeddings = nn.Embedding(config.type_vocab_size, E)
-        self.LayerNorm = nn.LayerNorm(E, eps=config.layer_norm_eps)
-        self.dropout = nn.Dropout(config.hidden_dropout_prob)
-
-    def forward(self, input_ids: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
-        positions = torch.arange(input_ids.shape[1], device=input_ids.device)
-        x = (
-            self.word_embeddings(input_ids)
-            + self.token_type_embeddings(token_type_ids)
-            + self.position_embeddings(positions)
-        )
-        return self.dropout(self.LayerNorm(x))  # (B, T, E)
+        super().__init__(config, width=config.embedding_size)  # type: ignore[arg-type]
 
 
-class AlbertAttention(nn.Module):
-    """Multi-head self-attention, output projection and post-LN residual, as in BERT."""
+class AlbertAttention(BertSelfAttention):
+    """BERT's multi-head self-attention, then output projection and post-LN residual in one
+    module (Hugging Face's ALBERT names them flat: ``attention.dense``, ``attention.LayerNorm``)."""
 
     def __init__(self, config: AlbertConfig) -> None:
-        super().__init__()
+        super().__init__(config)  # type: ignore[arg-type]
         H = config.hidden_size
-        if H % config.num_attention_heads:
-            raise ValueError("hidden_size must be a multiple of num_attention_heads")
-        self.n_head = config.num_attention_heads
-        self.head_dim = H // config.num_attention_heads
-        self.query = nn.Linear(H, H)
-        self.key = nn.Linear(H, H)
-        self.value = nn.Linear(H, H)
         self.dense = nn.Linear(H, H)
         self.LayerNorm = nn.LayerNorm(H, eps=config.layer_norm_eps)
-        self.attention_dropout_p = config.attention_probs_dropout_prob
         self.output_dropout = nn.Dropout(config.hidden_dropout_prob)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
-        B, T, H = x.shape
-        # (B, T, H) -> (B, nh, T, hs)
-        q = self.query(x).view(B, T, self.n_head, self.head_dim).transpose(1, 2)
-        k = self.key(x).view(B, T, self.n_head, self.head_dim).transpose(1, 2)
-        v = self.value(x).view(B, T, self.n_head, self.head_dim).transpose(1, 2)
-        p = self.attention_dropout_p if self.training else 0.0
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)
-        y = y.transpose(1, 2).reshape(B, T, H)
+        y = super().forward(x, mask)
         return self.LayerNorm(x + self.output_dropout(self.dense(y)))
 
 
@@ -219,7 +198,7 @@ class AlbertForPreTraining(nn.Module):
         self.albert = AlbertModel(config)
         self.predictions = AlbertMLMHead(config)
         self.sop_classifier = AlbertSOPHead(config)
-        self.apply(_init_weights)
+        self.apply(lambda m: init_bert_weights(m, 0.02))
 
     @classmethod
     def from_hf(cls, hf_model: Any) -> AlbertForPreTraining:
@@ -246,23 +225,12 @@ class AlbertForPreTraining(nn.Module):
         out = self.albert(input_ids, token_type_ids, attention_mask)
         h = out.last_hidden_state
         if decode_labelled_only:
-            if labels is None:
-                raise ValueError("decode_labelled_only needs labels")
-            h, labels = h[labels != -100], labels[labels != -100]
+            h, labels = labelled_positions(h, labels)
         logits = self.predictions(h, self.albert.embeddings.word_embeddings.weight)
         sop = self.sop_classifier(out.pooler_output)
-        loss = None
-        if labels is not None and sentence_order_label is not None:
-            mlm = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1))
-            loss = mlm + F.cross_entropy(sop, sentence_order_label.flatten())
-        return AlbertForPreTrainingOutput(logits, sop, loss)
-
-
-def _init_weights(module: nn.Module) -> None:
-    if isinstance(module, (nn.Linear, nn.Embedding)):
-        nn.init.normal_(module.weight, std=0.02)
-        if isinstance(module, nn.Linear) and module.bias is not None:
-            nn.init.zeros_(module.bias)
+        return AlbertForPreTrainingOutput(
+            logits, sop, pretraining_loss(logits, labels, sop, sentence_order_label)
+        )
 
 
 __all__ = ["AlbertConfig", "AlbertForPreTraining", "AlbertForPreTrainingOutput", "AlbertModel"]

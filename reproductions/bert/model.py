@@ -65,16 +65,20 @@ class BertForPreTrainingOutput:
 
 
 class BertEmbeddings(nn.Module):
-    """E = LayerNorm(E_token + E_segment + E_position) (Figure 2)."""
+    """E = LayerNorm(E_token + E_segment + E_position) (Figure 2).
 
-    def __init__(self, config: BertConfig) -> None:
+    ``width`` defaults to H; ALBERT builds the same embeddings at its narrower width E.
+    """
+
+    def __init__(self, config: BertConfig, width: int | None = None) -> None:
         super().__init__()
+        width = config.hidden_size if width is None else width
         self.word_embeddings = nn.Embedding(
-            config.vocab_size, config.hidden_size, padding_idx=config.pad_token_id
+            config.vocab_size, width, padding_idx=config.pad_token_id
         )
-        self.position_embeddings = nn.Embedding(config.max_position_embeddings, config.hidden_size)
-        self.token_type_embeddings = nn.Embedding(config.type_vocab_size, config.hidden_size)
-        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+        self.position_embeddings = nn.Embedding(config.max_position_embeddings, width)
+        self.token_type_embeddings = nn.Embedding(config.type_vocab_size, width)
+        self.LayerNorm = nn.LayerNorm(width, eps=config.layer_norm_eps)
         self.dropout = nn.Dropout(config.hidden_dropout_prob)
 
     def forward(self, input_ids: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
@@ -89,7 +93,10 @@ class BertEmbeddings(nn.Module):
 
 
 class BertSelfAttention(nn.Module):
-    """Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V over A heads (Vaswani et al. eq. 1)."""
+    """Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V over A heads (Vaswani et al. eq. 1).
+
+    ALBERT's attention extends this one with its output projection and residual.
+    """
 
     def __init__(self, config: BertConfig) -> None:
         super().__init__()
@@ -306,17 +313,36 @@ class BertForPreTraining(nn.Module):
         out = self.bert(input_ids, token_type_ids, attention_mask)
         h = out.last_hidden_state
         if decode_labelled_only:
-            if labels is None:
-                raise ValueError("decode_labelled_only needs labels")
-            h, labels = h[labels != -100], labels[labels != -100]
+            h, labels = labelled_positions(h, labels)
         word = self.bert.embeddings.word_embeddings.weight
         logits = self.cls.predictions(h, word)  # (B, T, V) or (N, V)
         nsp = self.cls.seq_relationship(out.pooler_output)  # (B, 2)
-        loss = None
-        if labels is not None and next_sentence_label is not None:
-            mlm = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1))
-            loss = mlm + F.cross_entropy(nsp, next_sentence_label.flatten())
-        return BertForPreTrainingOutput(logits, nsp, loss)
+        return BertForPreTrainingOutput(
+            logits, nsp, pretraining_loss(logits, labels, nsp, next_sentence_label)
+        )
+
+
+def labelled_positions(
+    h: torch.Tensor, labels: torch.Tensor | None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The hidden states and labels of the positions with an MLM label: (N, H) and (N,)."""
+    if labels is None:
+        raise ValueError("decode_labelled_only needs labels")
+    keep = labels != -100
+    return h[keep], labels[keep]
+
+
+def pretraining_loss(
+    logits: torch.Tensor,
+    labels: torch.Tensor | None,
+    pair_logits: torch.Tensor,
+    pair_label: torch.Tensor | None,
+) -> torch.Tensor | None:
+    """L = L_MLM + L_pair (NSP for BERT, SOP for ALBERT); None unless both labels are given."""
+    if labels is None or pair_label is None:
+        return None
+    mlm = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1))
+    return mlm + F.cross_entropy(pair_logits, pair_label.flatten())
 
 
 def init_bert_weights(module: nn.Module, std: float) -> None:
