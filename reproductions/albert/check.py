@@ -8,49 +8,20 @@ shared layer group. Configs cover tanh and erf GELU and more than one layer grou
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 
-from reproductions.bert.check import Batch, make_batches, pretraining_parity
+from reproductions.bert.check import (
+    make_batches,
+    pretraining_forwards,
+    pretraining_parity,
+    same_names,
+)
 from reproductions.common.parity import init_weights_
 
 from .model import AlbertConfig, AlbertForPreTraining
 from .reference import build_reference
 
-
-def _forward_ours(model: torch.nn.Module, batch: Batch) -> dict[str, torch.Tensor]:
-    out = model(
-        batch["ids"],
-        batch["segments"],
-        batch["mask"],
-        labels=batch["labels"],
-        sentence_order_label=batch["pair"],
-    )
-    return {
-        "prediction_logits": out.prediction_logits,
-        "sop_logits": out.sop_logits,
-        "loss": out.loss,
-    }
-
-
-def _forward_ref(model: Any, batch: Batch) -> dict[str, torch.Tensor]:
-    out = model(
-        input_ids=batch["ids"],
-        token_type_ids=batch["segments"],
-        attention_mask=batch["mask"],
-        labels=batch["labels"],
-        sentence_order_label=batch["pair"],
-    )
-    return {
-        "prediction_logits": out.prediction_logits,
-        "sop_logits": out.sop_logits,
-        "loss": out.loss,
-    }
-
-
-def _same_names(ours: torch.nn.Module) -> dict[str, str]:
-    return {name: name for name, _ in ours.named_parameters()}
+_forward_ours, _forward_ref = pretraining_forwards("sentence_order_label", "sop_logits")
 
 
 QUICK_CONFIGS = [
@@ -106,7 +77,7 @@ def run_checks(quick: bool = True) -> list[dict]:
                 _forward_ours,
                 _forward_ref,
                 batches,
-                param_map=_same_names,
+                param_map=same_names,
             )
     return checks
 

@@ -1,10 +1,10 @@
 """The BERT parity suite: our model against Hugging Face's, number by number.
 
 Owns ``run_checks`` (what CI and ``tracker repro check bert`` run) and ``pretraining_parity``,
-the comparison loop that ALBERT's suite reuses: for each batch (unpadded, padded, defaults)
-it compares every output and the loss in float64 (tol 1e-10) and float32 (tol scaled from the
-reference's own float32 noise), then backpropagates the loss through both models and compares
-every parameter gradient. Weights are drawn with std 0.2 so that a wrong GELU or LayerNorm eps
+the comparison loop that ALBERT's suite reuses with ``pretraining_forwards`` and ``same_names``:
+for each batch (unpadded, padded, defaults) it compares every output and the loss in float64
+(tol 1e-10) and float32 (tol scaled from the reference's own float32 noise), then
+backpropagates the loss through both models and compares every parameter gradient. Weights are drawn with std 0.2 so that a wrong GELU or LayerNorm eps
 cannot hide under the tolerance.
 """
 
@@ -125,33 +125,44 @@ def _bert_batch_args(batch: Batch) -> dict[str, Any]:
     )
 
 
-def _forward_ours(model: torch.nn.Module, batch: Batch) -> dict[str, torch.Tensor]:
-    out = model(
-        batch["ids"],
-        batch["segments"],
-        batch["mask"],
-        labels=batch["labels"],
-        next_sentence_label=batch["pair"],
-    )
-    return {
-        "prediction_logits": out.prediction_logits,
-        "seq_relationship_logits": out.seq_relationship_logits,
-        "loss": out.loss,
-    }
+def pretraining_forwards(
+    pair_label: str, pair_logits: str
+) -> tuple[
+    Callable[[torch.nn.Module, Batch], dict[str, torch.Tensor]],
+    Callable[[torch.nn.Module, Batch], dict[str, torch.Tensor]],
+]:
+    """``forward_ours`` and ``forward_ref`` for ``pretraining_parity``.
+
+    Both models take ``labels`` and a sentence-pair label named ``pair_label``
+    (``next_sentence_label`` for BERT, ``sentence_order_label`` for ALBERT) and return
+    ``prediction_logits``, ``pair_logits`` and ``loss``.
+    """
+    keys = ("prediction_logits", pair_logits, "loss")
+
+    def forward_ours(model: torch.nn.Module, batch: Batch) -> dict[str, torch.Tensor]:
+        out = model(
+            batch["ids"],
+            batch["segments"],
+            batch["mask"],
+            labels=batch["labels"],
+            **{pair_label: batch["pair"]},
+        )
+        return {key: getattr(out, key) for key in keys}
+
+    def forward_ref(model: torch.nn.Module, batch: Batch) -> dict[str, torch.Tensor]:
+        out = model(
+            **_bert_batch_args(batch), labels=batch["labels"], **{pair_label: batch["pair"]}
+        )
+        return {key: getattr(out, key) for key in keys}
+
+    return forward_ours, forward_ref
 
 
-def _forward_ref(model: torch.nn.Module, batch: Batch) -> dict[str, torch.Tensor]:
-    out = model(
-        **_bert_batch_args(batch), labels=batch["labels"], next_sentence_label=batch["pair"]
-    )
-    return {
-        "prediction_logits": out.prediction_logits,
-        "seq_relationship_logits": out.seq_relationship_logits,
-        "loss": out.loss,
-    }
+_forward_ours, _forward_ref = pretraining_forwards("next_sentence_label", "seq_relationship_logits")
 
 
-def _same_names(ours: torch.nn.Module) -> dict[str, str]:
+def same_names(ours: torch.nn.Module) -> dict[str, str]:
+    """Every parameter of ours maps to the reference's of the same name."""
     return {name: name for name, _ in ours.named_parameters()}
 
 
@@ -225,7 +236,7 @@ def run_checks(quick: bool = True) -> list[dict]:
             _forward_ours,
             _forward_ref,
             batches,
-            param_map=_same_names,
+            param_map=same_names,
         )
         checks += _encoder_checks(f"{label} BertModel eager", ref.bert, batches, torch.float64)
         # HF's sdpa path builds its padding mask differently from eager: check it too.
