@@ -19,6 +19,7 @@ import argparse
 import os
 import random
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from torch import nn
 from reproductions.common import data
 from reproductions.common.distributed import DistInfo, init_distributed, shard_batch
 from reproductions.common.results import plot_curves
-from reproductions.common.training import TrainConfig, train, warmup_linear_decay
+from reproductions.common.training import TrainConfig, TrainResult, train, warmup_linear_decay
 
 from . import PAPER_ID
 from .model import BertConfig, BertForPreTraining, BertModel
@@ -180,7 +181,26 @@ def pretraining_loss(model: nn.Module, b: dict[str, torch.Tensor]) -> torch.Tens
     ).loss
 
 
-def run_pretraining(name: str, spec: dict[str, Any], steps: int | None, out: Path | None) -> Path:
+def pretrain_on_brown(
+    name: str,
+    spec: dict[str, Any],
+    steps: int | None,
+    out: Path | None,
+    *,
+    reproduction: str,
+    config_cls: Callable[..., Any],
+    model_cls: Callable[[Any], nn.Module],
+    task: str,
+    also_score: tuple[str, ...] = (),
+    paper_metrics: dict[str, dict],
+    paper_id: str,
+) -> Path:
+    """Pre-train ``model_cls(config_cls(...))`` with MLM + the pair task ``task`` on Brown.
+
+    Shared by BERT (NSP) and ALBERT (NSP or SOP): validation reports MLM loss/accuracy and the
+    accuracy of ``task`` on held-out valid pairs, plus the accuracy of each task in
+    ``also_score`` with the same 2-way head. Writes ``<reproduction>/results/<name>.json``.
+    """
     tok = tokenizer_from_minilm()
     ids = special_ids(tok)
     started = time.time()
@@ -189,9 +209,9 @@ def run_pretraining(name: str, spec: dict[str, Any], steps: int | None, out: Pat
     print(
         f"tokenised Brown in {time.time() - started:.1f}s: {len(train_docs)} train / {len(valid_docs)} valid documents"
     )
-    config = BertConfig(vocab_size=len(tok), **spec["model"])
+    config = config_cls(vocab_size=len(tok), **spec["model"])
     torch.manual_seed(0)
-    model = BertForPreTraining(config)
+    model = model_cls(config)
     cfg = TrainConfig(
         name=name,
         steps=steps if steps is not None else spec["steps"],
@@ -204,27 +224,49 @@ def run_pretraining(name: str, spec: dict[str, Any], steps: int | None, out: Pat
             model=config.to_dict(),
             max_len=spec["max_len"],
             max_docs=spec["max_docs"],
-            task="mlm+nsp",
+            task=f"mlm+{task}",
             data="brown",
         ),
     )
+
+    def evaluate(m: nn.Module) -> dict[str, float]:
+        kw = dict(batches=spec["eval_batches"], max_len=spec["max_len"])
+        metrics = evaluate_pairs(m, valid_docs, task, ids, **kw)
+        for other in also_score:  # same held-out documents; MLM numbers from the trained task
+            key = f"val_{other}_acc"
+            metrics[key] = evaluate_pairs(m, valid_docs, other, ids, **kw)[key]
+        return metrics
+
     result = train(
         model,
         cfg,
-        reproduction="bert",
+        reproduction=reproduction,
         run=name,
         loss_fn=pretraining_loss,
-        make_batch=pretraining_batch_maker(train_docs, "nsp", cfg, ids, spec["max_len"]),
-        evaluate=lambda m: evaluate_pairs(
-            m, valid_docs, "nsp", ids, batches=spec["eval_batches"], max_len=spec["max_len"]
-        ),
+        make_batch=pretraining_batch_maker(train_docs, task, cfg, ids, spec["max_len"]),
+        evaluate=evaluate,
         lr_lambda=warmup_linear_decay(cfg.warmup_steps, cfg.steps),
         data_checksums=data.checksums(["brown", "minilm"]),
-        paper_metrics=PAPER_METRICS_PRETRAIN,
-        paper_id=PAPER_ID,
+        paper_metrics=paper_metrics,
+        paper_id=paper_id,
         out_dir=out,
     )
-    return _finish(result.results_path)
+    return _finish(result)
+
+
+def run_pretraining(name: str, spec: dict[str, Any], steps: int | None, out: Path | None) -> Path:
+    return pretrain_on_brown(
+        name,
+        spec,
+        steps,
+        out,
+        reproduction="bert",
+        config_cls=BertConfig,
+        model_cls=BertForPreTraining,
+        task="nsp",
+        paper_metrics=PAPER_METRICS_PRETRAIN,
+        paper_id=PAPER_ID,
+    )
 
 
 class SentenceClassifier(nn.Module):
@@ -334,31 +376,36 @@ def run_sentiment(
         out_dir=out,
         info=info,
     )
-    return _finish(result.results_path)
+    return _finish(result)
 
 
-def _finish(results_path: Path | None) -> Path:
-    if results_path is not None:
-        plot_curves(results_path, results_path.with_suffix(".png"))
-        print(f"wrote {results_path}")
-    return results_path  # type: ignore[return-value]
+def _finish(result: TrainResult) -> Path:
+    """Draw the curves next to the results file (main rank only) and return its path."""
+    if result.results_path is not None:
+        plot_curves(result.results_path, result.results_path.with_suffix(".png"))
+        print(f"wrote {result.results_path}: {result.metrics}")
+    return result.results_path  # type: ignore[return-value]
 
 
-def main(argv: list[str] | None = None) -> Path:
+def pretraining_parser(
+    reproduction: str, description: str | None, example: str, configs: list[str]
+) -> argparse.ArgumentParser:
+    """The flags BERT's and ALBERT's train scripts share: --config, --steps, --out, --max-docs."""
     parser = argparse.ArgumentParser(
-        prog="python -m reproductions.bert.train",
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
-        epilog="Example: python -m reproductions.bert.train --config small --steps 200 --out /tmp/bert",
+        prog=f"python -m reproductions.{reproduction}.train",
+        description=description,
+        epilog=f"Example: {example}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--config", choices=sorted(CONFIGS), default="small", help="which experiment"
-    )
+    parser.add_argument("--config", choices=configs, default="small", help="which experiment")
     parser.add_argument(
         "--steps", type=int, default=None, help="override the number of optimiser steps"
     )
     parser.add_argument(
-        "--out", type=Path, default=None, help="results folder (default reproductions/bert/results)"
+        "--out",
+        type=Path,
+        default=None,
+        help=f"results folder (default reproductions/{reproduction}/results)",
     )
     parser.add_argument(
         "--max-docs",
@@ -366,13 +413,29 @@ def main(argv: list[str] | None = None) -> Path:
         default=None,
         help="pre-training: use the first N Brown documents per split",
     )
+    return parser
+
+
+def pretraining_spec(configs: dict[str, dict[str, Any]], args: argparse.Namespace) -> dict:
+    """A copy of the named config with ``--max-docs`` applied."""
+    spec = dict(configs[args.config])
+    if args.max_docs is not None:
+        spec["max_docs"] = args.max_docs
+    return spec
+
+
+def main(argv: list[str] | None = None) -> Path:
+    parser = pretraining_parser(
+        "bert",
+        __doc__.split("\n\n")[0] if __doc__ else None,
+        "python -m reproductions.bert.train --config small --steps 200 --out /tmp/bert",
+        sorted(CONFIGS),
+    )
     parser.add_argument(
         "--limit", type=int, default=0, help="sentiment: sample N train and N test sentences"
     )
     args = parser.parse_args(argv)
-    spec = dict(CONFIGS[args.config])
-    if args.max_docs is not None:
-        spec["max_docs"] = args.max_docs
+    spec = pretraining_spec(CONFIGS, args)
     if args.config == "sentiment":
         return run_sentiment(args.config, spec, args.steps, args.out, args.limit)
     return run_pretraining(args.config, spec, args.steps, args.out)
