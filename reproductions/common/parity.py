@@ -8,10 +8,11 @@ dict `{"name", "dtype", "max_abs_diff", "tol", "passed"}` so `check.py` modules,
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,36 @@ def max_abs_diff(a: Any, b: Any) -> float:
     if torch.isnan(diff).any():
         return math.nan
     return float(diff.max())
+
+
+def build_hf_reference(
+    model_cls: Callable[[Any], nn.Module],
+    hf_config: Any,
+    *,
+    dtype: torch.dtype,
+    attn_implementation: str,
+    seed: int,
+) -> Any:
+    """A randomly initialised Hugging Face `model_cls(hf_config)` in `dtype`, eval mode.
+
+    Weights are drawn after `torch.manual_seed(seed)`; a model that did not get the attention
+    implementation `hf_config` asks for (`attn_implementation`) is refused.
+    """
+    torch.manual_seed(seed)
+    # transformers 5.x shares one config object between models built from it: copy per model.
+    hf = model_cls(copy.deepcopy(hf_config)).to(dtype).eval()
+    if hf.config._attn_implementation != attn_implementation:
+        raise RuntimeError(
+            f"asked for {attn_implementation!r} attention, got {hf.config._attn_implementation!r}"
+        )
+    return hf
+
+
+def load_mapped_state(ours: nn.Module, state: Mapping[str, Tensor]) -> None:
+    """Load a reference's state dict, mapped to our names; any missing or extra key is an error."""
+    missing, unexpected = ours.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        raise RuntimeError(f"weight mapping incomplete: missing={missing} unexpected={unexpected}")
 
 
 def _dtype_name(dtype: torch.dtype) -> str:
@@ -195,6 +226,14 @@ def reference_noise_floor(run_ref: Callable[[torch.dtype], Any]) -> float:
     returns its output.
     """
     return max_abs_diff(run_ref(torch.float32), run_ref(torch.float64))
+
+
+def run_cases(cases: Iterable[Any], check_case: Callable[..., list[dict]]) -> list[dict]:
+    """Every case's checks in order: `check_case(case, seed=i)` for the i-th case."""
+    results: list[dict] = []
+    for i, case in enumerate(cases):
+        results += check_case(case, seed=i)
+    return results
 
 
 def format_checks(checks: list[dict]) -> str:

@@ -8,12 +8,13 @@ The only renaming is none: module names match; Hugging Face's `Conv1D` weights a
 
 from __future__ import annotations
 
-import copy
 import os
 from dataclasses import asdict
 from typing import Any
 
 import torch
+
+from reproductions.common.parity import build_hf_reference, load_mapped_state
 
 from .model import GPT2Config, GPT2LMHeadModel
 
@@ -77,15 +78,13 @@ def build_reference(
     """A randomly initialised `transformers.GPT2LMHeadModel` in eval mode (no download)."""
     from transformers import GPT2LMHeadModel as HFGPT2LMHeadModel
 
-    torch.manual_seed(seed)
-    # transformers 5.x shares one config object between models built from it: copy per model.
-    hf_config = copy.deepcopy(hf_config_from_ours(config, attn_implementation))
-    hf = HFGPT2LMHeadModel(hf_config).to(dtype).eval()
-    if hf.config._attn_implementation != attn_implementation:
-        raise RuntimeError(
-            f"asked for {attn_implementation!r} attention, got {hf.config._attn_implementation!r}"
-        )
-    return hf
+    return build_hf_reference(
+        HFGPT2LMHeadModel,
+        hf_config_from_ours(config, attn_implementation),
+        dtype=dtype,
+        attn_implementation=attn_implementation,
+        seed=seed,
+    )
 
 
 def from_hf(hf_model: Any) -> GPT2LMHeadModel:
@@ -100,9 +99,7 @@ def from_hf(hf_model: Any) -> GPT2LMHeadModel:
         state[key] = value.t() if key.endswith(_CONV1D_SUFFIXES) else value
     if "lm_head.weight" not in state:
         state["lm_head.weight"] = state["transformer.wte.weight"]
-    missing, unexpected = ours.load_state_dict(state, strict=False)
-    if missing or unexpected:
-        raise RuntimeError(f"weight mapping incomplete: missing={missing} unexpected={unexpected}")
+    load_mapped_state(ours, state)
     if not torch.equal(state["lm_head.weight"], state["transformer.wte.weight"]):
         raise RuntimeError("the reference's LM head is not tied to its token embedding")
     return ours.eval()

@@ -20,6 +20,7 @@ from reproductions.common.parity import (
     grad_check,
     init_weights_,
     max_abs_diff,
+    run_cases,
 )
 
 from .model import TransformerConfig, sinusoidal_positions
@@ -266,10 +267,7 @@ def _check_case(case: Case, seed: int) -> list[dict]:
 
 def run_checks(quick: bool = True) -> list[dict]:
     """The parity suite; quick=True (what CI runs) uses two tiny configs, quick=False three."""
-    results: list[dict] = []
-    for i, case in enumerate(_cases(quick)):
-        results += _check_case(case, seed=i)
-    return results
+    return run_cases(_cases(quick), _check_case)
 
 
 if __name__ == "__main__":

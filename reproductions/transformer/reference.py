@@ -9,11 +9,12 @@ through a float32 tensor, and a float64 parity check must use the very same numb
 
 from __future__ import annotations
 
-import copy
 import os
 from typing import Any
 
 import torch
+
+from reproductions.common.parity import build_hf_reference, load_mapped_state
 
 from .model import Transformer, TransformerConfig
 
@@ -92,15 +93,13 @@ def build_reference(
     """A randomly initialised `transformers.MarianMTModel` in eval mode (no download)."""
     from transformers import MarianMTModel
 
-    torch.manual_seed(seed)
-    # transformers 5.x shares one config object between models built from it: copy per model.
-    hf_config = copy.deepcopy(hf_config_from_ours(config, attn_implementation))
-    hf = MarianMTModel(hf_config).to(dtype).eval()
-    if hf.config._attn_implementation != attn_implementation:
-        raise RuntimeError(
-            f"asked for {attn_implementation!r} attention, got {hf.config._attn_implementation!r}"
-        )
-    return hf
+    return build_hf_reference(
+        MarianMTModel,
+        hf_config_from_ours(config, attn_implementation),
+        dtype=dtype,
+        attn_implementation=attn_implementation,
+        seed=seed,
+    )
 
 
 def from_hf(hf_model: Any) -> Transformer:
@@ -120,9 +119,7 @@ def from_hf(hf_model: Any) -> Transformer:
         state.setdefault(tied, state["shared.weight"])
         if not torch.equal(state[tied], state["shared.weight"]):
             raise RuntimeError(f"the reference's {tied} is not tied to its shared embedding")
-    missing, unexpected = ours.load_state_dict(state, strict=False)
-    if missing or unexpected:
-        raise RuntimeError(f"weight mapping incomplete: missing={missing} unexpected={unexpected}")
+    load_mapped_state(ours, state)
     with torch.no_grad():
         for side in ("encoder", "decoder"):
             table = hf_state[f"model.{side}.embed_positions.weight"]

@@ -223,3 +223,14 @@ def test_assert_all_passed_shows_the_failing_check():
     with pytest.raises(AssertionError, match="no parity checks"):
         assert_all_passed([])
     assert_all_passed([_check(torch.float64, 0.2, 1e-10)])
+
+
+def test_run_cases_seeds_each_case_with_its_position_and_keeps_the_order():
+    from reproductions.common.parity import run_cases
+
+    def check_case(case: str, seed: int) -> list[dict]:
+        return [{"name": f"{case}-{seed}"}, {"name": f"{case}-{seed}b"}]
+
+    names = [c["name"] for c in run_cases(["a", "b"], check_case)]
+    assert names == ["a-0", "a-0b", "b-1", "b-1b"]
+    assert run_cases([], check_case) == []
