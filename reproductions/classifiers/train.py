@@ -25,13 +25,7 @@ from tqdm import tqdm
 
 from reproductions.common import cli, data
 from reproductions.common.distributed import DistInfo, init_distributed
-from reproductions.common.results import (
-    default_results_dir,
-    plot_curves,
-    provenance,
-    read_results,
-    write_results,
-)
+from reproductions.common.results import provenance, repeat_command, write_train_results
 from reproductions.common.training import TrainConfig, train
 
 from . import PAPER_ID
@@ -226,23 +220,19 @@ def run(
         seed,
         data.checksums(["pang-lee"]),
         started,
-        command=f"python -m reproductions.classifiers.train --config {config_name}"
-        + (f" --steps {steps}" if steps is not None else ""),
+        command=repeat_command("classifiers", config_name, steps),
         world_size=info.world_size,
     )
-    path = write_results(
+    path = write_train_results(
         "classifiers",
         run_name,
-        kind="train",
         metrics=metrics,
         curves={f"textcnn {k}": v for k, v in curves.items()},
         paper_metrics=PAPER_METRICS,
         paper_id=PAPER_ID,
         provenance=prov,
-        out_dir=out_dir or default_results_dir("classifiers"),
+        out_dir=out_dir,
     )
-    plot_curves(path, path.with_suffix(".png"))
-    read_results(path)
     return path
 
 

@@ -151,6 +151,13 @@ def command_line() -> str:
     return shlex.join(["python", *head, *args])
 
 
+def repeat_command(reproduction: str, config: str, steps: int | None = None) -> str:
+    """`python -m reproductions.<reproduction>.train --config <config> [--steps N]`: the command
+    that repeats a single-process run, for provenance."""
+    command = f"python -m reproductions.{reproduction}.train --config {config}"
+    return command if steps is None else f"{command} --steps {steps}"
+
+
 def _jsonable(value: Any) -> Any:
     """Plain JSON values: tensors and NumPy scalars become numbers, NaN/inf become None
     (strict JSON has no NaN, and browsers reading the site would reject the file)."""
@@ -227,10 +234,13 @@ def write_results(
     paper_id: str | None = None,
     provenance: dict,
     out_dir: Path | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write `<out_dir>/<run>.json` atomically and return its path.
 
     For parity results `passed` is true only when there is at least one check and all passed.
+    `extra` adds top-level keys that schema 1 has no slot for (a run's translation examples,
+    learned weights), after `provenance`; `read_results` keeps them.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -260,9 +270,43 @@ def write_results(
     if kind == "parity":
         record["passed"] = bool(checks) and all(bool(c.get("passed")) for c in checks or [])
     record["provenance"] = provenance
+    for key, value in (extra or {}).items():
+        if key in record:
+            raise ValueError(f"extra key {key!r} would overwrite the schema's own {key!r}")
+        record[key] = value
     path = Path(out_dir or default_results_dir(reproduction)) / f"{run}.json"
     text = dumps_results(_jsonable(record))
     atomic_write_text(path, text + "\n")
+    return path
+
+
+def write_train_results(
+    reproduction: str,
+    run: str,
+    *,
+    metrics: dict,
+    curves: dict,
+    paper_metrics: dict | None,
+    paper_id: str | None,
+    provenance: dict,
+    out_dir: Path | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Path:
+    """The end of a train script: `write_results(kind="train")`, then the curves drawn into a PNG
+    beside the file (`plot_curves` reads it back, so a file that fails validation raises)."""
+    path = write_results(
+        reproduction,
+        run,
+        kind="train",
+        metrics=metrics,
+        curves=curves,
+        paper_metrics=paper_metrics,
+        paper_id=paper_id,
+        provenance=provenance,
+        out_dir=out_dir,
+        extra=extra,
+    )
+    plot_curves(path, path.with_suffix(".png"))
     return path
 
 

@@ -36,15 +36,7 @@ from tqdm.auto import tqdm
 
 from reproductions.common import data
 from reproductions.common.distributed import DistInfo, init_distributed
-from reproductions.common.results import (
-    atomic_write_text,
-    default_results_dir,
-    dumps_results,
-    plot_curves,
-    provenance,
-    read_results,
-    write_results,
-)
+from reproductions.common.results import provenance, repeat_command, write_train_results
 from reproductions.common.training import TrainConfig, train
 
 from . import PAPER_ID
@@ -498,34 +490,22 @@ def run(config_name: str, steps: int | None, out_dir: Path | None, seed: int = 0
         seed,
         data.checksums(["brown"]),
         started,
-        command=" ".join(
-            ["python -m reproductions.elmo.train", "--config", config_name]
-            + ([f"--steps {steps}"] if steps is not None else [])
-        ),
+        command=repeat_command("elmo", config_name, steps),
         world_size=info.world_size,
     )
     run_name = config_name if steps is None else f"{config_name}-{steps}steps"
-    path = write_results(
+    path = write_train_results(
         "elmo",
         run_name,
-        kind="train",
         metrics=metrics,
         curves=curves,
         paper_metrics=PAPER_METRICS,
         paper_id=PAPER_ID,
         provenance=prov,
-        out_dir=out_dir or default_results_dir("elmo"),
+        out_dir=out_dir,
+        # The polysemy example and the learned mix weights have no slot in schema 1.
+        extra={"polysemy": polysemy, "scalar_mix": mix_weights},
     )
-    # The polysemy example and the learned mix weights have no slot in schema 1: add them as
-    # extra top-level keys, which `read_results` keeps.
-    import json
-
-    record = json.loads(path.read_text(encoding="utf-8"))
-    record["polysemy"] = polysemy
-    record["scalar_mix"] = mix_weights
-    atomic_write_text(path, dumps_results(record) + "\n")
-    plot_curves(path, path.with_suffix(".png"))
-    read_results(path)
     return path
 
 

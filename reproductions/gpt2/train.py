@@ -25,11 +25,10 @@ import torch.nn.functional as F
 from reproductions.common import data
 from reproductions.common.distributed import DistInfo, init_distributed
 from reproductions.common.results import (
-    default_results_dir,
-    plot_curves,
     provenance,
     read_results,
-    write_results,
+    repeat_command,
+    write_train_results,
 )
 from reproductions.common.training import TrainConfig, train
 
@@ -175,24 +174,19 @@ def run(
         seed,
         data.checksums(["shakespeare"]),
         started,
-        command=" ".join(
-            ["python -m reproductions.gpt2.train", "--config", config_name]
-            + ([f"--steps {steps}"] if steps is not None else [])
-        ),
+        command=repeat_command("gpt2", config_name, steps),
         world_size=info.world_size,
     )
-    path = write_results(
+    path = write_train_results(
         "gpt2",
         config_name,
-        kind="train",
         metrics=metrics,
         curves=curves,
         paper_metrics=PAPER_METRICS,
         paper_id=PAPER_ID,
         provenance=prov,
-        out_dir=out_dir or default_results_dir("gpt2"),
+        out_dir=out_dir,
     )
-    plot_curves(path, path.with_suffix(".png"))
     plot_init_ablation(path, path.with_name(f"{config_name}-init-ablation.png"))
     return path
 

@@ -38,13 +38,7 @@ from tqdm import tqdm
 
 from reproductions.common import cli, data
 from reproductions.common.distributed import cleanup_distributed, init_distributed
-from reproductions.common.results import (
-    default_results_dir,
-    plot_curves,
-    provenance,
-    read_results,
-    write_results,
-)
+from reproductions.common.results import provenance, write_train_results
 
 from . import PAPER_ID
 from .bilstm import train_tagger
@@ -302,19 +296,16 @@ def run(
         command=shlex.join([*head, "-m", "reproductions.hmm.train", *args]),
         world_size=info.world_size,
     )
-    path = write_results(
+    path = write_train_results(
         "hmm",
         run_name or config_name,
-        kind="train",
         metrics=metrics,
         curves=curves,
         paper_metrics=PAPER_METRICS,
         paper_id=PAPER_ID,
         provenance=prov,
-        out_dir=out_dir or default_results_dir("hmm"),
+        out_dir=out_dir,
     )
-    read_results(path)
-    plot_curves(path, path.with_suffix(".png"))
     return path
 
 

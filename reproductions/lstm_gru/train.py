@@ -25,13 +25,7 @@ from torch import nn
 
 from reproductions.common import cli, data
 from reproductions.common.distributed import DistInfo, init_distributed
-from reproductions.common.results import (
-    default_results_dir,
-    plot_curves,
-    provenance,
-    read_results,
-    write_results,
-)
+from reproductions.common.results import provenance, repeat_command, write_train_results
 from reproductions.common.training import TrainConfig, train
 
 from . import PAPER_ID
@@ -182,23 +176,19 @@ def run(
         seed,
         data.checksums(["brown"]),
         started,
-        command=f"python -m reproductions.lstm_gru.train --config {config_name}"
-        + (f" --steps {steps}" if steps is not None else ""),
+        command=repeat_command("lstm_gru", config_name, steps),
         world_size=info.world_size,
     )
-    path = write_results(
+    path = write_train_results(
         "lstm_gru",
         run_name,
-        kind="train",
         metrics=metrics,
         curves=curves,
         paper_metrics=PAPER_METRICS,
         paper_id=PAPER_ID,
         provenance=prov,
-        out_dir=out_dir or default_results_dir("lstm_gru"),
+        out_dir=out_dir,
     )
-    plot_curves(path, path.with_suffix(".png"))
-    read_results(path)
     return path
 
 

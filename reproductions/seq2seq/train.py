@@ -36,16 +36,7 @@ from reproductions.common.distributed import (
     init_distributed,
     unwrap_model,
 )
-from reproductions.common.results import (
-    atomic_write_text,
-    command_line,
-    default_results_dir,
-    dumps_results,
-    plot_curves,
-    provenance,
-    read_results,
-    write_results,
-)
+from reproductions.common.results import command_line, provenance, write_train_results
 from reproductions.common.training import TrainConfig, train
 from reproductions.transformer.train import EOS, PAD, Vocab
 
@@ -339,25 +330,17 @@ def run(
         world_size=info.world_size,
         wall_time_s=sum(a["wall_time_s"] for a in arms.values()) + decode_s,
     )
-    path = write_results(
+    path = write_train_results(
         "seq2seq",
         run_name,
-        kind="train",
         metrics=metrics,
         curves=curves,
         paper_metrics=PAPER_METRICS,
         paper_id=PAPER_ID,
         provenance=prov,
-        out_dir=out_dir or default_results_dir("seq2seq"),
+        out_dir=out_dir,
+        extra={"examples": examples},  # a few translations: no slot in schema 1
     )
-    # A few translations have no slot in schema 1: an extra top-level key, which read_results keeps.
-    import json
-
-    record = json.loads(path.read_text(encoding="utf-8"))
-    record["examples"] = examples
-    atomic_write_text(path, dumps_results(record) + "\n")
-    plot_curves(path, path.with_suffix(".png"))
-    read_results(path)
     cleanup_distributed()
     return path
 

@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 
 from reproductions.common import data
 from reproductions.common.distributed import DistInfo, unwrap_model
-from reproductions.common.results import plot_curves, read_results, write_results
+from reproductions.common.results import read_results, write_train_results
 from reproductions.common.training import TrainConfig, train
 
 from . import PAPER_ID
@@ -228,10 +228,9 @@ def run(
     record = read_results(result.results_path)
     prov = record["provenance"]
     prov["wall_time_s"] = round(prov["wall_time_s"] + (time.time() - decode_started), 3)
-    path = write_results(
+    path = write_train_results(
         "transformer",
         config_name,
-        kind="train",
         metrics={**record["metrics"], "test_bleu": test_bleu},
         curves=record["curves"],
         paper_metrics=PAPER_METRICS,
@@ -239,7 +238,6 @@ def run(
         provenance=prov,
         out_dir=result.results_path.parent,
     )
-    plot_curves(path, path.with_suffix(".png"))
     return path
 
 

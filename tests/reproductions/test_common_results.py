@@ -192,3 +192,37 @@ def test_command_line_repeats_a_module_run_and_a_torchrun_run(monkeypatch):
     monkeypatch.setenv("WORLD_SIZE", "2")
     monkeypatch.setenv("LOCAL_WORLD_SIZE", "2")
     assert command_line().startswith("torchrun --nproc_per_node=2 -m reproductions.gpt2.train ")
+
+
+def test_write_train_results_keeps_extra_keys_and_draws_the_curves(tmp_path):
+    from reproductions.common.results import write_train_results
+
+    path = write_train_results(
+        "toy",
+        "small",
+        metrics={"val_loss": 1.5},
+        curves={"train_loss": [[1, 2.0], [2, 1.5]]},
+        paper_metrics=None,
+        paper_id=None,
+        provenance=_prov(),
+        out_dir=tmp_path,
+        extra={"examples": [{"src": "a", "hyp": "b"}], "mix": (0.25, float("nan"))},
+    )
+    data = read_results(path)
+    assert data["kind"] == "train" and data["metrics"] == {"val_loss": 1.5}
+    assert data["examples"] == [{"src": "a", "hyp": "b"}] and data["mix"] == [0.25, None]
+    assert list(data)[-3:] == ["provenance", "examples", "mix"]
+    assert path.with_suffix(".png").read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(ValueError, match="overwrite"):
+        write_results(
+            "toy", "x", kind="train", provenance=_prov(), out_dir=tmp_path, extra={"run": 1}
+        )
+
+
+def test_repeat_command_names_the_config_and_any_step_override():
+    from reproductions.common.results import repeat_command
+
+    assert repeat_command("gpt2", "small") == "python -m reproductions.gpt2.train --config small"
+    assert repeat_command("elmo", "tiny", 40) == (
+        "python -m reproductions.elmo.train --config tiny --steps 40"
+    )
