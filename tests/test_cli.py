@@ -192,7 +192,9 @@ def test_doctor_reports_a_broken_file_and_exits_1(synced_repo: Path) -> None:
     assert "papers/broken.md" in sick.output and "fix:" in sick.output
 
 
-def test_week_syncs_proposes_quota_and_writes_the_agenda(synced_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_week_syncs_proposes_quota_and_writes_the_agenda(
+    synced_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TRACKER_TODAY", "2025-07-03")  # a Thursday; the team meets on Tuesdays
     set_cell(synced_repo, "007", "상태", "summarised")
     result = runner.invoke(app, ["week", "--root", str(synced_repo), "--no-site"])

@@ -162,7 +162,9 @@ def test_papers_with_an_arxiv_id_use_it_as_their_id(papers: list[Paper]) -> None
         else:
             assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*-(19|20)\d\d", paper.id), paper.id
             # Classic papers without a stable link are found by their venue.
-            assert paper.url or paper.venue, f"{paper.id} has neither an arXiv id, a url nor a venue"
+            assert paper.url or paper.venue, (
+                f"{paper.id} has neither an arXiv id, a url nor a venue"
+            )
 
 
 def test_metadata_is_complete_and_lists_every_author(papers: list[Paper]) -> None:

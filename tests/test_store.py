@@ -121,7 +121,9 @@ def test_korean_status_aliases_are_understood() -> None:
     assert Paper(id="p", title="T", status="요약").status is Status.summarised
 
 
-def test_parse_cache_sees_an_edit_and_never_writes_into_the_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parse_cache_sees_an_edit_and_never_writes_into_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     root = tmp_path / "team"
     store.write_paper(root, Paper(id="a", title="First title"))
@@ -129,5 +131,7 @@ def test_parse_cache_sees_an_edit_and_never_writes_into_the_repository(tmp_path:
     assert store.cache_path(root).is_file()
     assert sorted(p.name for p in (root / "papers").iterdir()) == ["a.md"]
     path = store.paper_path(root, "a")
-    path.write_text(path.read_text(encoding="utf-8").replace("First title", "Other title"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("First title", "Other title"), encoding="utf-8"
+    )
     assert store.load_papers(root).papers[0].title == "Other title"

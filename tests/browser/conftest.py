@@ -31,7 +31,9 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.fail("Debian chromium is not installed: run `make setup-test` (apt-get install chromium fonts-noto-cjk)")
+        pytest.fail(
+            "Debian chromium is not installed: run `make setup-test` (apt-get install chromium fonts-noto-cjk)"
+        )
     from playwright.sync_api import sync_playwright
 
     profile = tempfile.mkdtemp(prefix="tracker-chromium-")
