@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     parser.add_argument("--batch", type=int, default=4)
     parser.add_argument("--seq", type=int, default=256)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument(
         "--small", action="store_true", help="a 2-layer 128-wide shape instead of 124M"

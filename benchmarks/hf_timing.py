@@ -2,8 +2,8 @@
 
 Each benchmark script builds its two models with the same weights and hands this module one
 callable per (model, pass); `compare` times forward (no grad, eval mode) and forward+backward
-(train mode, dropout set to zero by the caller) for both, as the median of `repeats` runs
-after `warmup`, and `report` prints the table and writes the JSON record with provenance.
+(train mode, dropout set to zero by the caller) for both, interleaved, as the median of
+`repeats` runs after `warmup`, and `report` prints the table and writes the JSON record with provenance.
 """
 
 from __future__ import annotations
@@ -33,22 +33,14 @@ RESULTS = ROOT / "benchmarks" / "results"
 PASSES = ("forward", "forward+backward")
 
 
-def time_it(
-    fn: Callable[[], object], device: torch.device, warmup: int, repeats: int, label: str
-) -> float:
-    """Median wall time of `fn` over `repeats` calls after `warmup` untimed ones."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in tqdm(range(repeats), desc=label, leave=False):
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        t0 = time.perf_counter()
-        fn()
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+def _timed(fn: Callable[[], object], device: torch.device) -> float:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    fn()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter() - t0
 
 
 def compare(
@@ -62,14 +54,23 @@ def compare(
     """Time `run(model, pass_name)` for both models and both passes; ratio = ours / HF.
 
     `run` must do the whole pass: for "forward" under no_grad, for "forward+backward" zero the
-    grads, compute a scalar from the outputs and call backward().
+    grads, compute a scalar from the outputs and call backward(). The two models' runs are
+    interleaved, and which goes first alternates, so drift in the machine's speed (a shared
+    CPU's load, clock changes) falls on both alike; each time is the median of `repeats`.
     """
     rows = {}
     for name in PASSES:
         for model in (hf, ours):
             model.train(name != "forward")
-        t_hf = time_it(lambda n=name: run(hf, n), device, warmup, repeats, f"HF {name}")
-        t_ours = time_it(lambda n=name: run(ours, n), device, warmup, repeats, f"ours {name}")
+        for _ in range(warmup):
+            run(hf, name)
+            run(ours, name)
+        times: dict[str, list[float]] = {"hf": [], "ours": []}
+        for i in tqdm(range(repeats), desc=name, leave=False):
+            order = (("hf", hf), ("ours", ours)) if i % 2 == 0 else (("ours", ours), ("hf", hf))
+            for side, model in order:
+                times[side].append(_timed(lambda m=model, n=name: run(m, n), device))
+        t_hf, t_ours = statistics.median(times["hf"]), statistics.median(times["ours"])
         rows[name] = {"ours_s": t_ours, "hf_s": t_hf, "ratio": t_ours / t_hf}
     return rows
 
