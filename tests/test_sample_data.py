@@ -151,7 +151,10 @@ def test_arxiv_ids_with_trailing_zeros_survive_as_text(papers: list[Paper]) -> N
     trailing_zero = [p.arxiv for p in papers if p.arxiv and p.arxiv.endswith("0")]
     assert len(trailing_zero) >= 2
     for arxiv in trailing_zero:
-        assert (PAPERS_DIR / f"{arxiv}.md").read_text(encoding="utf-8").count(f'"{arxiv}"') >= 2
+        # Any YAML reader (not only ours, which keeps numbers as text) must see text.
+        text = (PAPERS_DIR / f"{arxiv}.md").read_text(encoding="utf-8")
+        front = yaml.safe_load(text.split("---\n")[1])
+        assert front["id"] == front["arxiv"] == arxiv, arxiv
 
 
 def test_papers_with_an_arxiv_id_use_it_as_their_id(papers: list[Paper]) -> None:
@@ -171,8 +174,13 @@ def test_metadata_is_complete_and_lists_every_author(papers: list[Paper]) -> Non
     for paper in papers:
         assert paper.authors, paper.id
         assert paper.year and paper.venue, paper.id
+        assert paper.topics, paper.id
+        if paper.status is Status.proposed and not paper.abstract:
+            # A proposal pulled from the sheet carries only the sheet's columns (the sample
+            # sheet proposes one paper that the first `make week` brings in).
+            continue
         assert paper.abstract and len(paper.abstract.split()) >= 20, paper.id
-        assert paper.topics and paper.aliases, paper.id
+        assert paper.aliases, paper.id
         for author in paper.authors:
             assert "et al" not in author.lower(), paper.id
             assert len(author.split()) >= 2, f"{paper.id}: {author!r} is not a full name"

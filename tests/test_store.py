@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -48,6 +49,68 @@ def test_rewriting_an_unchanged_paper_keeps_the_file_byte_for_byte(tmp_path: Pat
     before = store.paper_path(tmp_path, "007").read_bytes()
     assert store.write_paper(tmp_path, store.read_paper(store.paper_path(tmp_path, "007"))) is False
     assert store.paper_path(tmp_path, "007").read_bytes() == before
+
+
+HAND_WRITTEN = """---
+# kept by hand: the abstract is folded at 100 columns
+id: "1412.6980"
+title: "Adam: A Method for Stochastic Optimization"
+authors: [Diederik P. Kingma, Jimmy Ba]
+year: 2015
+arxiv: "1412.6980"
+abstract: >-
+  Proposes an optimiser that keeps exponential moving averages of gradients and squared
+  gradients, corrects their initialisation bias, and scales each parameter's step.
+status: assigned
+readers: [dohyun, yuna]
+added_on: 2025-05-27
+---
+
+## 요약
+
+손으로 쓴 요약.
+"""
+
+
+def _hand_written(tmp_path: Path) -> Path:
+    path = store.paper_path(tmp_path, "1412.6980")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    return path
+
+
+def test_changing_one_field_changes_only_its_line(tmp_path: Path) -> None:
+    path = _hand_written(tmp_path)
+    paper = store.read_paper(path)
+    assert store.write_paper(tmp_path, paper.model_copy(update={"status": Status.read})) is True
+    expected = HAND_WRITTEN.replace("status: assigned\n", "status: read\n")
+    assert path.read_text(encoding="utf-8") == expected
+
+
+def test_new_fields_go_after_their_predecessor_and_emptied_fields_go(tmp_path: Path) -> None:
+    path = _hand_written(tmp_path)
+    paper = store.read_paper(path)
+    changed = paper.model_copy(
+        update={"presenter": "yuna", "presented_on": dt.date(2025, 7, 8), "readers": []}
+    )
+    store.write_paper(tmp_path, changed)
+    expected = HAND_WRITTEN.replace(
+        "readers: [dohyun, yuna]\n", "presenter: yuna\npresented_on: 2025-07-08\n"
+    )
+    assert path.read_text(encoding="utf-8") == expected
+    assert store.read_paper(path) == changed
+
+
+def test_front_matter_it_cannot_edit_line_by_line_is_rewritten_whole(tmp_path: Path) -> None:
+    path = store.paper_path(tmp_path, "x-2020")
+    path.parent.mkdir(parents=True)
+    # A flow mapping over several lines has no per-field lines to keep.
+    path.write_text("---\n{id: x-2020,\n title: X, status: proposed}\n---\nbody\n", "utf-8")
+    paper = store.read_paper(path)
+    changed = paper.model_copy(update={"title": "Y"})
+    assert store.write_paper(tmp_path, changed) is True
+    assert store.read_paper(path) == changed
+    assert path.read_text(encoding="utf-8").startswith("---\nid: x-2020\ntitle: Y\n")
 
 
 def test_broken_front_matter_names_file_and_line(tmp_path: Path) -> None:

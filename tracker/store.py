@@ -88,9 +88,21 @@ def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
 _FrontMatterDumper.add_representer(str, _str_representer)
 
 
+class _BlockMapping(dict):
+    """The top level of front matter: always `key: value` lines, even when every value is a
+    scalar (PyYAML would otherwise write `{status: read}`)."""
+
+
+def _block_representer(dumper: yaml.SafeDumper, data: _BlockMapping) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=False)
+
+
+_FrontMatterDumper.add_representer(_BlockMapping, _block_representer)
+
+
 def dump_yaml(data: Any) -> str:
     return yaml.dump(
-        data,
+        _BlockMapping(data) if type(data) is dict else data,
         Dumper=_FrontMatterDumper,
         allow_unicode=True,
         sort_keys=False,
@@ -243,15 +255,125 @@ def paper_to_front_matter(paper: Paper) -> dict[str, Any]:
         value = raw[key]
         if key not in ("id", "title", "status") and value in (None, "", []):
             continue
+        if key in ("presented_on", "added_on") and isinstance(value, str):
+            value = dt.date.fromisoformat(value)  # written as a YAML date, like people write it
         ordered[key] = value
     return ordered
 
 
-def render_paper(paper: Paper) -> str:
+def render_paper(paper: Paper, previous: str | None = None) -> str:
+    """The file text for `paper`. With `previous` (the file's current text), every front matter
+    field whose value did not change keeps its lines exactly as a person wrote them (quotes,
+    folded abstracts, comments, order), so a sync that changes one cell changes one line."""
     body = paper.body
     if not body:
         body = "\n## 요약\n\n<!-- 요약을 적어 주세요 -->\n"
-    return join_front_matter(paper_to_front_matter(paper), body)
+    data = paper_to_front_matter(paper)
+    if previous is not None:
+        kept = _edit_front_matter(previous, data)
+        if kept is not None:
+            return f"---\n{kept}---\n{body}"
+    return join_front_matter(data, body)
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
+
+
+def _normalised(value: Any) -> Any:
+    """Compare YAML values as the models see them: dates as ISO text, numbers as text."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list):
+        return [_normalised(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _normalised(v) for k, v in value.items()}
+    return value
+
+
+def _front_matter_blocks(yaml_text: str) -> list[tuple[str | None, str, str]] | None:
+    """Split front matter into (key, lead, lines) blocks: a top-level `key:` line with its
+    indented continuation lines, and the comment/blank lines before it (`lead`). None when the
+    text is not a plain block mapping this can edit safely."""
+    blocks: list[tuple[str | None, str, str]] = []
+    pending = ""
+    for line in yaml_text.splitlines(keepends=True):
+        stripped = line.strip()
+        match = _TOP_KEY.match(line)
+        if match:
+            blocks.append((match.group(1), pending, line))
+            pending = ""
+        elif not stripped or (stripped.startswith("#") and not line[0].isspace()):
+            pending += line
+        elif line[0] in " \t" and blocks:
+            key, lead, text = blocks[-1]
+            blocks[-1] = (key, lead, text + pending + line)
+            pending = ""
+        else:
+            return None
+    if pending:
+        blocks.append((None, pending, ""))
+    return blocks
+
+
+def _edit_front_matter(previous: str, data: dict[str, Any]) -> str | None:
+    """`data` as front matter YAML that reuses `previous`'s lines for unchanged fields, or None
+    when the previous file cannot be edited that way (the caller then writes it afresh)."""
+    try:
+        lines = previous.removeprefix("\ufeff").splitlines(keepends=True)
+        if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
+            return None
+        end = next(i for i in range(1, len(lines)) if _FENCE.match(lines[i].rstrip("\r\n")))
+        old_text = "".join(lines[1:end])
+        if "\r" in old_text:
+            return None
+        blocks = _front_matter_blocks(old_text)
+        old_data = load_yaml(old_text) if blocks is not None else None
+    except (StopIteration, FrontMatterError):
+        return None
+    if blocks is None or not isinstance(old_data, dict):
+        return None
+    old_keys = [key for key, _, _ in blocks if key is not None]
+    if len(set(old_keys)) != len(old_keys) or set(old_keys) != set(old_data):
+        return None
+    out: list[str] = []
+    placed: set[str] = set()
+    new_keys = list(data)
+
+    def fresh(key: str) -> str:
+        return dump_yaml({key: data[key]})
+
+    for key, lead, text in blocks:
+        out.append(lead)
+        if key is None:
+            continue
+        if key not in data:
+            continue  # the field was emptied: its lines go
+        same = _normalised(old_data[key]) == _normalised(data[key])
+        out.append(text if same else fresh(key))
+        placed.add(key)
+        # Fields new to this file go right after the field that precedes them in `data`.
+        for later in new_keys[new_keys.index(key) + 1 :]:
+            if later in old_data:
+                break
+            if later not in placed:
+                out.append(fresh(later))
+                placed.add(later)
+    missing = [key for key in new_keys if key not in placed]
+    result = "".join(fresh(key) for key in missing) + "".join(out)
+    if not result.endswith("\n"):
+        result += "\n"
+    # Trust but verify: the edited text must read back as exactly `data`.
+    try:
+        check = load_yaml(result)
+    except FrontMatterError:
+        return None
+    if not isinstance(check, dict) or list(check) == [] or _normalised(check) != _normalised(data):
+        return None
+    return result
 
 
 def paper_path(root: Path, paper_id: str) -> Path:
@@ -388,8 +510,16 @@ def load_papers_strict(root: Path) -> list[Paper]:
 
 
 def write_paper(root: Path, paper: Paper) -> bool:
-    """Write one paper file atomically; returns False when the file already held this text."""
-    return write_if_changed(paper_path(root, paper.id), render_paper(paper))
+    """Write one paper file atomically; returns False when the file already held this text.
+
+    An existing file keeps the lines of every field that did not change (see `render_paper`).
+    """
+    path = paper_path(root, paper.id)
+    try:
+        previous: str | None = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        previous = None
+    return write_if_changed(path, render_paper(paper, previous))
 
 
 def _relative(path: Path, root: Path) -> str:
