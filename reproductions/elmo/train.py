@@ -36,7 +36,12 @@ from tqdm.auto import tqdm
 
 from reproductions.common import data
 from reproductions.common.distributed import DistInfo, init_distributed
-from reproductions.common.results import provenance, repeat_command, write_train_results
+from reproductions.common.results import (
+    provenance,
+    read_results,
+    repeat_command,
+    write_train_results,
+)
 from reproductions.common.training import TrainConfig, train
 
 from . import PAPER_ID
@@ -506,7 +511,60 @@ def run(config_name: str, steps: int | None, out_dir: Path | None, seed: int = 0
         # The polysemy example and the learned mix weights have no slot in schema 1.
         extra={"polysemy": polysemy, "scalar_mix": mix_weights},
     )
+    plot_pos(path, path.with_name(f"{run_name}-pos.png"))
     return path
+
+
+ARM_LABELS = {
+    "elmo": "ELMo (scalar mix)",
+    "bilm_top": "biLM top layer",
+    "bilm_layer0": "biLM layer 0 (char CNN)",
+    "word2vec": "static Word2Vec",
+}
+
+
+def plot_pos(results_path: Path, out_png: Path) -> Path:
+    """The baseline's picture, from the results file: POS accuracy of each feature set (all test
+    tokens and OOV tokens) beside the tagger's training loss per L-BFGS evaluation."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    record = read_results(results_path)
+    metrics, curves = record["metrics"], record["curves"]
+    arms = [a for a in ARM_LABELS if f"pos_acc_{a}" in metrics]
+    fig, (bars, loss) = plt.subplots(1, 2, figsize=(11, 4.2))
+    y = np.arange(len(arms))
+    for offset, key, label in ((-0.2, "pos_acc", "all tokens"), (0.2, "pos_acc_oov", "OOV")):
+        values = [100 * metrics[f"{key}_{a}"] for a in arms]
+        drawn = bars.barh(y + offset, values, height=0.38, label=label)
+        bars.bar_label(drawn, fmt="%.1f", padding=2, fontsize=8)
+    bars.set_yticks(y, [ARM_LABELS[a] for a in arms])
+    bars.invert_yaxis()
+    bars.set_xlim(0, 105)
+    bars.set_xlabel("POS accuracy on Brown test (%)")
+    bars.legend(loc="lower right", fontsize=8)
+    bars.grid(axis="x", alpha=0.3)
+    for a in arms:
+        points = curves.get(f"tagger_loss_{a}") or []
+        loss.plot([p[0] for p in points], [p[1] for p in points], label=ARM_LABELS[a])
+    loss.set_yscale("log")
+    loss.set_xlabel("L-BFGS function evaluation")
+    loss.set_ylabel("tagger training loss (nats)")
+    loss.legend(fontsize=8)
+    loss.grid(alpha=0.3)
+    mix = record.get("scalar_mix") or {}
+    weights = ", ".join(f"{w:.2f}" for w in mix.get("s", []))
+    fig.suptitle(
+        f"elmo · {record['run']}: the same linear tagger on each feature set"
+        + (f" (mix weights {weights}, gamma {mix['gamma']:.2f})" if weights else "")
+    )
+    fig.tight_layout()
+    out_png = Path(out_png)
+    fig.savefig(out_png, dpi=100)
+    plt.close(fig)
+    return out_png
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -41,3 +41,5 @@ def test_tiny_pipeline_writes_results_with_both_taggers_and_polysemy(tmp_path: P
     assert {c["use"] for c in record["polysemy"]["contexts"]} == {"noun", "verb"}
     assert abs(sum(record["scalar_mix"]["s"]) - 1.0) < 1e-6
     assert path.with_suffix(".png").exists()
+    pos_png = path.with_name("tiny-pos.png")
+    assert pos_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and pos_png.stat().st_size > 10_000
