@@ -267,3 +267,33 @@ def test_every_repro_command_has_help_with_an_example(command):
     result = runner.invoke(app, ["repro", command, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output
+
+
+def test_headline_puts_paper_and_test_metrics_before_sweeps_and_validation() -> None:
+    from tracker.repro import RunSummary
+
+    run = RunSummary(
+        run="small",
+        kind="train",
+        path=Path("small.json"),
+        metrics={
+            "nb_valid_accuracy_alpha=0.1": 0.75,
+            "val_loss": 4.5,
+            "tokens": 1200,
+            "train_seconds": 12.0,
+            "nb_test_accuracy": 0.69,
+            "bleu_beam5": 13.2,
+            "squad_f1": 85.8,
+        },
+        started_at=None,
+        wall_time_s=None,
+        world_size=None,
+        paper_metrics=("squad_f1",),
+    )
+    assert list(run.headline()) == ["squad_f1", "nb_test_accuracy", "bleu_beam5"]
+    assert list(run.headline(limit=7))[3:] == [
+        "train_seconds",
+        "val_loss",
+        "nb_valid_accuracy_alpha=0.1",
+        "tokens",
+    ]

@@ -43,6 +43,25 @@ class RunSummary:
     wall_time_s: float | None
     world_size: int | None
     passed: bool | None = None
+    paper_metrics: tuple[str, ...] = ()
+
+    def headline(self, limit: int = 3) -> dict[str, Any]:
+        """The metrics a reader looks for first: those set beside the paper's, then test-set
+        ones, then the rest; hyperparameter-sweep entries (`..._C=0.1`) and counts come last."""
+
+        def rank(key: str) -> int:
+            if key in self.paper_metrics:
+                return 0
+            if "=" in key or not isinstance(self.metrics[key], float):
+                return 4
+            if "test" in key or key.startswith(("pos_acc", "bleu")):
+                return 1
+            if "valid" in key or key.startswith("val_"):
+                return 3
+            return 2
+
+        ordered = sorted(self.metrics, key=lambda k: (rank(k), list(self.metrics).index(k)))
+        return {k: self.metrics[k] for k in ordered[:limit]}
 
 
 @dataclass
@@ -159,6 +178,7 @@ def _summaries(results_dir: Path) -> tuple[RunSummary | None, list[RunSummary], 
             wall_time_s=prov.get("wall_time_s"),
             world_size=prov.get("world_size"),
             passed=data.get("passed") if data["kind"] == "parity" else None,
+            paper_metrics=tuple(data.get("paper_metrics") or ()),
         )
         if summary.kind == "parity":
             parity = summary

@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
             parity = r.parity_status
             if r.parity is not None and r.parity.started_at:
                 parity += f" ({r.parity.started_at[:16].replace('T', ' ')})"
-            latest = "; ".join(f"{run.run}: {_headline(run.metrics)}" for run in r.runs[:2])
+            latest = "; ".join(f"{run.run}: {_headline(run.headline())}" for run in r.runs[:2])
             rows.append([r.name, r.title, r.paper_id, parity, latest or "no runs"])
         print_table(
             ["name", "title", "paper", "parity", "latest runs"],
