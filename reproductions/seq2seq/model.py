@@ -79,6 +79,9 @@ class Seq2SeqOutput:
 class Generation:
     tokens: list[list[int]]  # per sentence, ending with EOS unless cut at max length
     scores: list[float]  # Σ log p / len^length_penalty
+    # greedy(..., return_attention=True): per sentence the (len(tokens), S) weights α_ij that
+    # produced each output token, zero at padded source positions; None otherwise.
+    attentions: list[torch.Tensor] | None = None
 
 
 # --- encoder ---------------------------------------------------------------------------------
@@ -375,11 +378,12 @@ class Seq2Seq(nn.Module):
 
     def _step_log_probs(
         self, y: torch.Tensor, state: State, memory, keys, mask
-    ) -> tuple[torch.Tensor, State]:  # type: ignore[no-untyped-def]
-        f, state, _ = self.decoder.step(y, state, memory, keys, mask)
+    ) -> tuple[torch.Tensor, State, torch.Tensor]:  # type: ignore[no-untyped-def]
+        """(log p(y | ...) (B, V), next state, this step's attention weights (B, S))."""
+        f, state, weights = self.decoder.step(y, state, memory, keys, mask)
         logp = torch.log_softmax(self.decoder.logits(f), dim=-1)
         logp[:, self._banned()] = float("-inf")  # never generated; no renormalisation
-        return logp, state
+        return logp, state, weights
 
     @torch.no_grad()
     def greedy(
@@ -388,16 +392,22 @@ class Seq2Seq(nn.Module):
         attention_mask: torch.Tensor | None = None,
         max_new_tokens: int = 50,
         length_penalty: float = 1.0,
+        return_attention: bool = False,
     ) -> Generation:
-        """argmax at every step until EOS (or `max_new_tokens`)."""
+        """argmax at every step until EOS (or `max_new_tokens`). With `return_attention` the
+        result also holds each sentence's attention weights (output steps x source positions);
+        the tokens and scores are the same either way."""
         memory, keys, mask, state = self.encode(input_ids, attention_mask)
         B = input_ids.size(0)
         y = input_ids.new_full((B,), self.config.bos_token_id)
         tokens: list[list[int]] = [[] for _ in range(B)]
         totals = [0.0] * B
         done = torch.zeros(B, dtype=torch.bool, device=input_ids.device)
+        steps: list[torch.Tensor] = []
         for _ in range(max_new_tokens):
-            logp, state = self._step_log_probs(y, state, memory, keys, mask)
+            logp, state, weights = self._step_log_probs(y, state, memory, keys, mask)
+            if return_attention:
+                steps.append(weights)
             best, y = logp.max(dim=-1)
             for b in (~done).nonzero().flatten().tolist():
                 tokens[b].append(int(y[b]))
@@ -406,7 +416,12 @@ class Seq2Seq(nn.Module):
             if bool(done.all()):
                 break
         scores = [t / max(1, len(s)) ** length_penalty for t, s in zip(totals, tokens, strict=True)]
-        return Generation(tokens, scores)
+        if not return_attention:
+            return Generation(tokens, scores)
+        # Sentence b emitted a token at each of the first len(tokens[b]) steps.
+        stacked = torch.stack(steps, dim=1) if steps else memory.new_zeros(B, 0, mask.size(1))
+        attentions = [stacked[b, : len(t)] for b, t in enumerate(tokens)]
+        return Generation(tokens, scores, attentions)
 
     @torch.no_grad()
     def beam_search(
@@ -443,7 +458,7 @@ class Seq2Seq(nn.Module):
         y = input_ids.new_full((B * k,), self.config.bos_token_id)
         slot = torch.arange(k, device=device)[None, :]
         for t in range(max_new_tokens):
-            logp, state = self._step_log_probs(y, state, memory, keys, mask)
+            logp, state, _ = self._step_log_probs(y, state, memory, keys, mask)
             cand = (scores.reshape(B * k, 1) + logp).view(B, k * V)
             top, idx = cand.topk(k, dim=1)  # sorted, best first
             origin, word = idx // V, idx % V

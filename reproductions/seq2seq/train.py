@@ -7,7 +7,9 @@ at `max_tokens`, validation loss on the first 256 valid verses, sacrebleu corpus
 translations of the first `test_sentences` test verses. Two arms are trained from the same seed
 on the same batches -- Bahdanau's additive attention and Luong's global attention (general
 score, input feeding) -- and each is also decoded with beam search. Writes
-`results/<config>.json` (both arms' curves and BLEUs, a few example translations) and a PNG.
+`results/<config>.json` (both arms' curves and BLEUs, a few example translations, the greedy
+attention matrices of two short test verses), a PNG of the curves and, per arm, a heatmap of
+those attention matrices, `results/<config>-attention-<arm>.png` (`attention_plot.py`).
 
 Example:
     python -m reproductions.seq2seq.train --config tiny --out /tmp/s2s
@@ -41,6 +43,7 @@ from reproductions.common.training import TrainConfig, train
 from reproductions.transformer.train import EOS, PAD, Vocab
 
 from . import PAPER_ID
+from .attention_plot import align_sentence, pick_sentences, plot_attention
 from .model import Seq2Seq, Seq2SeqConfig
 
 # Decoding starts from <pad> (as in the Transformer baseline); pad is never generated.
@@ -296,6 +299,9 @@ def run(
     refs = [es for _, es in test_pairs]
     metrics: dict[str, float] = {}
     examples = [{"en": en, "es": es} for en, es in test_pairs[:3]]
+    # Alignments to draw: short test verses, the same for both arms (Bahdanau et al. Fig. 3).
+    drawn = pick_sentences(data.bible_parallel("test"), vocab)
+    attention: dict[str, list[dict]] = {}
     for arm, model in models.items():
         model.eval()
         greedy = translate(model, vocab, sources, cap)
@@ -306,6 +312,7 @@ def run(
         }
         for ex, hyp in zip(examples, greedy, strict=False):
             ex[arm] = hyp
+        attention[arm] = [align_sentence(model, vocab, en, cap, reference=es) for en, es in drawn]
     decode_s = time.time() - decode_started
     metrics = dict(arms["bahdanau"]["metrics"])  # the paper's model at the top level
     for arm, res in arms.items():
@@ -339,8 +346,15 @@ def run(
         paper_id=PAPER_ID,
         provenance=prov,
         out_dir=out_dir,
-        extra={"examples": examples},  # a few translations: no slot in schema 1
+        # A few translations and attention matrices: no slot in schema 1.
+        extra={"examples": examples, "attention": attention},
     )
+    for arm, alignments in attention.items():
+        plot_attention(
+            alignments,
+            path.with_name(f"{run_name}-attention-{arm}.png"),
+            title=f"seq2seq · {run_name} · {arm} attention (greedy decoding)",
+        )
     cleanup_distributed()
     return path
 
