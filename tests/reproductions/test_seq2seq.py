@@ -16,6 +16,7 @@ from reproductions.common.results import read_results
 from reproductions.seq2seq import PAPER_ID, Seq2Seq, Seq2SeqConfig
 from reproductions.seq2seq import check as s2s_check
 from reproductions.seq2seq import model as s2s_model
+from reproductions.seq2seq.attention_plot import greedy_attention
 from reproductions.seq2seq.reference import exhaustive_search
 
 torch.set_num_threads(1)
@@ -194,6 +195,93 @@ def test_tiny_real_bible_run_records_both_arms(tmp_path: Path) -> None:
         record["examples"][0]
     )
     assert (tmp_path / "tiny.png").exists()
+    # Attention heatmaps: the same short test verses for both arms, matrices beside the tokens.
+    attention = record["attention"]
+    assert set(attention) == {"bahdanau", "luong"}
+    assert [a["en"] for a in attention["bahdanau"]] == [a["en"] for a in attention["luong"]]
+    for arm, alignments in attention.items():
+        assert 1 <= len(alignments) <= 2
+        for a in alignments:
+            assert 8 <= len(a["source"]) <= 15 and a["source"][-1] == "</s>"
+            assert len(a["weights"]) == len(a["output"]) >= 1
+            for row in a["weights"]:
+                assert len(row) == len(a["source"])
+                assert sum(row) == pytest.approx(1.0, abs=1e-3 * len(row))  # rounded to 3 places
+        png = tmp_path / f"tiny-attention-{arm}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _oracle_attention(model: Seq2Seq, src: list[int], out: list[int]) -> torch.Tensor:
+    """The attention weights of each greedy step, recomputed by hand from the papers' formulas
+    (one position at a time, softmax over the sentence's own tokens), feeding the greedy output
+    back in: an independent path from `Seq2Seq.greedy` and the attention modules."""
+    ids = torch.tensor([src])
+    memory, back = model.encoder(ids, torch.ones_like(ids, dtype=torch.bool))  # unpadded
+    h = memory[0]  # (S, 2n) annotations
+    dec = model.decoder
+    rows = []
+    if isinstance(dec, s2s_model.BahdanauDecoder):
+        att = dec.attention
+        s = torch.tanh(dec.W_s(back))[0]  # s_0
+        for y in [model.config.bos_token_id, *out[:-1]]:
+            e = torch.stack(
+                [
+                    att.v_a.weight[0] @ torch.tanh(att.W_a.weight @ s + att.U_a.weight @ h[j])
+                    for j in range(len(src))
+                ]
+            )  # e_ij = v_a^T tanh(W_a s_{i-1} + U_a h_j)
+            alpha = torch.exp(e - e.max()) / torch.exp(e - e.max()).sum()
+            rows.append(alpha)
+            c = sum(alpha[j] * h[j] for j in range(len(src)))
+            s = dec.rnn(torch.cat([dec.embedding.weight[y], c])[None], s[None])[0]
+    else:
+        W_a = dec.attention.W_a
+        state = torch.tanh(dec.W_init(back))[0]
+        feed = torch.zeros_like(state)
+        for y in [model.config.bos_token_id, *out[:-1]]:
+            state = dec.rnn(torch.cat([dec.embedding.weight[y], feed])[None], state[None])[0]
+            score = torch.stack(
+                [state @ (h[j] if W_a is None else W_a.weight @ h[j]) for j in range(len(src))]
+            )  # h_t^T h̄_s (dot) or h_t^T W_a h̄_s (general), on the current state
+            a = torch.exp(score - score.max()) / torch.exp(score - score.max()).sum()
+            rows.append(a)
+            c = sum(a[j] * h[j] for j in range(len(src)))
+            feed = torch.tanh(dec.W_c.weight @ torch.cat([c, state]))  # h~_t
+    return torch.stack(rows)
+
+
+@pytest.mark.parametrize("attention", ["bahdanau", "dot", "general"])
+def test_greedy_attention_rows_are_distributions_over_real_tokens_and_match_an_oracle(
+    attention: str,
+) -> None:
+    model = s2s_check.tiny_model(attention, vocab=9, seed=0)
+    src = [5, 3, 7, 4, 8, 1]
+    padded = torch.tensor(src + [0, 0, 0])
+    weights, out = greedy_attention(model, padded, padded != 0, max_new_tokens=6)
+    assert weights.shape == (len(out), len(padded)) and len(out) >= 2
+    torch.testing.assert_close(
+        weights.sum(1), torch.ones(len(out), dtype=weights.dtype), atol=1e-5, rtol=0
+    )
+    assert bool((weights[:, len(src) :] == 0).all())
+    # The same decode unpadded gives the same tokens and weights; an oracle agrees with both.
+    alone, out_alone = greedy_attention(model, torch.tensor(src), max_new_tokens=6)
+    assert out_alone == out
+    torch.testing.assert_close(weights[:, : len(src)], alone, atol=1e-12, rtol=0)
+    torch.testing.assert_close(alone, _oracle_attention(model, src, out), atol=1e-12, rtol=0)
+
+
+@pytest.mark.parametrize("attention", ["bahdanau", "general"])
+def test_returning_attention_changes_no_greedy_output(attention: str) -> None:
+    model = s2s_check.search_model(attention, vocab=9)
+    src = s2s_check.search_sources(9)
+    plain = model.greedy(src, src != 0, max_new_tokens=7)
+    traced = model.greedy(src, src != 0, max_new_tokens=7, return_attention=True)
+    assert plain.attentions is None and traced.attentions is not None
+    assert traced.tokens == plain.tokens and traced.scores == plain.scores
+    for b, tokens in enumerate(plain.tokens):
+        weights, out = greedy_attention(model, src[b], src[b] != 0, max_new_tokens=7)
+        assert out == tokens
+        torch.testing.assert_close(traced.attentions[b], weights, atol=1e-12, rtol=0)
 
 
 def test_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
