@@ -297,3 +297,24 @@ def test_headline_puts_paper_and_test_metrics_before_sweeps_and_validation() -> 
         "nb_valid_accuracy_alpha=0.1",
         "tokens",
     ]
+
+
+def test_train_accepts_the_configs_its_script_declares_and_lists_them_otherwise(fake_package):
+    _, root = fake_package
+    _write(root / "extra" / "__init__.py", '"""Extra configs."""\n')
+    _write(
+        root / "extra" / "train.py",
+        """
+        CONFIGS: dict[str, dict] = {"small": {}, "paper": {}}
+        CONFIGS["sentiment"] = {"steps": 3}
+        OTHER = {"huge": {}}
+        """,
+    )
+    ok = _invoke("train", "extra", "--config", "sentiment", "--dry-run")
+    assert ok.exit_code == 0, ok.output
+    assert ok.stdout.split()[-2:] == ["--config", "sentiment"]
+    refused = _invoke("train", "extra", "--config", "huge", "--dry-run")
+    assert refused.exit_code == 2
+    assert "use one of small, paper, sentiment" in refused.output
+    # The toy script declares no CONFIGS: small and paper, as before.
+    assert _invoke("train", "toy", "--config", "sentiment", "--dry-run").exit_code == 2

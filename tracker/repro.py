@@ -28,7 +28,7 @@ from tracker.errors import DataError, UsageError
 PACKAGE_ENV = "TRACKER_REPRO_PACKAGE"
 DEFAULT_PACKAGE = "reproductions"
 NOT_REPRODUCTIONS = {"common"}
-CONFIGS = ("small", "paper")
+CONFIGS = ("small", "paper")  # every train.py has these two; some declare more (see train_configs)
 
 
 @dataclass
@@ -293,6 +293,47 @@ def run_check(name: str, *, quick: bool = True, package: str | None = None) -> C
     )
     passed = bool(read_results(path)["passed"])
     return CheckOutcome(repro, checks, path, passed, time.time() - started)
+
+
+def train_configs(name: str, package: str | None = None) -> list[str]:
+    """The configs `<name>/train.py` declares: the string keys of its module-level `CONFIGS`
+    dict and of `CONFIGS["x"] = ...` assignments, read from the source without importing it
+    (the import would pull in torch); `CONFIGS` when the file declares none this way."""
+    repro = get(name, package)
+    path = repro.path / "train.py"
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (OSError, SyntaxError):
+        return list(CONFIGS)
+    found: list[str] = []
+    for node in tree.body:
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
+        value = getattr(node, "value", None)
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id == "CONFIGS":
+                if isinstance(value, ast.Dict):
+                    found += [
+                        k.value
+                        for k in value.keys
+                        if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                    ]
+                elif isinstance(value, ast.Call) and getattr(value.func, "id", "") == "dict":
+                    found += [kw.arg for kw in value.keywords if kw.arg]
+            elif (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "CONFIGS"
+                and isinstance(target.slice, ast.Constant)
+                and isinstance(target.slice.value, str)
+            ):
+                found.append(target.slice.value)
+    return list(dict.fromkeys(found)) or list(CONFIGS)
 
 
 def train_command(

@@ -147,14 +147,19 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         name: str = typer.Argument(..., help="The reproduction (see `tracker repro list`)."),
         config: str = typer.Option(
-            "small", "--config", "-c", help="small: CPU-sized; paper: the paper's setting."
+            "small",
+            "--config",
+            "-c",
+            help="small: CPU-sized; paper: the paper's setting; some reproductions have more "
+            "(an unknown name lists them).",
         ),
         nproc: int = typer.Option(1, "--nproc", "-n", help="Processes (torchrun) for DDP."),
         dry_run: bool = typer.Option(False, "--dry-run", help="Print the command, run nothing."),
     ) -> None:
-        if config not in lib.CONFIGS:
+        known = lib.train_configs(name)
+        if config not in known:
             raise UsageError(
-                f"unknown config {config!r}", fix=f"use one of {', '.join(lib.CONFIGS)}"
+                f"{name} has no config {config!r}", fix=f"use one of {', '.join(known)}"
             )
         extra = list(ctx.args)
         if dry_run:
