@@ -17,6 +17,7 @@ import json
 import os
 import re
 import tempfile
+import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,10 +181,10 @@ def write_if_changed(path: Path, text: str, *, durable: bool = True) -> bool:
 _FENCE = re.compile(r"^---[ \t]*$")
 
 
-def split_front_matter(text: str, *, source: str) -> tuple[dict[str, Any], str]:
-    """Split `---` YAML front matter from the body; the body is returned byte-for-byte."""
-    text = text.removeprefix("\ufeff")
-    lines = text.splitlines(keepends=True)
+def _front_matter_text(text: str, *, source: str) -> tuple[str, str]:
+    """(the YAML between the `---` lines, the body byte-for-byte); FrontMatterError when the
+    fences are missing."""
+    lines = text.removeprefix("\ufeff").splitlines(keepends=True)
     if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
         raise FrontMatterError(
             source,
@@ -193,16 +194,18 @@ def split_front_matter(text: str, *, source: str) -> tuple[dict[str, Any], str]:
         )
     for index in range(1, len(lines)):
         if _FENCE.match(lines[index].rstrip("\r\n")):
-            yaml_text = "".join(lines[1:index])
-            body = "".join(lines[index + 1 :])
-            break
-    else:
-        raise FrontMatterError(
-            source,
-            1,
-            "front matter is not closed: no second '---' line",
-            fix="end the front matter with a line '---'",
-        )
+            return "".join(lines[1:index]), "".join(lines[index + 1 :])
+    raise FrontMatterError(
+        source,
+        1,
+        "front matter is not closed: no second '---' line",
+        fix="end the front matter with a line '---'",
+    )
+
+
+def split_front_matter(text: str, *, source: str) -> tuple[dict[str, Any], str]:
+    """Split `---` YAML front matter from the body; the body is returned byte-for-byte."""
+    yaml_text, body = _front_matter_text(text, source=source)
     try:
         data = load_yaml(yaml_text, source=source)
     except FrontMatterError as exc:
@@ -245,6 +248,14 @@ PAPER_FIELD_ORDER = [
 ]
 
 
+# The model's date fields (the JSON dump makes them text; files hold them as YAML dates).
+_DATE_FIELDS = frozenset(
+    name
+    for name, info in Paper.model_fields.items()
+    if info.annotation is dt.date or dt.date in typing.get_args(info.annotation)
+)
+
+
 def paper_to_front_matter(paper: Paper) -> dict[str, Any]:
     """Fields in a fixed order; empty optional fields are left out to keep files readable."""
     raw = paper.model_dump(mode="json", exclude={"body"})
@@ -255,7 +266,7 @@ def paper_to_front_matter(paper: Paper) -> dict[str, Any]:
         value = raw[key]
         if key not in ("id", "title", "status") and value in (None, "", []):
             continue
-        if key in ("presented_on", "added_on") and isinstance(value, str):
+        if key in _DATE_FIELDS and isinstance(value, str):
             value = dt.date.fromisoformat(value)  # written as a YAML date, like people write it
         ordered[key] = value
     return ordered
@@ -323,16 +334,10 @@ def _edit_front_matter(previous: str, data: dict[str, Any]) -> str | None:
     """`data` as front matter YAML that reuses `previous`'s lines for unchanged fields, or None
     when the previous file cannot be edited that way (the caller then writes it afresh)."""
     try:
-        lines = previous.removeprefix("\ufeff").splitlines(keepends=True)
-        if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
-            return None
-        end = next(i for i in range(1, len(lines)) if _FENCE.match(lines[i].rstrip("\r\n")))
-        old_text = "".join(lines[1:end])
-        if "\r" in old_text:
-            return None
-        blocks = _front_matter_blocks(old_text)
+        old_text, _ = _front_matter_text(previous, source="<previous>")
+        blocks = _front_matter_blocks(old_text) if "\r" not in old_text else None
         old_data = load_yaml(old_text) if blocks is not None else None
-    except (StopIteration, FrontMatterError):
+    except FrontMatterError:
         return None
     if blocks is None or not isinstance(old_data, dict):
         return None
@@ -371,7 +376,7 @@ def _edit_front_matter(previous: str, data: dict[str, Any]) -> str | None:
         check = load_yaml(result)
     except FrontMatterError:
         return None
-    if not isinstance(check, dict) or list(check) == [] or _normalised(check) != _normalised(data):
+    if not isinstance(check, dict) or _normalised(check) != _normalised(data):
         return None
     return result
 
@@ -516,10 +521,18 @@ def write_paper(root: Path, paper: Paper) -> bool:
     """
     path = paper_path(root, paper.id)
     try:
-        previous: str | None = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, UnicodeDecodeError):
+        previous: bytes | None = path.read_bytes()
+    except FileNotFoundError:
         previous = None
-    return write_if_changed(path, render_paper(paper, previous))
+    try:
+        old_text = previous.decode("utf-8") if previous is not None else None
+    except UnicodeDecodeError:
+        old_text = None
+    data = render_paper(paper, old_text).encode("utf-8")
+    if data == previous:
+        return False
+    atomic_write_bytes(path, data)
+    return True
 
 
 def _relative(path: Path, root: Path) -> str:
