@@ -28,7 +28,7 @@ from tracker.errors import DataError, UsageError
 PACKAGE_ENV = "TRACKER_REPRO_PACKAGE"
 DEFAULT_PACKAGE = "reproductions"
 NOT_REPRODUCTIONS = {"common"}
-CONFIGS = ("small", "paper")  # every train.py has these two; some declare more (see train_configs)
+CONFIGS = ("small", "paper")  # every train.py has these; some declare more (train_configs)
 
 
 @dataclass
@@ -60,7 +60,7 @@ class RunSummary:
                 return 3
             return 2
 
-        ordered = sorted(self.metrics, key=lambda k: (rank(k), list(self.metrics).index(k)))
+        ordered = sorted(self.metrics, key=rank)  # stable: ties keep the file's order
         return {k: self.metrics[k] for k in ordered[:limit]}
 
 
@@ -295,44 +295,39 @@ def run_check(name: str, *, quick: bool = True, package: str | None = None) -> C
     return CheckOutcome(repro, checks, path, passed, time.time() - started)
 
 
-def train_configs(name: str, package: str | None = None) -> list[str]:
-    """The configs `<name>/train.py` declares: the string keys of its module-level `CONFIGS`
-    dict and of `CONFIGS["x"] = ...` assignments, read from the source without importing it
-    (the import would pull in torch); `CONFIGS` when the file declares none this way."""
-    repro = get(name, package)
-    path = repro.path / "train.py"
+def _configs_named_by(node: ast.stmt) -> list[str]:
+    """The config names a module-level statement puts into `CONFIGS`: the string keys of
+    `CONFIGS = {...}` / `dict(...)` (annotated or not), or "x" of `CONFIGS["x"] = ...`."""
+    if isinstance(node, ast.Assign):
+        targets, value = node.targets, node.value
+    elif isinstance(node, ast.AnnAssign):
+        targets, value = [node.target], node.value
+    else:
+        return []
+    names: list[str] = []
+    for target in targets:
+        if isinstance(target, ast.Name) and target.id == "CONFIGS":
+            if isinstance(value, ast.Dict):
+                names += [k.value for k in value.keys if isinstance(k, ast.Constant)]
+            elif isinstance(value, ast.Call) and getattr(value.func, "id", "") == "dict":
+                names += [kw.arg for kw in value.keywords if kw.arg]
+        elif (
+            isinstance(target, ast.Subscript)
+            and getattr(target.value, "id", "") == "CONFIGS"
+            and isinstance(target.slice, ast.Constant)
+        ):
+            names.append(target.slice.value)
+    return [n for n in names if isinstance(n, str)]
+
+
+def train_configs(train_py: Path) -> list[str]:
+    """The configs a `train.py` declares in its module-level `CONFIGS`, read from the source
+    without importing it (the import would pull in torch); `CONFIGS` when it declares none."""
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tree = ast.parse(train_py.read_text(encoding="utf-8"), filename=str(train_py))
     except (OSError, SyntaxError):
         return list(CONFIGS)
-    found: list[str] = []
-    for node in tree.body:
-        targets = (
-            node.targets
-            if isinstance(node, ast.Assign)
-            else [node.target]
-            if isinstance(node, ast.AnnAssign)
-            else []
-        )
-        value = getattr(node, "value", None)
-        for target in targets:
-            if isinstance(target, ast.Name) and target.id == "CONFIGS":
-                if isinstance(value, ast.Dict):
-                    found += [
-                        k.value
-                        for k in value.keys
-                        if isinstance(k, ast.Constant) and isinstance(k.value, str)
-                    ]
-                elif isinstance(value, ast.Call) and getattr(value.func, "id", "") == "dict":
-                    found += [kw.arg for kw in value.keywords if kw.arg]
-            elif (
-                isinstance(target, ast.Subscript)
-                and isinstance(target.value, ast.Name)
-                and target.value.id == "CONFIGS"
-                and isinstance(target.slice, ast.Constant)
-                and isinstance(target.slice.value, str)
-            ):
-                found.append(target.slice.value)
+    found = [name for node in tree.body for name in _configs_named_by(node)]
     return list(dict.fromkeys(found)) or list(CONFIGS)
 
 
@@ -350,6 +345,9 @@ def train_command(
         raise UsageError(f"{name} has no train.py yet", fix="see docs/dev/reproductions.md")
     if nproc < 1:
         raise UsageError(f"--nproc must be at least 1, not {nproc}")
+    known = train_configs(repro.path / "train.py")
+    if config not in known:
+        raise UsageError(f"{name} has no config {config!r}", fix=f"use one of {', '.join(known)}")
     module = f"{repro.module}.train"
     args = ["--config", config, *(extra_args or [])]
     if nproc == 1:

@@ -156,11 +156,6 @@ def register(app: typer.Typer) -> None:
         nproc: int = typer.Option(1, "--nproc", "-n", help="Processes (torchrun) for DDP."),
         dry_run: bool = typer.Option(False, "--dry-run", help="Print the command, run nothing."),
     ) -> None:
-        known = lib.train_configs(name)
-        if config not in known:
-            raise UsageError(
-                f"{name} has no config {config!r}", fix=f"use one of {', '.join(known)}"
-            )
         extra = list(ctx.args)
         if dry_run:
             command = lib.train_command(name, config=config, nproc=nproc, extra_args=extra)
