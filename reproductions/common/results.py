@@ -347,13 +347,28 @@ def read_results(path: Path) -> dict:
     return data
 
 
-def plot_curves(results_path: Path, out_png: Path) -> Path:
-    """Draw every curve of a results file (one panel each, shared step axis) into a PNG."""
+def pyplot():  # noqa: ANN201 - matplotlib.pyplot, imported late: plotting is optional work
+    """matplotlib.pyplot on the Agg backend (files only, no display needed)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def save_figure(fig, out_png: Path, dpi: int = 100) -> Path:  # noqa: ANN001
+    """Write `fig` to `out_png` (its folder created if need be) and free it."""
+    out_png = Path(out_png)
+    out_png.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out_png, dpi=dpi)
+    pyplot().close(fig)
+    return out_png
+
+
+def plot_curves(results_path: Path, out_png: Path) -> Path:
+    """Draw every curve of a results file (one panel each, shared step axis) into a PNG."""
+    plt = pyplot()
     data = read_results(results_path)
     curves = {k: v for k, v in data["curves"].items() if v}
     if not curves:
@@ -370,8 +385,4 @@ def plot_curves(results_path: Path, out_png: Path) -> Path:
     axes[-1, 0].set_xlabel("step")
     fig.suptitle(f"{data['reproduction']} · {data['run']}")
     fig.tight_layout()
-    out_png = Path(out_png)
-    out_png.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out_png, dpi=100)
-    plt.close(fig)
-    return out_png
+    return save_figure(fig, out_png)

@@ -38,8 +38,10 @@ from reproductions.common import data
 from reproductions.common.distributed import DistInfo, init_distributed
 from reproductions.common.results import (
     provenance,
+    pyplot,
     read_results,
     repeat_command,
+    save_figure,
     write_train_results,
 )
 from reproductions.common.training import TrainConfig, train
@@ -225,7 +227,9 @@ def _train_tagger(
         line_search_fn="strong_wolfe",
     )
     curve: list[list[float]] = []
-    bar = tqdm(total=spec["iterations"], desc=desc, unit="it", leave=False)
+    # The bar counts loss evaluations, which L-BFGS caps at max_eval (its line searches
+    # evaluate more than once per iteration).
+    bar = tqdm(total=opt.param_groups[0]["max_eval"], desc=desc, unit="eval", leave=False)
 
     def closure() -> torch.Tensor:
         opt.zero_grad()
@@ -248,9 +252,10 @@ def _train_tagger(
 def _standardize(train: torch.Tensor, test: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Zero mean, unit variance per feature (and per layer), with statistics from `train` only.
 
-    The char CNN's outputs can sit in the hundreds while Word2Vec's are below one; a linear
-    tagger trained with one learning rate for every arm needs them on one scale. (The
-    reference ELMo offers layer normalisation before the mix for the same reason.)
+    The char CNN's outputs can sit in the tens while Word2Vec's are below one; with every arm
+    on one scale the same L2 penalty means the same thing for each, and L-BFGS starts from a
+    well-conditioned problem. (The reference ELMo offers layer normalisation before the mix
+    for the same reason.)
     """
     mean = train.mean(dim=-2, keepdim=True, dtype=torch.float32)
     sq = (train.float() ** 2).mean(dim=-2, keepdim=True)
@@ -526,11 +531,7 @@ ARM_LABELS = {
 def plot_pos(results_path: Path, out_png: Path) -> Path:
     """The baseline's picture, from the results file: POS accuracy of each feature set (all test
     tokens and OOV tokens) beside the tagger's training loss per L-BFGS evaluation."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     record = read_results(results_path)
     metrics, curves = record["metrics"], record["curves"]
     arms = [a for a in ARM_LABELS if f"pos_acc_{a}" in metrics]
@@ -561,10 +562,7 @@ def plot_pos(results_path: Path, out_png: Path) -> Path:
         + (f" (mix weights {weights}, gamma {mix['gamma']:.2f})" if weights else "")
     )
     fig.tight_layout()
-    out_png = Path(out_png)
-    fig.savefig(out_png, dpi=100)
-    plt.close(fig)
-    return out_png
+    return save_figure(fig, out_png)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import torch
 
+from reproductions.common.results import pyplot, save_figure
 from reproductions.transformer.train import UNK, Vocab
 
 from .model import Seq2Seq
@@ -89,11 +90,7 @@ def plot_attention(alignments: list[dict], out_png: Path, title: str) -> Path:
     """One panel per sentence, stacked: source tokens along x, output tokens down y, the
     weight as grey level (white = 1, as in Bahdanau et al.'s Fig. 3), one colour bar each; the
     reference translation above each panel when the alignment has one."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     if not alignments:
         raise ValueError("no sentences to plot")
     widest = max(len(a["source"]) for a in alignments)
@@ -123,8 +120,4 @@ def plot_attention(alignments: list[dict], out_png: Path, title: str) -> Path:
             ax.set_title(f"reference: {a['es']}", fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    out_png = Path(out_png)
-    out_png.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out_png, dpi=100)
-    plt.close(fig)
-    return out_png
+    return save_figure(fig, out_png)
