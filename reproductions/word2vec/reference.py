@@ -102,3 +102,48 @@ def replay_gensim_draws(model, ours: Word2Vec, epochs: int) -> list[tuple[np.nda
                 reduced[kept] = state.randint(0, model.window, len(kept))
         draws.append((seeds, reduced))
     return draws
+
+
+def train_side_by_side(
+    corpus: list[list[str]],
+    train: list[list[str]],
+    ours: Word2Vec,
+    *,
+    output_sd: float = 0.5,
+    weight_seed: int = 0,
+) -> dict[str, float]:
+    """Train ours and gensim one worker each on `train` (vocabulary from `corpus`) for
+    `ours.config.epochs` passes from the same weights and the same random choices.
+
+    The input vectors are each side's own initial draw (they must already be equal: gensim's
+    U[-1/d, 1/d) is ours); the output weights, zero in both at the start of real training, are
+    set to the same random N(0, output_sd²) values so that the first step moves every matrix.
+    Returns the largest element-wise differences of v (syn0), v′ (syn1, syn1neg) after training,
+    and how far training moved them, for scale.
+    """
+    ours.config.workers = 1
+    ours.build(corpus)
+    ours.corpus = ours.encode(train)
+    ref = gensim_model(corpus, ours)
+    result = {"initial_syn0": float(np.abs(ours.vectors - ref.wv.vectors).max())}
+    rng = np.random.default_rng(weight_seed)
+    if ours.config.hs:
+        ours.syn1[:] = rng.normal(0, output_sd, ours.syn1.shape)
+    if ours.config.negative:
+        ours.syn1neg[:] = rng.normal(0, output_sd, ours.syn1neg.shape)
+    copy_weights_into_gensim(ours, ref)
+    before = {"syn0": ours.vectors.copy(), "syn1": ours.syn1.copy(), "syn1neg": ours.syn1neg.copy()}
+    epochs = ours.config.epochs
+    for epoch, (seeds, reduced) in enumerate(replay_gensim_draws(ref, ours, epochs)):
+        ours.train_epoch(ours.plan_epoch(epoch, None, seeds=seeds, reduced_windows=reduced))
+    ref.train(train, total_words=int(ours.corpus.raw_lengths.sum()), epochs=epochs)
+    order = [ref.wv.key_to_index[w] for w in ours.vocab.words]
+    pairs = {"syn0": (ours.vectors, ref.wv.vectors[order])}
+    if ours.config.hs:
+        pairs["syn1"] = (ours.syn1, ref.syn1[order])
+    if ours.config.negative:
+        pairs["syn1neg"] = (ours.syn1neg, ref.syn1neg[order])
+    for name, (a, b) in pairs.items():
+        result[f"{name}_max_abs_diff"] = float(np.abs(a - b).max())
+        result[f"{name}_max_change"] = float(np.abs(a - before[name]).max())
+    return result
