@@ -270,9 +270,10 @@ def main(argv: list[str] | None = None) -> None:
     runs: list[dict] = []
     total = len(args.corpora) * len(args.modes) * args.seeds
     bar = tqdm(total=total, desc="word2vec vs gensim", unit="pair")
+    # Seed by seed, all modes of a seed before the next, so that a stopped run has whole seeds.
     for name in args.corpora:
-        for mode in args.modes:
-            for seed in range(1, args.seeds + 1):
+        for seed in range(1, args.seeds + 1):
+            for mode in args.modes:
                 config = Word2VecConfig(
                     **MODES[mode], **SETTINGS, epochs=args.epochs, workers=args.workers, seed=seed
                 )
