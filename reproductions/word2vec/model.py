@@ -14,14 +14,19 @@ tool's training loop (which gensim also follows):
   (sqrt(f/t) + 1) * t/f, where f is its count and t = sample * total words;
 - negative sampling (2013b, eq. 4): k noise words drawn from P(w) ∝ count(w)^0.75;
 - hierarchical softmax (2013b, eq. 3): p(w | c) = Π_j σ(⟦code_j = 0⟧' · v'_{n(w,j)} · h);
-- learning rate decaying linearly from `alpha` to `min_alpha` over all training words;
-- a dynamic window: each centre word uses a window drawn uniformly from 1..window.
+- learning rate decaying linearly from `alpha` to `min_alpha` over all training words, set per
+  10,000-word job as gensim sets it;
+- a dynamic window: each centre word uses a window drawn uniformly from 1..window;
+- input vectors v initialised from U[-1/d, 1/d) with gensim's generator (the C tool uses
+  U[-0.5/d, 0.5/d)), output weights v′ at zero.
 
 σ is read from the C tool's 1,000-entry table over [-6, 6], and |x| ≥ 6 is skipped, as gensim
 does; `exact_sigmoid=True` computes σ exactly and keeps every term instead.
 
 Training runs in numba-compiled kernels without the GIL, in `workers` threads that update shared
-weights without locks (Hogwild, as the C tool and gensim do).
+weights without locks (Hogwild, as the C tool and gensim do). Given gensim's random choices (see
+`reference.replay_gensim_draws`), one worker produces gensim's weights up to float32 round-off:
+the tests compare them element by element.
 """
 
 from __future__ import annotations
@@ -503,8 +508,10 @@ def pack_jobs(raw_lengths: np.ndarray, batch_words: int = MAX_SENTENCE_LEN) -> n
 def learning_rates(
     job_words: np.ndarray, epoch: int, epochs: int, alpha: float, min_alpha: float
 ) -> np.ndarray:
-    """α of each job: linear from alpha to min_alpha over all epochs (2013a, section 4.2 ...
-    as the C tool and gensim decay it), by the corpus words pushed before the job."""
+    """α of each job, linear from alpha to min_alpha over all epochs, by the corpus words before
+    the job: 2013a trains with "a starting learning rate 0.025 and decreased it linearly, so that
+    it approaches zero at the end of the last training epoch"; gensim's `_get_next_alpha` with
+    `total_words` (and the C tool) compute exactly this."""
     before = np.concatenate([[0], np.cumsum(job_words)[:-1]]).astype(np.float64)
     progress = (epoch + before / max(1, int(job_words.sum()))) / epochs
     rates = alpha - (alpha - min_alpha) * progress

@@ -89,18 +89,23 @@ def capital_questions(kv, limit: int = 4) -> list[tuple[str, str, str, str]]:  #
     return out
 
 
+def demo_queries(kv) -> list[tuple[str, str, str, str | None]]:  # noqa: ANN001
+    """(a, b, c, expected) for the nearest neighbours of a − b + c."""
+    # A question "athens greece baghdad iraq" asks athens − greece + iraq → baghdad.
+    return [(a, b, c, None) for a, b, c in DEMO] + [
+        (capital, country, other_country, other_capital)
+        for capital, country, other_capital, other_country in capital_questions(kv)
+    ]
+
+
 def analogy_demo(sentences: list[list[str]], args: argparse.Namespace) -> list[dict]:
-    """Nearest neighbours of b − a + c for skip-gram NS vectors of the corpus (300 dims)."""
+    """Nearest neighbours of a − b + c for skip-gram NS vectors of the corpus."""
     model = Word2Vec(
         sg=True, negative=5, dim=args.demo_dim, window=5, min_count=5, epochs=args.epochs,
         workers=args.workers, seed=args.seed,
     ).fit(sentences, progress=False)  # fmt: skip
     kv = keyed_vectors(model.vocab.words, model.vectors)
-    # A question "athens greece baghdad iraq" asks athens − greece + iraq → baghdad.
-    queries = [(a, b, c, None) for a, b, c in DEMO] + [
-        (capital, country, other_country, other_capital)
-        for capital, country, other_capital, other_country in capital_questions(kv)
-    ]
+    queries = demo_queries(kv)
     out = []
     for a, b, c, expected in queries:
         if not all(w in kv.key_to_index for w in (a, b, c)):

@@ -368,3 +368,20 @@ def test_command_line_writes_vectors_gensim_loads(tmp_path: Path) -> None:
     assert vectors.vector_size == 12
     assert vectors.index_to_key[0] == "w0"
     assert np.isfinite(vectors.vectors).all()
+
+
+def test_mikolov_tables_grid_and_capital_questions() -> None:
+    from reproductions.word2vec import tables
+    from reproductions.word2vec.evaluate import keyed_vectors
+
+    cells = tables.grid([100, 300])
+    keys = {(c["arch"], c["output"], c["sample"] > 0, c["dim"]) for c in cells}
+    assert len(cells) == len(keys) == 2 * 3 * 2 * 2
+    assert {c["negative"] for c in cells} == {0, 5, 15}
+    assert all(c["hs"] == (c["output"] == "HS") for c in cells)
+    # questions-words.txt asks "athens greece baghdad iraq": the demo must query
+    # athens − greece + iraq and expect baghdad.
+    words = ["athens", "greece", "baghdad", "iraq", "bangkok", "thailand"]
+    kv = keyed_vectors(words, np.eye(6, dtype=np.float32))
+    assert tables.capital_questions(kv, limit=1)[0] == ("athens", "greece", "baghdad", "iraq")
+    assert ("athens", "greece", "iraq", "baghdad") in tables.demo_queries(kv)
