@@ -243,7 +243,10 @@ def ensure_excerpt_marker(body: str) -> str:
             content = True
             continue
         if not line.strip():
-            if content:
+            following = next((x for x in lines[i:] if x.strip()), "")
+            # An indented line after the blank one continues the block (an admonition's
+            # body, a list item's second paragraph): the excerpt may not cut it.
+            if content and not following.startswith(("    ", "\t")):
                 return "\n".join([*lines[:i], "", EXCERPT_MARKER, *lines[i:]])
             continue
         if _HEADING.match(line) is None:

@@ -585,14 +585,18 @@ def collect_inputs(paths: list[Path]) -> list[NoteInput]:
             out.append(NoteInput(path, True, "a broken symlink", "point it at an existing note"))
         else:
             out.append(NoteInput(path, True, "no such file or folder", "check the path"))
-    seen: set[Path] = set()
+    # A file met twice (in a folder and by name) gets one line; being named wins (--date).
+    first: dict[Path, NoteInput] = {}
+    unique: list[NoteInput] = []
     for item in out:
-        if item.skip is None:
-            real = item.path.resolve()
-            if real in seen:
-                item.skip, item.fix, item.problem = "the same file was named twice", None, False
-            seen.add(real)
-    return out
+        real = item.path.resolve() if item.skip is None else None
+        if real is not None and real in first:
+            first[real].named = first[real].named or item.named
+            continue
+        if real is not None:
+            first[real] = item
+        unique.append(item)
+    return unique
 
 
 def _folder_file(path: Path, folder: Path, given: Path) -> NoteInput:
