@@ -23,7 +23,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from tracker.sanitize import markdown_regions
 
@@ -61,10 +61,14 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
 
     max_redirections = MAX_REDIRECTS
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201
-        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise ImageRefused(f"redirected to a non-http(s) URL ({newurl[:60]})")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+    def http_error_302(self, req, fp, code, msg, headers):  # noqa: ANN001, ANN201
+        # Checked here, before urllib's own check (which allows ftp: and reports only "302").
+        target = urljoin(req.full_url, headers.get("Location") or headers.get("URI") or "")
+        if urlsplit(target).scheme.lower() not in ("http", "https"):
+            raise ImageRefused(f"redirected to a non-http(s) URL ({target[:60]})")
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
 def http_fetcher(*, timeout_s: float = TIMEOUT_S, max_bytes: int = MAX_BYTES) -> Fetcher:
