@@ -93,11 +93,11 @@ def test_archiving_keeps_the_png_and_marks_each_failure_with_the_original_link(h
     assert archived.files == {name: PNG}
     assert archived.sources == {name: f"{host}/cat.png"}
     assert f'![고양이](../../{name} "원본: {host}/cat.png")' in archived.body
-    assert f"[🖼 그림: 사라진 그림 (보관하지 못함: HTTP 404) — 원본 링크]({host}/gone.png)" in (
+    assert f"[그림: 사라진 그림 (보관하지 못함: HTTP 404) — 원본 링크]({host}/gone.png)" in (
         archived.body
     )
     assert (
-        "[🖼 그림: 가짜 그림 (보관하지 못함: the content is not a image/png image) — 원본 링크]"
+        "[그림: 가짜 그림 (보관하지 못함: the content is not a image/png image) — 원본 링크]"
         f"({host}/page.png)"
     ) in archived.body
     assert f"(보관하지 못함: timed out after 0.5 s) — 원본 링크]({host}/slow.png)" in archived.body

@@ -320,7 +320,7 @@ def test_dashboard_note_view_links_to_the_dashboard_paper_view(
     )).run()  # fmt: skip
     body = view.markdown[-1].value
     assert ".md)" not in body and "../papers" not in body
-    assert '[📄 paper](reading_list?paper=1301.3781 "논문 페이지: Word2Vec")' in body
+    assert '[paper ↗](reading_list?paper=1301.3781 "논문 페이지: Word2Vec")' in body
     assert "[RoBERTa](reading_list?paper=1907.11692)" in body
     assert note_paper_links("[x](../../papers/a b.md)") == "[x](../../papers/a b.md)"
 

@@ -187,7 +187,7 @@ def archive_images(body: str, *, fetcher: Fetcher) -> Archived:
         kept = keep(url)
         if isinstance(kept, ImageRefused):
             what = f"그림: {_label(alt)}" if _label(alt) else "그림"
-            return f"[🖼 {what} (보관하지 못함: {_label(str(kept))}) — 원본 링크]({url})"
+            return f"[{what} (보관하지 못함: {_label(str(kept))}) — 원본 링크]({url})"
         return f'![{_label(alt)}]({POST_TO_DOCS}{kept} "원본: {url}")'
 
     def markdown_image(match: re.Match[str]) -> str:

@@ -353,7 +353,7 @@ def note_paper_links(body: str) -> str:
     the dashboard's own paper view instead; a heading's label-less link gets a visible label."""
 
     def replace(match: re.Match[str]) -> str:
-        label = match.group("label") or "📄 paper"
+        label = match.group("label") or "paper ↗"
         href = f"{PAPER_VIEW}?paper={quote(match.group('id'), safe='')}"
         return f"[{label}]({href}{match.group('title') or ''})"
 
