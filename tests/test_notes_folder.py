@@ -330,3 +330,16 @@ def test_dashboard_note_view_links_to_the_dashboard_paper_view(
     reading.query_params["paper"] = "1706.03762"
     reading.run()
     assert list(reading.dataframe[0].value["id"]) == ["1706.03762"]
+
+
+def test_site_build_warns_about_a_hand_written_post_without_an_excerpt(team: Path) -> None:
+    from tracker.site import generate_site
+
+    post = team / POSTS / "2025-10-28-by-hand.md"
+    post.write_text("---\ntitle: 손으로\ndate: 2025-10-28\n---\n\n길고 긴 글\n", "utf-8")
+    warnings = generate_site(team).warnings
+    assert [w for w in warnings if "excerpt" in w or "more" in w] == [
+        "docs/meetings/posts/2025-10-28-by-hand.md: no `<!-- more -->`, so the meetings index "
+        "shows the whole note; fix: add the line after its first paragraph (tracker notes "
+        "import adds it itself)"
+    ]

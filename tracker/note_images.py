@@ -16,6 +16,7 @@ files through the store, before the post that shows them.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import time
 import urllib.error
@@ -147,7 +148,9 @@ _MD_IMAGE = re.compile(
     re.IGNORECASE,
 )
 _HTML_IMAGE = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
-_ATTRIBUTE = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_ATTRIBUTE = re.compile(
+    r"""(?<![\w-])(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE
+)
 
 
 def _verified(downloaded: Downloaded) -> str:
@@ -156,6 +159,11 @@ def _verified(downloaded: Downloaded) -> str:
     if not looks_right(downloaded.data):
         raise ImageRefused(f"the content is not a {downloaded.content_type or 'known'} image")
     return suffix
+
+
+def _safe_url(url: str) -> str:
+    """A URL that cannot end a Markdown link or its title early."""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace('"', "%22")
 
 
 def _label(text: str) -> str:
@@ -184,6 +192,7 @@ def archive_images(body: str, *, fetcher: Fetcher) -> Archived:
         return cache[url]
 
     def replace(alt: str, url: str) -> str:
+        url = _safe_url(url)
         kept = keep(url)
         if isinstance(kept, ImageRefused):
             what = f"그림: {_label(alt)}" if _label(alt) else "그림"
@@ -210,3 +219,39 @@ def archive_images(body: str, *, fetcher: Fetcher) -> Archived:
         out.append(chunk)
     result.body = "".join(out)
     return result
+
+
+def label_external_images(body: str) -> str:
+    """Give external images without alt text one naming where they came from.
+
+    A browser shows nothing at all for a missing image with an empty alt; with a label the
+    reader sees that a picture was there, and from which host, once the host has deleted it.
+    """
+
+    def label(url: str) -> str:
+        parts = urlsplit(url)
+        return _label(f"그림 (원본: {parts.netloc}{parts.path})")
+
+    def markdown_image(match: re.Match[str]) -> str:
+        if match.group("alt").strip():
+            return match.group(0)
+        return "![" + label(match.group("url")) + "]" + match.group(0)[match.group(0).index("(") :]
+
+    def html_image(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        attributes = {
+            m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
+            for m in _ATTRIBUTE.finditer(tag)
+        }
+        url = attributes.get("src", "")
+        if attributes.get("alt", "").strip() or not re.match(r"https?://", url, re.IGNORECASE):
+            return tag
+        tag = re.sub(r"""(?<![\w-])alt\s*=\s*(?:""|'')""", "", tag, flags=re.IGNORECASE)
+        return tag[:4] + f' alt="{html.escape(label(url))}"' + tag[4:]
+
+    out = []
+    for kind, chunk in markdown_regions(body):
+        if kind == "prose":
+            chunk = _HTML_IMAGE.sub(html_image, _MD_IMAGE.sub(markdown_image, chunk))
+        out.append(chunk)
+    return "".join(out)

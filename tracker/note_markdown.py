@@ -73,14 +73,36 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+_SETEXT = re.compile(r"^[ \t]{0,3}(?P<mark>=+|-+)[ \t]*$")
+
+
 def markdown_html_headings(body: str) -> str:
-    """`<h2>Title</h2>` alone on a line (text only inside) becomes `## Title`."""
+    """Headings in the one spelling the rest of this module reads (`## Title`).
+
+    `<h2>Title</h2>` alone on a line (text only inside) and a one-line paragraph underlined
+    with `===` or `---` (setext) become ATX headings of the same level.
+    """
     lines = body.split("\n")
     protected = protected_lines(body)
     for i, line in enumerate(lines):
+        if protected[i]:
+            continue
         match = _HTML_HEADING_LINE.match(line)
-        if match and not protected[i] and match.group("text").strip():
+        if match and match.group("text").strip():
             lines[i] = "#" * int(match.group("level")) + " " + match.group("text").strip()
+            continue
+        setext = _SETEXT.match(line)
+        if (
+            setext
+            and i > 0
+            and lines[i - 1].strip()
+            and not protected[i - 1]
+            and (i == 1 or not lines[i - 2].strip())
+            and not _BLOCK_START.match(lines[i - 1])
+        ):
+            level = "#" if setext.group("mark").startswith("=") else "##"
+            lines[i - 1] = f"{level} {lines[i - 1].strip()}"
+            lines[i] = ""
     return "\n".join(lines)
 
 
@@ -136,8 +158,13 @@ def keep_soft_breaks(body: str) -> str:
         if protected[i] or protected[i + 1] or not line.strip() or not following.strip():
             continue
         stripped = line.strip()
+        quoted = stripped.startswith(">") and following.lstrip().startswith(">")
+        if quoted and stripped.strip("> ") and following.strip().strip("> "):
+            lines[i] = line.rstrip() + "<br>"  # a line break inside a block quote
+            continue
         if (
-            _BLOCK_START.match(following)
+            ("|" in line and "|" in following)  # table rows, with or without outer pipes
+            or _BLOCK_START.match(following)
             or _HEADING.match(line)
             or stripped.startswith("|")
             or (stripped.startswith("<") and stripped.endswith(">"))

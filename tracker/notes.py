@@ -2,16 +2,25 @@
 
 Accepted on input: Astro/Fuwari front matter (`published`, `category`, `tags`, `draft`), Jekyll
 (`layout`, `date` with or without a time and a `+0900` offset, `categories` as a list or a
-string, `sidebar`), Obsidian Digital Garden (a JSON object on the front-matter line with
-`dg-publish` and `permalink`, no title or date), the blog's own format, and no front matter at
-all (title from the first heading or the file name, date from the file name: `250708`,
-`2025-07-08`, `20250708`, or `0313` with the year from `--year` or a parent folder).
+string, `sidebar`; kramdown syntax in the body), Obsidian Digital Garden (a JSON object on the
+front-matter line with `dg-publish` and `permalink`, no title or date), the blog's own format,
+and no front matter at all. Files and folders (walked recursively) of `.md`, `.markdown` and
+`.txt` notes.
+
+Title: front matter, else the file name without its date, else the first heading, so it is the
+same on every listing, page, search result and backlink. Date: front matter, else the file
+name (`250708`, `2025-07-08`, `20250708`, `0313` with the year from `--year` or a parent
+folder), else the permalink or first heading, else `--date` for a file named on the command
+line; never guessed.
 
 Written: `docs/meetings/posts/<date>-<ascii-slug>.md` with `date` a real date, `categories`
-and `tags` lists, `authors` that exist in `docs/.authors.yml` and a `draft` flag; raw HTML
-sanitised and paper mentions linked. The slug is ASCII and deterministic (Korean is
-romanised), and `imported_from` remembers the source file, so a re-import rewrites the same
-post. Every input is validated before anything is written: one broken file, nothing imported.
+and `tags` lists, `authors` that exist in `docs/.authors.yml` and a `draft` flag; the body
+reshaped by `tracker.note_markdown` (all sections in the table of contents, line breaks,
+kramdown, an excerpt marker), raw HTML sanitised, paper mentions linked (headings too), and
+with `--keep-images` external images archived by `tracker.note_images`. The slug is ASCII and
+deterministic (Korean is romanised), and `imported_from` remembers the source file, so a
+re-import rewrites the same post. A file that cannot be imported is reported with the reason
+and the fix and the others are imported; each post is written whole (atomically) or not at all.
 """
 
 from __future__ import annotations
@@ -475,6 +484,7 @@ def normalise_body(body: str, *, dialect: str, title: str, soft_breaks: bool = F
     if "{:" in body or re.search(r"^[ \t]{0,3}:[ \t]", body, re.MULTILINE):
         body = note_markdown.kramdown_to_markdown(body)
     body = sanitize_markdown(body)
+    body = note_images.label_external_images(body)
     body = note_markdown.markdown_html_headings(body)
     body = note_markdown.normalise_headings(body, title)
     if soft_breaks:
