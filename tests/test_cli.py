@@ -55,7 +55,11 @@ def test_every_cli_module_with_a_verb_is_listed() -> None:
         for path in cli_dir.glob("*.py")
         if "def register(" in path.read_text(encoding="utf-8")
     }
-    assert registering == {module for module, _ in VERBS.values()}
+    listed = {module for module, _ in VERBS.values()}
+    assert registering == listed, (
+        "each verb module must have its entry in VERBS in tracker/cli/main.py "
+        f"(module, summary): missing {sorted(registering - listed)}, stale {sorted(listed - registering)}"
+    )
 
 
 @pytest.mark.parametrize(
