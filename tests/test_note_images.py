@@ -29,6 +29,7 @@ POSTS = Path("docs/meetings/posts")
 
 class ImageHost(BaseHTTPRequestHandler):
     release = threading.Event()  # the slow route waits on this, not on a clock
+    routes_gone: set[str] = set()  # paths deleted since the test began
 
     def do_GET(self) -> None:  # noqa: N802 (the http.server API)
         routes = {
@@ -52,6 +53,8 @@ class ImageHost(BaseHTTPRequestHandler):
             self.wfile.write(PNG + b"\0" * 5000)
             self.close_connection = True
             return
+        for gone in self.routes_gone:
+            routes.pop(gone, None)
         status, kind, body = routes.get(self.path, (404, "text/plain", b"gone"))
         self.send_response(status)
         self.send_header("Content-Type", kind)
@@ -68,6 +71,7 @@ def host(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
     ImageHost.release.clear()
+    ImageHost.routes_gone.clear()
     server = ThreadingHTTPServer(("127.0.0.1", 0), ImageHost)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -143,6 +147,12 @@ def test_keep_images_import_writes_image_then_post_and_reimport_is_unchanged(
     assert f"../../assets/notes/{digest}.png" in body and "원본 링크]" in body
     again = CliRunner().invoke(app, args)
     assert "unchanged: " in again.output, again.output
+    # The host deletes the picture: the archived copy stays, nothing is downloaded again.
+    ImageHost.routes_gone.add("/cat.png")
+    later = CliRunner().invoke(app, args)
+    assert f"unchanged: {note}" in later.output and "1 kept, 1 failed" in later.output
+    dry = CliRunner().invoke(app, [*args, "--dry-run"])
+    assert "2 external image(s) to keep; not fetched in a dry run" in dry.output
 
 
 def test_team_setting_turns_archiving_on_and_the_flag_turns_it_off(

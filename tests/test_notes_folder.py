@@ -330,6 +330,8 @@ def test_dashboard_note_view_links_to_the_dashboard_paper_view(
     reading.query_params["paper"] = "1706.03762"
     reading.run()
     assert list(reading.dataframe[0].value["id"]) == ["1706.03762"]
+    reading.button(key="all_papers").click().run()
+    assert len(reading.dataframe[0].value) > 1 and "paper" not in reading.query_params
 
 
 def test_site_build_warns_about_a_hand_written_post_without_an_excerpt(team: Path) -> None:

@@ -170,12 +170,20 @@ def _label(text: str) -> str:
     return re.sub(r"[\[\]\n]", " ", text).strip()
 
 
-def archive_images(body: str, *, fetcher: Fetcher) -> Archived:
-    """Download every external image of `body` (prose only, not code) and rewrite its links."""
+def archive_images(body: str, *, fetcher: Fetcher, known: dict[str, str] | None = None) -> Archived:
+    """Download every external image of `body` (prose only, not code) and rewrite its links.
+
+    `known` maps source URLs to files archived by an earlier import (docs-relative, present on
+    disk): those are reused without a download, so a host that has since deleted the image
+    cannot turn a kept picture back into a placeholder.
+    """
     result = Archived(body="")
     cache: dict[str, str | ImageRefused] = {}
 
     def keep(url: str) -> str | ImageRefused:
+        if url not in cache and known and url in known:
+            cache[url] = known[url]
+            result.sources[known[url]] = url
         if url not in cache:
             try:
                 downloaded = fetcher(url)
@@ -255,3 +263,21 @@ def label_external_images(body: str) -> str:
             chunk = _HTML_IMAGE.sub(html_image, _MD_IMAGE.sub(markdown_image, chunk))
         out.append(chunk)
     return "".join(out)
+
+
+def external_images(body: str) -> list[str]:
+    """The http(s) image URLs of a note's prose (what archiving would download)."""
+    urls: list[str] = []
+    for kind, chunk in markdown_regions(body):
+        if kind != "prose":
+            continue
+        urls += [m.group("url") for m in _MD_IMAGE.finditer(chunk)]
+        for tag in _HTML_IMAGE.findall(chunk):
+            src = next(
+                (next(g for g in m.groups()[1:] if g is not None) for m in _ATTRIBUTE.finditer(tag)
+                 if m.group(1).lower() == "src"),
+                "",
+            )  # fmt: skip
+            if re.match(r"https?://", src, re.IGNORECASE):
+                urls.append(src)
+    return list(dict.fromkeys(urls))

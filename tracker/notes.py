@@ -778,15 +778,21 @@ def import_notes(
         if line.note is None:
             continue
         note = line.note
+        if keep_images and dry_run:
+            wanted = note_images.external_images(note.body)
+            if wanted:
+                line.reason = f"{len(wanted)} external image(s) to keep; not fetched in a dry run"
         if keep_images and not dry_run:
             archived = note_images.archive_images(
-                note.body, fetcher=image_fetcher or note_images.default_fetcher(root)
+                note.body,
+                fetcher=image_fetcher or note_images.default_fetcher(root),
+                known=_archived_images(root, note.target),
             )
             note.body = archived.body
             if archived.sources:
                 note.front["image_sources"] = archived.sources
             note.images = archived.files
-            kept = len(archived.files)
+            kept = len(archived.sources)  # new downloads and files kept from before
             failed = len(archived.failures)
             if kept or failed:
                 line.reason = f"images: {kept} kept, {failed} failed"
@@ -800,6 +806,26 @@ def import_notes(
         if line.status != "unchanged":
             store.write_doc(root, note.target, note.text)
     return report
+
+
+def _archived_images(root: Path, target: str) -> dict[str, str]:
+    """Source URL -> archived file, from the post an earlier import wrote (files that exist)."""
+    post = Path(root) / "docs" / target
+    if not post.is_file():
+        return {}
+    try:
+        data, _ = store.split_front_matter(post.read_text(encoding="utf-8"), source=target)
+    except (DataError, UnicodeDecodeError):
+        return {}
+    sources = data.get("image_sources")
+    if not isinstance(sources, dict):
+        return {}
+    return {
+        str(url): str(relative)
+        for relative, url in sources.items()
+        if str(relative).startswith(note_images.ASSETS_DIR + "/")
+        and (Path(root) / "docs" / str(relative)).is_file()
+    }
 
 
 def _team_keeps_images(root: Path) -> bool:

@@ -69,6 +69,9 @@ def render() -> None:
     if wanted and (table["id"] == wanted).any():
         shown = table[table["id"] == wanted]
         st.info(f"Paper linked from a note: {shown.iloc[0]['title']} ({wanted})")
+        if st.button("Show every paper", key="all_papers"):
+            del st.query_params["paper"]
+            st.rerun()
     st.caption(f"Showing {len(shown)} of {len(table)} papers")
     if shown.empty:
         st.info("No paper matches these filters.")
