@@ -774,10 +774,19 @@ def import_notes(
     report.dry_run = dry_run
     if keep_images is None:
         keep_images = _team_keeps_images(root)
-    for line in report.lines:
-        if line.note is None:
-            continue
+    from tqdm import tqdm
+
+    # Downloading images is what a person waits for; plain imports finish in a blink.
+    progress = tqdm(
+        [line for line in report.lines if line.note is not None],
+        desc="notes",
+        unit="note",
+        disable=None if keep_images and not dry_run else True,
+        leave=False,
+    )
+    for line in progress:
         note = line.note
+        assert note is not None
         if keep_images and dry_run:
             wanted = note_images.external_images(note.body)
             if wanted:
