@@ -345,3 +345,33 @@ def test_site_build_warns_about_a_hand_written_post_without_an_excerpt(team: Pat
         "shows the whole note; fix: add the line after its first paragraph (tracker notes "
         "import adds it itself)"
     ]
+
+
+def test_json_report_has_one_object_per_input_file(team: Path, tmp_path: Path) -> None:
+    import json
+
+    folder, _ = notes_folder(tmp_path)
+    result = CliRunner().invoke(
+        app, ["notes", "import", "--root", str(team), "--json", str(folder), "missing.md"]
+    )
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["schema"] == 2 and len(report["files"]) == 10
+    missing = report["files"][-1]
+    assert missing == {
+        "source": "missing.md",
+        "status": "skipped",
+        "target": None,
+        "reason": "no such file or folder",
+        "fix": "check the path",
+        "dialect": None,
+        "title": None,
+        "date": None,
+    }
+    kramdown = next(f for f in report["files"] if f["source"].endswith("week7-day4.markdown"))
+    assert (kramdown["status"], kramdown["dialect"], kramdown["title"], kramdown["date"]) == (
+        "imported",
+        "jekyll",
+        "Week7 - Day4",
+        "2025-09-04",
+    )
