@@ -122,6 +122,19 @@ def welch_t(a: list[float], b: list[float]) -> float | None:
     return diff / se
 
 
+def welch_p(a: list[float], b: list[float]) -> float | None:
+    """Two-sided p of Welch's t with the Welch–Satterthwaite degrees of freedom."""
+    from scipy import stats
+
+    if len(a) < 2 or len(b) < 2:
+        return None
+    va, vb = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
+    if va + vb == 0:
+        return 1.0 if statistics.fmean(a) == statistics.fmean(b) else 0.0
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    return float(2 * stats.t.sf(abs(welch_t(a, b)), df))
+
+
 def summarise(runs: list[dict]) -> dict:
     """Mean, sd, difference, t and the goals for one corpus × mode from its runs."""
     side = {s: [r for r in runs if r["side"] == s] for s in ("ours", "gensim")}
@@ -139,6 +152,7 @@ def summarise(runs: list[dict]) -> dict:
             "gensim_sd": round(statistics.stdev(b), 4) if len(b) > 1 else 0.0,
             "difference": round(mean_a - mean_b, 4),
             "welch_t": None if (t := welch_t(a, b)) is None else round(t, 2),
+            "p_value": None if (pv := welch_p(a, b)) is None else round(pv, 3),
         }
         if m == "analogy_accuracy":
             entry["relative_difference"] = round((mean_a - mean_b) / mean_b, 4) if mean_b else None
@@ -186,7 +200,9 @@ def _cell(entry: dict, digits: int, seeds: int) -> tuple[str, str]:
 
 
 def _t(entry: dict) -> str:
-    return "t n/a, 1 seed" if entry["welch_t"] is None else f"t = {entry['welch_t']}"
+    if entry["welch_t"] is None:
+        return "t n/a, 1 seed"
+    return f"t = {entry['welch_t']}, p = {entry['p_value']}"
 
 
 def markdown_table(report: dict) -> str:
@@ -219,7 +235,8 @@ def markdown_table(report: dict) -> str:
         )
     lines += [
         "",
-        "Quality: mean ± sd over the seeds; t is Welch's t of ours − gensim. Speed: median words/s "
+        "Quality: mean ± sd over the seeds; t is Welch's t of ours − gensim and p its two-sided "
+        "p-value (a large p: the difference is within seed-to-seed noise). Speed: median words/s "
         "(wall clock; the goal) and the ratio of median words per CPU-second (all threads; on a "
         "shared machine the work each side needs, whatever else runs). "
         "Goals (computed in the benchmark): analogy at most 5% relative below gensim, WS353 and "
@@ -261,11 +278,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README table")
     parser.add_argument(
-        "--table-only", action="store_true", help="rewrite the README table from --out and stop"
+        "--table-only",
+        action="store_true",
+        help="recompute the rows from the runs recorded in --out, rewrite it and the README table",
     )
     args = parser.parse_args(argv)
     if args.table_only:
-        write_readme(json.loads(args.out.read_text(encoding="utf-8")))
+        # The recorded runs are the measurements; the rows (means, t, p, goals) are recomputed
+        # from them by this code, whose commit is noted beside the measuring run's provenance.
+        from reproductions.common.results import _git
+
+        old = json.loads(args.out.read_text(encoding="utf-8"))
+        meta = {k: v for k, v in old.items() if k not in ("rows", "runs", "complete")}
+        meta["summarised_at_commit"] = _git("rev-parse", "HEAD")
+        report = build_report(old["runs"], meta)
+        _write(args.out, report)
+        write_readme(report)
         return
 
     started = time.time()
