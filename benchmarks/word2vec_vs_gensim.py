@@ -278,6 +278,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README table")
     parser.add_argument(
+        "--resume", action="store_true", help="keep the runs already in --out, add the missing ones"
+    )
+    parser.add_argument(
+        "--order",
+        choices=("seed", "mode"),
+        default="seed",
+        help="seed: all modes of seed 1 first; mode: all seeds of a mode first",
+    )
+    parser.add_argument(
         "--table-only",
         action="store_true",
         help="recompute the rows from the runs recorded in --out, rewrite it and the README table",
@@ -307,20 +316,28 @@ def main(argv: list[str] | None = None) -> None:
     data_sums: dict[str, str] = {}
     for name in args.corpora:
         data_sums.update(checksums(name))
+    previous = json.loads(args.out.read_text(encoding="utf-8")) if args.resume else {}
+    done = {(r["corpus"], r["mode"], r["seed"]) for r in previous.get("runs", [])}
+    corpus_names = {**previous.get("corpus_names", {})}
+    corpus_words = {**previous.get("corpus_words", {})}
+    for name, s in corpora.items():
+        corpus_names[name] = f"{name} ({sum(map(len, s)) / 1e6:.2f}M words)"
+        corpus_words[name] = sum(map(len, s))
     meta = {
         "benchmark": "word2vec vs gensim",
-        "corpora": args.corpora,
-        "corpus_names": {
-            name: f"{name} ({sum(map(len, s)) / 1e6:.2f}M words)" for name, s in corpora.items()
-        },
-        "corpus_words": {name: sum(map(len, s)) for name, s in corpora.items()},
-        "modes": args.modes,
-        "seeds": args.seeds,
+        "corpora": [c for c in CORPORA if c in corpus_names],
+        "corpus_names": corpus_names,
+        "corpus_words": corpus_words,
+        "modes": [m for m in MODES if m in {*args.modes, *previous.get("modes", [])}],
+        "seeds": max(args.seeds, previous.get("seeds", 0)),
         "settings": {**SETTINGS, "epochs": args.epochs, "workers": args.workers},
         "goals": GOALS,
         "numba_compile_seconds": round(compile_seconds, 2),
     }
-    # Taken once, before the first run: the code and tree the numbers come from.
+    if previous and previous["settings"] != meta["settings"]:
+        sys.exit(f"error: {args.out} was measured with {previous['settings']}; resume with those")
+    # Taken once, before the first run: the code and tree the numbers come from. A resumed
+    # benchmark keeps each stage's provenance; every run names the stage that measured it.
     meta["provenance"] = provenance(
         {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         1,
@@ -328,31 +345,33 @@ def main(argv: list[str] | None = None) -> None:
         started,
         command="python benchmarks/word2vec_vs_gensim.py " + " ".join(sys.argv[1:]),
     )
-    runs: list[dict] = []
-    total = len(args.corpora) * len(args.modes) * args.seeds
-    bar = tqdm(total=total, desc="word2vec vs gensim", unit="pair")
-    # Seed by seed, all modes of a seed before the next, so that a stopped run has whole seeds.
-    for name in args.corpora:
-        for seed in range(1, args.seeds + 1):
-            for mode in args.modes:
-                config = Word2VecConfig(
-                    **MODES[mode], **SETTINGS, epochs=args.epochs, workers=args.workers, seed=seed
-                )
-                for side, run in (("gensim", run_gensim), ("ours", run_ours)):
-                    speed, quality = run(corpora[name], config)
-                    runs.append(
-                        {
-                            "corpus": name,
-                            "mode": mode,
-                            "seed": seed,
-                            "side": side,
-                            **speed,
-                            **quality,
-                        }
-                    )
-                meta["provenance"]["wall_time_s"] = round(time.time() - started, 3)
-                _write(args.out, build_report(runs, meta))
-                bar.update(1)
+    stages = previous.get("stages") or ([previous["provenance"]] if previous else [])
+    stage = len(stages)
+    meta["stages"] = [*stages, meta["provenance"]]
+    runs: list[dict] = [{"stage": 0, **r} for r in previous.get("runs", [])]
+    if args.order == "seed":  # all modes of a seed before the next: a stopped run has whole seeds
+        plan = [
+            (c, sd, m) for c in args.corpora for sd in range(1, args.seeds + 1) for m in args.modes
+        ]
+    else:  # every seed of a mode before the next: a stopped run has whole rows
+        plan = [
+            (c, sd, m) for c in args.corpora for m in args.modes for sd in range(1, args.seeds + 1)
+        ]
+    plan = [item for item in plan if item not in {(c, sd, m) for c, m, sd in done}]
+    bar = tqdm(total=len(plan), desc="word2vec vs gensim", unit="pair")
+    for name, seed, mode in plan:
+        config = Word2VecConfig(
+            **MODES[mode], **SETTINGS, epochs=args.epochs, workers=args.workers, seed=seed
+        )
+        for side, run in (("gensim", run_gensim), ("ours", run_ours)):
+            speed, quality = run(corpora[name], config)
+            runs.append(
+                {"corpus": name, "mode": mode, "seed": seed, "side": side, "stage": stage,
+                 **speed, **quality}
+            )  # fmt: skip
+        meta["provenance"]["wall_time_s"] = round(time.time() - started, 3)
+        _write(args.out, build_report(runs, meta))
+        bar.update(1)
     bar.close()
     meta["provenance"]["wall_time_s"] = round(time.time() - started, 3)
     report = build_report(runs, meta)
