@@ -208,12 +208,13 @@ def _t(entry: dict) -> str:
 def markdown_table(report: dict) -> str:
     prov = report["provenance"]
     stages = report.get("stages") or [prov]
-    commits = ", ".join(dict.fromkeys(f"`{(st['git_commit'] or '')[:10]}`" for st in stages))
+    unique = dict.fromkeys(f"`{(st['git_commit'] or '')[:10]}`" for st in stages)
+    commits = ("commits " if len(unique) > 1 else "commit ") + ", ".join(unique)
     lines = [
         f"Settings: {report['settings']['epochs']} epochs, {SETTINGS['dim']} dims, window "
         f"{SETTINGS['window']}, min_count {SETTINGS['min_count']}, sample {SETTINGS['sample']}, "
         f"{report['settings']['workers']} threads each; seeds 1 to {report['seeds']} per side. "
-        f"Measured at commit {commits}, {prov['hardware'].get('cpu', '?')}."
+        f"Measured at {commits}, {prov['hardware'].get('cpu', '?')}."
         + ("" if report["complete"] else " **Incomplete run: only the rows below were measured.**"),
         "",
         "| corpus | mode | analogy ours | analogy gensim | rel. diff (t) | WS353 ours | WS353 gensim | diff (t) | SimLex ours | SimLex gensim | diff (t) | words/s ours | words/s gensim | ratio | CPU-time ratio | goals |",
