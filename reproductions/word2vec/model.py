@@ -590,6 +590,7 @@ class Word2Vec:
         self.syn1neg = np.zeros((0, config.dim), dtype=np.float32)
         self.raw_words = 0
         self.trained_words = 0
+        self.worker_words = np.zeros(0, dtype=np.int64)  # per worker, last epoch
         self.train_seconds = 0.0
         self.history: list[dict] = []
 
@@ -697,7 +698,8 @@ class Word2Vec:
     def train_epoch(self, plan: EpochPlan) -> int:
         """One pass; returns the words trained on (after subsampling)."""
         numba.set_num_threads(max(1, min(plan.workers, numba.config.NUMBA_NUM_THREADS)))
-        return int(_train_epoch(self.net(), plan).sum())
+        self.worker_words = _train_epoch(self.net(), plan)
+        return int(self.worker_words.sum())
 
     # ---- training
 

@@ -272,7 +272,7 @@ def test_two_threads_train_every_job_once_and_reach_the_same_likelihood() -> Non
     # Hogwild: two threads share the weights without locks. Each job must be trained exactly
     # once (per-job generator seeds make the subsampling the same whatever the threads), both
     # threads must work, and the held-out likelihood must be as good as with one thread.
-    from reproductions.word2vec import model as w2v
+    import numba
 
     # Words co-occur within one of 8 topics: there is structure to learn.
     rng = np.random.default_rng(6)
@@ -294,7 +294,11 @@ def test_two_threads_train_every_job_once_and_reach_the_same_likelihood() -> Non
         if workers == 1:
             scores[0] = log_likelihood(model)
         rng = np.random.default_rng(1)
-        per_worker = [w2v._train_epoch(model.net(), model.plan_epoch(e, rng)) for e in range(2)]
+        per_worker = []
+        for epoch in range(2):
+            model.train_epoch(model.plan_epoch(epoch, rng))
+            per_worker.append(model.worker_words)
+        assert numba.get_num_threads() == workers
         counts[workers] = sum(p.sum() for p in per_worker)
         assert all(p.shape == (workers,) and (p > 0).all() for p in per_worker)
         scores[workers] = log_likelihood(model)
