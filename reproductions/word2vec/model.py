@@ -283,10 +283,11 @@ if numba is not None:
             if not use:
                 continue
             g = (np.float32(1 - np.int64(net.codes[word, b])) - f) * alpha
+            out = net.syn1[node]  # a row view: LLVM vectorises these loops, not 2-D indexing
             for k in range(size):
-                e[k] += g * net.syn1[node, k]
+                e[k] += g * out[k]
             for k in range(size):
-                net.syn1[node, k] += g * h[k]
+                out[k] += g * h[k]
 
     @njit(nogil=True, cache=True, fastmath=True)
     def _negative_sampling(
@@ -328,10 +329,11 @@ if numba is not None:
             if not use:
                 continue
             g = (label - f) * alpha
+            out = net.syn1neg[target]
             for k in range(size):
-                e[k] += g * net.syn1neg[target, k]
+                e[k] += g * out[k]
             for k in range(size):
-                net.syn1neg[target, k] += g * h[k]
+                out[k] += g * h[k]
         return rng
 
     @njit(nogil=True, cache=True, fastmath=True)
@@ -346,8 +348,9 @@ if numba is not None:
         for j in range(lo, hi):
             if j != i:
                 count += np.float32(1.0)
+                v = net.syn0[kept[j]]  # row views vectorise (see _hierarchical_softmax)
                 for k in range(size):
-                    h[k] += net.syn0[kept[j], k]
+                    h[k] += v[k]
         inv_count = np.float32(1.0)
         if count > np.float32(0.5):
             inv_count = np.float32(1.0) / count
@@ -367,8 +370,9 @@ if numba is not None:
                 e[k] *= scale
         for j in range(lo, hi):
             if j != i:
+                v = net.syn0[kept[j]]
                 for k in range(size):
-                    net.syn0[kept[j], k] += e[k]
+                    v[k] += e[k]
 
     @njit(nogil=True, cache=True, fastmath=True)
     def _train_job(
