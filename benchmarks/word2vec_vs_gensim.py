@@ -199,6 +199,19 @@ def _cell(entry: dict, digits: int, seeds: int) -> tuple[str, str]:
     )
 
 
+def _row_commits(report: dict, row: dict) -> str:
+    """The commits whose code measured a row's runs (a resumed benchmark may span several)."""
+    stages = report.get("stages") or [report["provenance"]]
+    used = {
+        r.get("stage", 0)
+        for r in report["runs"]
+        if (r["corpus"], r["mode"]) == (row["corpus"], row["mode"])
+    }
+    return ", ".join(
+        dict.fromkeys(f"`{(stages[k]['git_commit'] or '')[:7]}`" for k in sorted(used))
+    )
+
+
 def _t(entry: dict) -> str:
     if entry["welch_t"] is None:
         return "t n/a, 1 seed"
@@ -217,8 +230,8 @@ def markdown_table(report: dict) -> str:
         f"Measured at {commits}, {prov['hardware'].get('cpu', '?')}."
         + ("" if report["complete"] else " **Incomplete run: only the rows below were measured.**"),
         "",
-        "| corpus | mode | analogy ours | analogy gensim | rel. diff (t) | WS353 ours | WS353 gensim | diff (t) | SimLex ours | SimLex gensim | diff (t) | words/s ours | words/s gensim | ratio | CPU-time ratio | goals |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| corpus | mode | analogy ours | analogy gensim | rel. diff (t) | WS353 ours | WS353 gensim | diff (t) | SimLex ours | SimLex gensim | diff (t) | words/s ours | words/s gensim | ratio | CPU-time ratio | goals | commit |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in report["rows"]:
         m = r["metrics"]
@@ -234,7 +247,8 @@ def markdown_table(report: dict) -> str:
             f"{ws['difference']:+.3f} ({_t(ws)}) | {s_o} | {s_g} | {sl['difference']:+.3f} ({_t(sl)}) | "
             f"{sp.get('ours_words_per_s', 0):,} | {sp.get('gensim_words_per_s', 0):,} | {sp.get('ratio', 0):.2f} | "
             f"{sp.get('cpu_ratio', 0):.2f} | "
-            f"{'met' if r['holds'] else ('missed' if n >= 3 else f'{n} seed(s): not decided')} |"
+            f"{'met' if r['holds'] else ('missed' if n >= 3 else f'{n} seed(s): not decided')} | "
+            f"{_row_commits(report, r)} |"
         )
     lines += [
         "",
