@@ -250,6 +250,20 @@ def markdown_table(report: dict) -> str:
             f"{'met' if r['holds'] else ('missed' if n >= 3 else f'{n} seed(s): not decided')} | "
             f"{_row_commits(report, r)} |"
         )
+    decided = [r for r in report["rows"] if len(r["seeds"]) >= 3]
+    significant = [
+        f"{r['corpus']} {MODE_NAMES[r['mode']]} {m} ({'ours better' if e['difference'] > 0 else 'gensim better'}, p = {e['p_value']})"
+        for r in report["rows"]
+        for m, e in r["metrics"].items()
+        if e.get("p_value") is not None and e["p_value"] < 0.05
+    ]
+    lines += [
+        "",
+        f"Rows over ≥ 3 seeds meeting every goal: {sum(r['holds'] for r in decided)} of "
+        f"{len(decided)}. Quality differences with p < 0.05: "
+        + ("; ".join(significant) if significant else "none")
+        + ".",
+    ]
     lines += [
         "",
         "Quality: mean ± sd over the seeds; t is Welch's t of ours − gensim and p its two-sided "
