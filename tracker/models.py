@@ -296,9 +296,22 @@ class TeamSettings(BaseModel):
     deadline: dt.date | None = None
     start: dt.date | None = None
     site_url: str | None = None
+    language: str | None = Field(
+        default=None, description="ko|en for team-facing text; default Korean for a Korean team"
+    )
     schedule: Schedule = Field(default_factory=Schedule)
     members: list[Member] = Field(default_factory=list)
     remote: RemoteSettings = Field(default_factory=RemoteSettings)
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language(cls, value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        text = str(value).strip().lower()
+        if text not in ("ko", "en"):
+            raise ValueError(f"language {value!r}: use ko (한국어) or en (English)")
+        return text
 
     @model_validator(mode="after")
     def _unique_handles(self) -> TeamSettings:

@@ -232,7 +232,7 @@ class AssignmentView:
     explanations: dict[str, list[str]]
 
 
-@st.cache_data(show_spinner="Solving the reading assignment…", max_entries=2)
+@st.cache_data(show_spinner=False, max_entries=2)
 def cached_assignment(root: str, digest: str) -> AssignmentView:
     from tracker.assign import assign_reading_quota
 
