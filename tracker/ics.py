@@ -16,6 +16,7 @@ from icalendar import Calendar, Event
 
 from tracker import store
 from tracker.catalog import Catalog
+from tracker.i18n import translator
 from tracker.models import Status
 
 PRODID = "-//reading-group-tracker//agenda//KO"
@@ -37,6 +38,7 @@ def build_calendar(catalog: Catalog, *, weeks: int = 8, today: dt.date | None = 
     """One VEVENT per upcoming meeting; papers presented that day are in the description."""
     today = today or store.today()
     team = catalog.team
+    _ = translator(team)
     schedule = team.schedule
     zone = ZoneInfo(schedule.timezone)
     calendar = Calendar()
@@ -65,11 +67,13 @@ def build_calendar(catalog: Catalog, *, weeks: int = 8, today: dt.date | None = 
         event.add("summary", f"{team.name}: {names}" if names else team.name)
         lines = []
         for paper in talks:
-            when = "" if paper.presented_on else " (발표일 미정)"
-            lines.append(f"@{paper.presenter}: {paper.title} ({paper.id}){when}")
+            when = "" if paper.presented_on else " " + _("(date not set)")
+            member = team.member(paper.presenter or "")
+            who = f"{member.name} (@{paper.presenter})" if member else f"@{paper.presenter}"
+            lines.append(f"{who}: {paper.title} ({paper.id}){when}")
             if paper.slides:
-                lines.append(f"  slides: {paper.slides}")
-        event.add("description", "\n".join(lines) or "발표 미정")
+                lines.append("  " + _("slides:") + f" {paper.slides}")
+        event.add("description", "\n".join(lines) or _("no presentation scheduled"))
         if schedule.location:
             event.add("location", schedule.location)
         calendar.add_component(event)
