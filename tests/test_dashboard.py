@@ -215,7 +215,9 @@ def test_quota_explains_a_members_assignment_on_request(tiny: Path) -> None:
     app.selectbox(key="explain_member").select("ana").run()
     assert not app.exception
     explanation = app.code[0].value
-    assert explanation.startswith("ana:")
+    assert explanation.startswith("안나 (ana): 논문 3편")
+    assert "Attention Is All You Need" in explanation, "titles, not only ids"
+    assert "0.000 [채우기]  Long Short-Term Memory" in explanation
     # 3 members x quota 4 cannot come from 4 papers x 2 readers.
     assert "할당량을 채울 수 없습니다" in texts(app)
 

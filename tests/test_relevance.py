@@ -32,3 +32,10 @@ def test_topics_weigh_more_than_the_abstract() -> None:
 def test_kiwi_finds_korean_nouns_inside_inflected_text() -> None:
     nouns = korean_nouns("단어 임베딩을 학습했다")
     assert "단어" in nouns and "임베딩" in nouns
+
+
+def test_korean_compounds_written_as_one_word_stay_whole() -> None:
+    assert korean_nouns("사전학습") == ("사전학습",)
+    assert korean_nouns("사전학습된 언어모델") == ("사전학습", "언어모델")
+    # Written apart, they are two words (the concept map still joins 사전 학습 to pretraining).
+    assert korean_nouns("사전 학습") == ("사전", "학습")

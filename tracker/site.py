@@ -23,6 +23,7 @@ import html
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -845,10 +846,51 @@ def build_site(
 
 
 def serve_site(root: Path, *, address: str = "127.0.0.1:8000", today: dt.date | None = None) -> int:
-    """Generate the pages and run `mkdocs serve` (drafts shown) until interrupted."""
+    """Generate the pages and run `mkdocs serve` (drafts shown) until interrupted.
+
+    However we are stopped (Ctrl+C, SIGTERM from a service manager or `kill`, a closed
+    terminal), the `mkdocs serve` child is stopped too: left running it keeps the port.
+    """
+    root = Path(root)
     generate_site(root, today=today)
     vendor_katex(root)
-    return _mkdocs(Path(root), "serve", "--dev-addr", address, capture=False).returncode
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address]
+    command += ["--config-file", str(root / "mkdocs.yml")]
+    child = subprocess.Popen(command, cwd=root, env={**os.environ, "PYTHONUTF8": "1"})
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Stopped(signum)
+
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            previous[signum] = signal.signal(signum, stop)
+        except ValueError:  # not the main thread: the caller owns signals
+            break
+    try:
+        return child.wait()
+    except (KeyboardInterrupt, _Stopped):
+        return 0
+    finally:
+        _stop_child(child)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+class _Stopped(Exception):
+    """A stop signal arrived while `mkdocs serve` ran."""
+
+
+def _stop_child(child: subprocess.Popen[bytes], grace: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if the child is still there after `grace` seconds."""
+    if child.poll() is not None:
+        return
+    child.terminate()
+    try:
+        child.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 def search_index(site_dir: Path) -> dict[str, Any]:

@@ -43,9 +43,17 @@ def print_json(data: Any) -> None:
 
 
 def print_table(
-    headers: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: str | None = None,
+    ellipsis: Sequence[str] = (),
 ) -> None:
-    """A rich table on a terminal; tab-separated values when stdout is not a terminal."""
+    """A rich table on a terminal; tab-separated values when stdout is not a terminal.
+
+    Columns named in `ellipsis` (long titles) stay on one line, cut with "…" to the terminal's
+    width, rather than folding every row into several.
+    """
     if not sys.stdout.isatty():
         sys.stdout.write("\t".join(headers) + "\n")
         for row in rows:
@@ -53,7 +61,10 @@ def print_table(
         return
     table = Table(title=title, show_lines=False, header_style="bold")
     for header in headers:
-        table.add_column(header, overflow="fold")
+        if header in ellipsis:
+            table.add_column(header, overflow="ellipsis", no_wrap=True, ratio=1)
+        else:
+            table.add_column(header, overflow="fold")
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     console.print(table)
