@@ -20,7 +20,9 @@ def render() -> None:
         )
         return
     left, right = st.columns([2, 1])
-    tags = left.multiselect(_("Tags"), data.meeting_tags(catalog), key="note_tags")
+    tags = left.multiselect(
+        _("Tags"), data.meeting_tags(catalog), key="note_tags", placeholder=_("any")
+    )
     drafts = right.toggle(_("Show drafts"), value=False, key="note_drafts")
     meetings = [
         m

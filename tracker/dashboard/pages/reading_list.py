@@ -85,12 +85,20 @@ def render() -> None:
         placeholder=_("title, author, alias, topic or summary — e.g. 어텐션, BERT"),
     )
     left, middle, right = st.columns(3)
-    chosen_topics = left.multiselect(_("Topic"), topics, key="topics")
+    chosen_topics = left.multiselect(_("Topic"), topics, key="topics", placeholder=_("any"))
     chosen_statuses = middle.multiselect(
-        _("Status"), statuses, key="statuses", format_func=lambda s: status_text.get(s, s)
+        _("Status"),
+        statuses,
+        key="statuses",
+        format_func=lambda s: status_text.get(s, s),
+        placeholder=_("any"),
     )
     chosen_readers = right.multiselect(
-        _("Reader"), readers, key="readers", format_func=lambda h: ui.person(team, h)
+        _("Reader"),
+        readers,
+        key="readers",
+        format_func=lambda h: ui.person(team, h),
+        placeholder=_("anyone"),
     )
     years = table["year"].dropna()
     year_range = None
@@ -131,22 +139,25 @@ def render() -> None:
         presenting_cell(team, p, d)
         for p, d in zip(shown["presenter"], shown["presented_on"], strict=True)
     ]
-    # Empty cells, never the text "None"/"nan".
-    shown = shown.astype({"slides": object, "link": object}).where(shown.notna(), None)
+    # Empty cells, never the text "None" (a link column draws a missing value as "None").
+    for column in ("link", "slides"):
+        shown[column] = shown[column].map(lambda v: v if isinstance(v, str) else "")
+    # Widths add up to ~900 px: the main column at 1400 px with the sidebar open is ~940 px, so
+    # readers and presenter stay on screen without a horizontal scrollbar.
     st.dataframe(
         shown,
         hide_index=True,
         column_order=SHOWN_COLUMNS,
         column_config={
-            "title": st.column_config.TextColumn(_("title"), width=360),
-            "year": st.column_config.NumberColumn(_("year"), format="%d", width=56),
-            "status": st.column_config.TextColumn(_("status"), width=80),
+            "title": st.column_config.TextColumn(_("title"), width=290),
+            "year": st.column_config.NumberColumn(_("year"), format="%d", width=52),
+            "status": st.column_config.TextColumn(_("status"), width=72),
             "topics": st.column_config.TextColumn(_("topics"), width=150),
-            "people": st.column_config.TextColumn(_("readers (✓ done)"), width=140),
-            "presenting": st.column_config.TextColumn(_("presenter"), width=100),
-            "link": st.column_config.LinkColumn(_("link"), display_text=_("open ↗"), width=64),
+            "people": st.column_config.TextColumn(_("readers (✓ done)"), width=130),
+            "presenting": st.column_config.TextColumn(_("presenter"), width=96),
+            "link": st.column_config.LinkColumn(_("link"), display_text=_("open ↗"), width=56),
             "slides": st.column_config.LinkColumn(
-                _("slides"), display_text=_("slides ↗"), width=64
+                _("slides"), display_text=_("slides ↗"), width=56
             ),
         },
     )

@@ -78,13 +78,13 @@ def show_run(result: ReproResult, _: Translator) -> None:
         st.dataframe(
             metrics,
             hide_index=True,
-            column_order=["label", "ours_text", "paper_text", "note", "metric"],
+            # ~900 px in all: the main column at 1400 px holds it without a scrollbar.
+            column_order=["label", "ours_text", "paper_text", "note"],
             column_config={
-                "label": st.column_config.TextColumn(_("metric")),
-                "ours_text": st.column_config.TextColumn(_("ours")),
-                "paper_text": st.column_config.TextColumn(_("paper reports")),
-                "note": st.column_config.TextColumn(_("note"), width="large"),
-                "metric": st.column_config.TextColumn(_("key in results")),
+                "label": st.column_config.TextColumn(_("metric"), width=260),
+                "ours_text": st.column_config.TextColumn(_("ours"), width=100),
+                "paper_text": st.column_config.TextColumn(_("paper reports"), width=100),
+                "note": st.column_config.TextColumn(_("note"), width=440),
             },
         )
     curves = data.curves_frame(result)

@@ -44,7 +44,7 @@ def render() -> None:
                 {
                     "title": item.get("title") or item["paper_id"],
                     "presenter": ui.person(team, item.get("presenter")) or "—",
-                    "slides": item.get("slides") or None,
+                    "slides": item.get("slides") or "",
                     "link": paper.link if paper else None,
                     "id": item["paper_id"],
                 }
