@@ -4,8 +4,8 @@ no console errors, nothing fetched from outside but the notes' own remote images
 from __future__ import annotations
 
 import functools
-import re
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 
