@@ -221,13 +221,22 @@ def _metrics_table(result: ReproResult, _: Translator) -> str:
         return ""
     header = [_("metric"), _("ours"), _("paper reports"), _("note")]
     rows = ["| " + " | ".join(header) + " |", "|---|---|---|---|"]
+    from tracker.result_text import format_metric, metric_label
+
+    def shown(name: str, value: Any) -> str:
+        # Accuracies as percentages (as the dashboard and the agenda say them), else as before.
+        text = format_metric(name, value)
+        return _md_text(text) if text.endswith("%") else _format_number(value)
+
     for name in names:
-        ours = _format_number(metrics[name]) if name in metrics else "—"
+        ours = shown(name, metrics[name]) if name in metrics else "—"
         reported = paper_metrics.get(name) or {}
         value = reported.get("value") if isinstance(reported, dict) else reported
         note = reported.get("note", "") if isinstance(reported, dict) else ""
-        paper_value = _format_number(value) if value is not None else "—"
-        rows.append(f"| {_md_text(name)} | {ours} | {paper_value} | {_md_text(note)} |")
+        paper_value = shown(name, value) if value is not None else "—"
+        # The metric as words, its key in the results file beside it for whoever reruns it.
+        label = f"{_md_text(metric_label(name, _))} · `{_md_text(name)}`"
+        rows.append(f"| {label} | {ours} | {paper_value} | {_md_text(note)} |")
     return "\n".join(rows)
 
 
