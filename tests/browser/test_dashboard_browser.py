@@ -29,7 +29,7 @@ TODAY_SAMPLE = "2026-11-30"
 
 # url path (st.Page from a file takes the file's stem), and text the page must show.
 PAGES = {
-    "this_week": ("", ["다음 모임: 2026-12-01 (화요일)", "이어지는 할 일", "바뀐 재현 결과"]),
+    "this_week": ("", ["다음 모임: 2026-12-01 (화요일)", "이어지는 할 일", "미세조정 정확도 79.0%"]),
     "reading_list": ("reading_list", ["논문 58편 중 58편"]),
     "quota": ("quota", ["왜 이 논문들인가?", "김지우 (jiwoo)"]),
     "reproductions": (
@@ -197,3 +197,10 @@ def test_dashboard_page_renders_in_chromium(dashboard: str, page, name: str) -> 
         assert page.locator(".katex").count() >= 2
         assert page.locator('[data-testid="stMain"] h2', has_text="원문 HTML 제목").count() == 1
         assert not dialogs, dialogs
+
+
+def test_paper_link_from_a_note_opens_the_reading_list_on_that_paper(dashboard: str, page) -> None:  # noqa: ANN001
+    # The address a note's paper link leads to (tracker.dashboard.data.note_paper_links).
+    expected = ["모임 기록에서 연 논문: Attention Is All You Need (1706.03762)"]
+    text = open_and_settle(page, f"{dashboard}/reading_list?paper=1706.03762", expected)
+    assert "논문 58편 중 1편" in text

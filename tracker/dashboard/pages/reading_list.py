@@ -124,6 +124,20 @@ def render() -> None:
         ),
         sort=sort,
     )
+    # A note's paper link opens this page with ?paper=<id>: show that paper alone.
+    wanted = st.query_params.get("paper")
+    if wanted and (table["id"] == wanted).any():
+        shown = table[table["id"] == wanted]
+        st.info(
+            _(
+                "Paper linked from a note: {title} ({paper})",
+                title=shown.iloc[0]["title"],
+                paper=wanted,
+            )
+        )
+        if st.button(_("Show every paper"), key="all_papers"):
+            del st.query_params["paper"]
+            st.rerun()
     st.caption(_("Showing {shown} of {total} papers", shown=len(shown), total=len(table)))
     if shown.empty:
         st.info(_("No paper matches these filters."))

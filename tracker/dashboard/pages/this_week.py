@@ -130,8 +130,8 @@ def render() -> None:
     if changed:
         from tracker.result_text import describe_changes
 
-        st.markdown("#### " + _("Reproduction results that changed"))
         lines = describe_changes(catalog, changed, _, agenda.last_meeting)
+        st.markdown("#### " + _("Reproduction results that changed"))
         st.markdown("\n".join(f"- {line}" for line in lines))
 
 
