@@ -20,7 +20,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -217,6 +217,9 @@ class RelevanceMatrix:
     _member_vectors: sparse.csr_matrix
     _paper_vectors: sparse.csr_matrix
     _vocabulary: list[str]
+    # Concept/phrase term -> its Korean forms without spaces (지식증류), to keep a Korean keyword
+    # whole: 지식 and 증류 are not listed again beside "knowledge distillation".
+    _korean_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def score(self, member: str, paper_id: str) -> float:
         return float(self.scores[self.members.index(member), self.papers.index(paper_id)])
@@ -231,11 +234,18 @@ class RelevanceMatrix:
             key=lambda item: (-round(item[1], 12), self._vocabulary[item[0]]),
         )
         labels: list[str] = []
+        korean_shown: list[str] = []
         for column, _value in ranked:
-            label = term_label(self._vocabulary[column])
-            # "translation" adds nothing next to "machine translation".
-            if not any(label in shown for shown in labels):
-                labels.append(label)
+            term = self._vocabulary[column]
+            label = term_label(term)
+            # "translation" adds nothing next to "machine translation", nor 증류 (a piece of
+            # 지식 증류) next to "knowledge distillation"; a whole Korean word (사전학습) stays.
+            if any(label in shown for shown in labels):
+                continue
+            if term.startswith("w:") and any(label in f and label != f for f in korean_shown):
+                continue
+            labels.append(label)
+            korean_shown.extend(self._korean_forms.get(term, ()))
             if len(labels) == limit:
                 break
         return labels
@@ -307,4 +317,5 @@ def relevance_matrix(members: Sequence[Member], papers: Sequence[Paper]) -> Rele
         _member_vectors=member_vectors,
         _paper_vectors=paper_vectors,
         _vocabulary=vocabulary,
+        _korean_forms={p.term: p.korean for p in phrases if p.korean},
     )

@@ -29,7 +29,10 @@ TODAY_SAMPLE = "2026-11-30"
 
 # url path (st.Page from a file takes the file's stem), and text the page must show.
 PAGES = {
-    "this_week": ("", ["다음 모임: 2026-12-01 (화요일)", "이어지는 할 일", "미세조정 정확도 79.0%"]),
+    "this_week": (
+        "",
+        ["다음 모임: 2026-12-01 (화요일)", "이어지는 할 일", "미세조정 정확도 79.0%"],
+    ),
     "reading_list": ("reading_list", ["논문 58편 중 58편"]),
     "quota": ("quota", ["왜 이 논문들인가?", "김지우 (jiwoo)"]),
     "reproductions": (

@@ -111,7 +111,7 @@ def register(app: typer.Typer) -> None:
                     for p in new
                 ],
                 title=_("proposed pairs (papers already being read are not listed)"),
-                ellipsis=[_("title")],
+                ellipsis={_("title"): 40},  # percent of the terminal's width
             )
         for reason in result.reasons:
             err_console.print(_("note: {reason}", reason=reason), markup=False)

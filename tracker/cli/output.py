@@ -47,13 +47,14 @@ def print_table(
     rows: Sequence[Sequence[Any]],
     *,
     title: str | None = None,
-    ellipsis: Sequence[str] = (),
+    ellipsis: dict[str, int] | None = None,
 ) -> None:
     """A rich table on a terminal; tab-separated values when stdout is not a terminal.
 
-    Columns named in `ellipsis` (long titles) stay on one line, cut with "…" to the terminal's
-    width, rather than folding every row into several.
+    Columns named in `ellipsis` (long titles, header -> share of the terminal's width) stay on
+    one line, cut with "…", rather than folding every row into several.
     """
+    ellipsis = ellipsis or {}
     if not sys.stdout.isatty():
         sys.stdout.write("\t".join(headers) + "\n")
         for row in rows:
@@ -62,7 +63,8 @@ def print_table(
     table = Table(title=title, show_lines=False, header_style="bold")
     for header in headers:
         if header in ellipsis:
-            table.add_column(header, overflow="ellipsis", no_wrap=True, ratio=1)
+            width = max(16, console.width * ellipsis[header] // 100)
+            table.add_column(header, overflow="ellipsis", no_wrap=True, max_width=width)
         else:
             table.add_column(header, overflow="fold")
     for row in rows:
