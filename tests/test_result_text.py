@@ -21,6 +21,7 @@ def test_metric_names_read_as_words_and_accuracies_as_percentages() -> None:
     assert metric_label("feature_based_test_acc", en) == "feature-based accuracy"
     assert metric_label("test_bleu", ko) == "BLEU"
     assert format_metric("finetune_test_acc", 0.79) == "79.0%"
+    assert format_metric("feature_based_test_acc", 0.7125) == "71.3%"  # half up, as people round
     assert format_metric("val_ppl", 192.60355) == "192.6"
 
 

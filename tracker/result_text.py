@@ -14,6 +14,7 @@ import functools
 import json
 import re
 import subprocess
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,10 @@ def format_metric(name: str, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if _PERCENT_WORDS & set(metric_words(name)) and 0 <= value <= 1:
-        return f"{100 * value:.1f}%"
+        # Half up from the decimal text (0.7125 -> 71.3%), as a person rounds, not as binary
+        # floating point happens to (71.2).
+        percent = (Decimal(repr(value)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return f"{percent}%"
     return f"{value:.4g}"
 
 
