@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "export",
     "assign",
     "agenda",
+    "schedule",
     "notes",
     "site",
     "dashboard",
