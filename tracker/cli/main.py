@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "assign",
     "agenda",
     "schedule",
+    "remind",
     "notes",
     "site",
     "dashboard",
