@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "agenda",
     "schedule",
     "remind",
+    "suggest",
     "notes",
     "site",
     "dashboard",
