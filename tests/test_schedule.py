@@ -547,3 +547,18 @@ def test_random_teams_get_a_valid_plan_independent_of_input_order(case) -> None:
         assert day.isoformat() in catalog.team.schedule.skip or any(
             s.kind == "holiday" for s in plan.skipped if s.date == day
         )
+
+
+def test_readme_rota_benchmark_row_is_the_results_json() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("summary", REPO / "benchmarks" / "summary.py")
+    assert spec is not None and spec.loader is not None
+    summary = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(summary)
+    data = json.loads((REPO / "benchmarks" / "results" / "schedule.json").read_text("utf-8"))
+    assert data["provenance"]["git_dirty"] is False and data["provenance"]["git_commit"]
+    assert (data["members"], data["weeks"], data["slots"], data["papers"]) == (30, 40, 3, 1000)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    row = "| " + " | ".join(summary.row_schedule(data)[:-1])
+    assert row in readme
