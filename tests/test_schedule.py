@@ -562,3 +562,25 @@ def test_readme_rota_benchmark_row_is_the_results_json() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     row = "| " + " | ".join(summary.row_schedule(data)[:-1])
     assert row in readme
+
+
+def test_the_dashboard_shows_the_rota_with_the_holiday(tmp_path: Path, monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard_helpers import APP, copy_sample_repo
+
+    root = copy_sample_repo(tmp_path / "sample")
+    monkeypatch.setenv("TRACKER_ROOT", str(root))
+    monkeypatch.setenv("TRACKER_TODAY", CHUSEOK_WEEK.isoformat())
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    rota = next(d.value for d in app.dataframe if "status" in d.value.columns)
+    plan = plan_schedule(load_catalog(root), weeks=4, today=CHUSEOK_WEEK)
+    shown = {
+        (str(r["date"]), r["presenter"]) for _, r in rota.iterrows() if r["status"] != "skipped"
+    }
+    assert shown == {(t.date.isoformat(), t.presenter) for t in plan.talks()}
+    holiday = rota[rota["status"] == "skipped"]
+    assert [str(d) for d in holiday["date"]] == ["2025-10-07"]
+    assert "추석" in holiday["paper"].iloc[0]
