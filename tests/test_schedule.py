@@ -206,6 +206,27 @@ def test_apply_writes_slots_then_a_replan_keeps_them_and_reports_moves(
     assert old - new == moved and len(moved) <= 3
     reasons = {m["paper"]: m["reason"] for m in replanned["moved"]}
     assert "away" in reasons[victim["paper"]]
+    # Applying the re-plan moves the files along; a slot the plan dropped is cleared.
+    assert (
+        runner.invoke(app, ["schedule", "--root", str(root), "--weeks", "6", "--apply"]).exit_code
+        == 0
+    )
+    planned = {
+        t["paper"]: (t["presenter"], m["date"])
+        for m in replanned["meetings"]
+        for t in m["presentations"]
+    }
+    for _presenter, paper_id, _day in old:
+        data = front(root, paper_id)
+        if paper_id in planned:
+            who, when = planned[paper_id]
+            assert (data.get("presenter"), str(data.get("presented_on"))) == (who, when)
+        else:
+            assert data.get("presented_on") is None
+    state = json.loads((root / "papers" / ".schedule.json").read_text(encoding="utf-8"))
+    assert {(e["paper"], e["presenter"], e["date"]) for e in state["applied"]} == {
+        (p, who, when) for p, (who, when) in planned.items()
+    }
 
 
 def test_apply_never_overwrites_a_slot_set_by_hand_unless_forced(
