@@ -605,3 +605,36 @@ def test_the_dashboard_shows_the_rota_with_the_holiday(tmp_path: Path, monkeypat
     holiday = rota[rota["status"] == "skipped"]
     assert [str(d) for d in holiday["date"]] == ["2025-10-07"]
     assert "추석" in holiday["paper"].iloc[0]
+
+
+def test_a_presenter_chosen_by_hand_keeps_the_paper_even_when_away(
+    tmp_path: Path, monkeypatch
+) -> None:
+    root = team_repo(tmp_path)
+    monkeypatch.setenv("TRACKER_TODAY", CHUSEOK_WEEK.isoformat())
+    # In the sample, jiwoo was given BERT by hand without a date (yuna reads it too).
+    assert front(root, "1810.04805").get("presented_on") is None
+    assert "yuna" in front(root, "1810.04805")["readers"]
+    applied = runner.invoke(app, ["schedule", "--root", str(root), "--weeks", "6", "--apply"])
+    assert applied.exit_code == 0
+    assert front(root, "1810.04805")["presenter"] == "jiwoo"
+    assert front(root, "1810.04805")["presented_on"] == dt.date(2025, 9, 30)
+    # jiwoo is away for the whole horizon: the date goes, the paper stays jiwoo's.
+    edit_team(
+        root,
+        lambda d: next(m for m in d["members"] if m["handle"] == "jiwoo").update(
+            away=["2025-09-28..2025-12-31"]
+        ),
+    )
+    data = schedule_json(root, "--weeks", "6")
+    assert not [
+        t for m in data["meetings"] for t in m["presentations"] if t["paper"] == "1810.04805"
+    ]
+    moved = next(m for m in data["moved"] if m["paper"] == "1810.04805")
+    assert moved["to"] is None and "away" in moved["reason"]
+    assert (
+        runner.invoke(app, ["schedule", "--root", str(root), "--weeks", "6", "--apply"]).exit_code
+        == 0
+    )
+    after = front(root, "1810.04805")
+    assert after["presenter"] == "jiwoo" and after.get("presented_on") is None

@@ -650,8 +650,12 @@ def build_rota_problem(
                     if day in t_index:
                         kept_slots.add((m, t_index[day]))
                         kept_triples[(m, p)] = t_index[day]
+                if ours is not None and ours.get("presenter_by_hand"):
+                    # A person chose this presenter (we only set the date): theirs to present.
+                    reserved_for[p] = m if m is not None else -1
+                    continue
                 # Other readers may take the paper over when the slot has to move.
-                for reader in {*paper.readers, *paper.read_by}:
+                for reader in sorted({*paper.readers, *paper.read_by}):
                     if reader in m_index and reader != presenter:
                         eligible.setdefault(p, {})[m_index[reader]] = preference(
                             m_index[reader], p, paper
@@ -953,6 +957,12 @@ def apply_schedule(root: Path, plan: SchedulePlan, *, force: bool = False) -> Ap
         by_hand = bool(paper.presenter) and ours is None
         if by_hand and paper.presented_on is not None and not force:
             refused.append(f"{paper.id}: {paper.presenter} on {paper.presented_on} (set by hand)")
+            continue
+        chosen_by_hand = (ours is not None and ours.get("presenter_by_hand")) or (
+            by_hand and paper.presented_on is None
+        )
+        if chosen_by_hand and paper.presenter != talk.presenter and not force:
+            refused.append(f"{paper.id}: presenter {paper.presenter} (chosen by hand)")
             continue
         hand_presenter = (
             bool(ours.get("presenter_by_hand"))
