@@ -157,3 +157,13 @@ def test_json_carries_the_text_and_its_hash(tmp_path: Path, monkeypatch) -> None
     monkeypatch.setenv("TRACKER_TODAY", "2025-07-07")
     data = json.loads(runner.invoke(app, ["remind", "--root", str(root), "--json"]).stdout)
     assert data["meeting"] == "2025-07-08" and data["text"].startswith("[")
+
+
+def test_the_webhook_flavour_follows_the_host() -> None:
+    from tracker.remind import webhook_flavour
+
+    assert webhook_flavour("https://discord.com/api/webhooks/1/x") == "discord"
+    assert webhook_flavour("https://discordapp.com/api/webhooks/1/x") == "discord"
+    assert webhook_flavour("https://hooks.slack.com/services/T/B/x") == "slack"
+    assert webhook_flavour("https://chat.example.org/hooks/x") == "slack"
+    assert payloads("안녕\n", "slack") == [{"text": "안녕\n"}]

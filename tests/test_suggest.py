@@ -288,3 +288,20 @@ def test_keywords_are_the_members_latin_script_interests_most_shared_first(repo:
     extra = Member(handle="cy", name="채윤", interests=["Attention", "기계번역"])
     catalog.team.members.append(extra)
     assert search_keywords(catalog, 3) == ["attention", "language model", "pretraining"]
+
+
+def test_new_ids_are_arxiv_ids_else_free_slugs() -> None:
+    import datetime as dt
+
+    from tracker.suggest import Candidate, paper_from_candidate
+
+    today = dt.date(2025, 9, 1)
+    new = paper_from_candidate(Candidate("X", arxiv="1907.11692"), taken=set(), today=today)
+    assert new.id == "1907.11692" and new.status == Status.proposed and new.added_on == today
+    old_style = Candidate("Support vector machines for text", year=2006, arxiv="cs/0601001")
+    assert paper_from_candidate(old_style, taken=set(), today=today).id == (
+        "support-vector-machines-for-text-2006"
+    )
+    twice = Candidate("Support vector machines for text", year=2006)
+    taken = {"support-vector-machines-for-text-2006"}
+    assert paper_from_candidate(twice, taken=taken, today=today).id.endswith("-2")

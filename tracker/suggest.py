@@ -442,9 +442,9 @@ def _as_paper(candidate: Candidate, index: int) -> Paper:
 
 def paper_from_candidate(candidate: Candidate, *, taken: set[str], today: dt.date) -> Paper:
     """The new paper file's fields; the id is the arXiv id, else a slug not yet taken."""
-    paper_id = candidate.arxiv or slugify(f"{candidate.title} {candidate.year or ''}")
-    if not ID_PATTERN.match(paper_id):
-        paper_id = "paper"
+    paper_id = candidate.arxiv or ""
+    if not ID_PATTERN.match(paper_id):  # no arXiv id, or an old-style one with a slash
+        paper_id = slugify(f"{candidate.title} {candidate.year or ''}")
     base, n = paper_id, 2
     while paper_id in taken:
         paper_id = f"{base}-{n}"
