@@ -278,6 +278,11 @@ def test_agenda_calendar_and_site_page_show_the_plan(tmp_path: Path) -> None:
     assert "## 앞으로의 발표 일정" in text and "2025-10-07 (화): 쉼 — 추석 다음날" in text
     for talk in plan.talks():
         assert f"@{talk.presenter} {talk.title} ({talk.paper})" in text
+    on_the_holiday = build_agenda(catalog, date=dt.date(2025, 10, 7), today=dt.date(2025, 10, 4))
+    assert "> 이 날은 모임이 없습니다 (추석 다음날). 다음 모임은 2025-10-14입니다." in (
+        on_the_holiday.to_markdown()
+    )
+    assert "이 날은 모임이 없습니다" not in text
     page = agenda_page(catalog, CHUSEOK_WEEK)
     assert "쉼 — 추석 다음날" in page
     assert all(f"papers/{t.paper}.md" in page for t in plan.talks())

@@ -208,6 +208,11 @@ class Agenda:
     def to_markdown(self) -> str:
         """The draft note, ending with the hash that marks it as untouched generated text."""
         lines = [f"# {self.date.isoformat()} 모임 안건", ""]
+        skipped = next((r for r in self.rota if r["date"] == self.date and r["skipped"]), None)
+        if skipped:
+            held = next((r["date"] for r in self.rota if not r["skipped"]), None)
+            after = f" 다음 모임은 {held.isoformat()}입니다." if held else ""
+            lines += [f"> 이 날은 모임이 없습니다 ({skipped['skipped']}).{after}", ""]
         lines += ["## 발표", ""]
         if not self.presentations:
             lines.append("- (정해진 발표 없음)")
