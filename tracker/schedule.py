@@ -215,17 +215,6 @@ def loads(problem: RotaProblem, slots: np.ndarray) -> np.ndarray:
     return problem.prior + slots.sum(axis=1)
 
 
-def imbalance_of(totals: np.ndarray) -> int:
-    """Least total distance of the counts outside a band [level, level + 1]."""
-    if len(totals) == 0:
-        return 0
-    best = None
-    for level in range(int(totals.min()), int(totals.max()) + 1):
-        cost = int(np.maximum(level - totals, 0).sum() + np.maximum(totals - level - 1, 0).sum())
-        best = cost if best is None else min(best, cost)
-    return int(best or 0)
-
-
 @contextlib.contextmanager
 def _stdout_to_stderr() -> Iterator[None]:
     """HiGHS sometimes prints a line to the C-level stdout even when silent; `--json` output
@@ -495,7 +484,6 @@ class SchedulePlan:
     balanced: bool
     consecutive: int
     seconds: float = 0.0
-    state_entries: list[dict[str, Any]] = field(default_factory=list)
 
     def talks(self) -> list[Talk]:
         return [t for m in self.meetings for t in m.talks]
@@ -892,7 +880,6 @@ def plan_schedule(
         balanced=solution.imbalance == 0,
         consecutive=consecutive_count(problem, solution.slots),
         seconds=solution.seconds,
-        state_entries=built.state,
     )
 
 
