@@ -438,7 +438,8 @@ def test_reading_list_names_people_and_leaves_missing_values_empty(tiny: Path) -
 def test_this_week_says_changed_results_as_sentences(tiny: Path) -> None:
     write_results(tiny)
     app = open_page("this_week")
-    changed = app.markdown[-1].value
+    blocks = [m.value for m in app.markdown]
+    changed = blocks[blocks.index("#### 바뀐 재현 결과") + 1]
     assert changed.splitlines() == [
         "- bert: 참조 구현과 일치, 검사 3개 모두 통과",
         "- bert: 마스크 언어 모델 정확도 41.0%",

@@ -30,7 +30,7 @@ from typing import Any
 from tracker import store
 from tracker.catalog import Catalog, ReproResult
 from tracker.errors import DataError
-from tracker.i18n import translator
+from tracker.i18n import Translator, translator
 from tracker.models import Meeting, Status, TeamSettings
 from tracker.progress import MemberProgress, member_progress
 
@@ -184,6 +184,8 @@ class Agenda:
     # `changed_results` as sentences ("BERT: 미세조정 정확도 79.0% (이전 71.3%)"), same order.
     changed_summaries: list[str] = field(default_factory=list)
     member_names: dict[str, str] = field(default_factory=dict)
+    # The presenter rota of the coming weeks (tracker.schedule.upcoming_rota).
+    rota: list[dict[str, Any]] = field(default_factory=list)
 
     def _person(self, handle: str) -> str:
         name = self.member_names.get(handle)
@@ -199,6 +201,7 @@ class Agenda:
             "progress": [p.to_json() for p in self.progress],
             "new_papers": self.new_papers,
             "changed_results": self.changed_results,
+            "rota": [{**row, "date": row["date"].isoformat()} for row in self.rota],
         }
 
     def front_matter(self) -> dict[str, Any]:
@@ -216,6 +219,13 @@ class Agenda:
         """The draft note, ending with the hash that marks it as untouched generated text."""
         _ = translator(self.language)
         lines = ["# " + _("{date} meeting agenda", date=self.date.isoformat()), ""]
+        skipped = next((r for r in self.rota if r["date"] == self.date and r["skipped"]), None)
+        if skipped:
+            held = next((r["date"] for r in self.rota if not r["skipped"]), None)
+            note = _("No meeting on this day ({reason}).", reason=skipped["skipped"])
+            if held:
+                note += " " + _("The next meeting is on {date}.", date=held.isoformat())
+            lines += [f"> {note}", ""]
         lines += ["## " + _("Presentations"), ""]
         if not self.presentations:
             lines.append("- " + _("(no presentations scheduled)"))
@@ -228,6 +238,9 @@ class Agenda:
             when = "" if talk.get("date_set") else " " + _("(date not set)")
             who = self._person(talk["presenter"])
             lines.append(f"- **{talk['title']}** ({talk['paper_id']}) — {who}{slides}{when}")
+        if self.rota:
+            lines += ["", "## " + _("Presenters of the coming weeks"), ""]
+            lines += rota_lines(self.rota, _)
         lines += ["", "## " + _("Carried-over action items"), ""]
         if not self.open_items:
             lines.append("- " + _("(no open action items)"))
@@ -272,6 +285,35 @@ class Agenda:
         body = "\n".join(lines) + "\n"
         text = store.join_front_matter(self.front_matter(), "\n" + body)
         return text + f"\n<!-- tracker-agenda sha256={_digest(text)} -->\n"
+
+
+def rota_lines(rota: list[dict[str, Any]], _: Translator | None = None) -> list[str]:
+    """One Markdown bullet per coming meeting: its talks, or why there is no meeting."""
+    _ = _ or translator("ko")
+    weekdays = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+    lines = []
+    for row in rota:
+        day = row["date"]
+        head = f"- {day.isoformat()} ({weekdays[day.weekday()]})"
+        if row["skipped"]:
+            lines.append(f"{head}: " + _("no meeting") + f" — {row['skipped']}")
+            continue
+        talks = [
+            f"@{t['presenter']} {t['title']} ({t['paper']})"
+            + (" _" + _("(proposed)") + "_" if t["origin"] == "new" else "")
+            for t in row["talks"]
+        ]
+        talks += [_("no presenter")] * int(row.get("open_slots") or 0)
+        lines.append(f"{head}: " + ("; ".join(talks) if talks else _("no presentation scheduled")))
+    if any(t["origin"] == "new" for row in rota for t in row["talks"]):
+        lines += [
+            "",
+            "_"
+            + _("(proposed)")
+            + "_ "
+            + _("marks a proposal until `tracker schedule --apply` makes it the plan."),
+        ]
+    return lines
 
 
 def _digest(text: str) -> str:
@@ -362,9 +404,11 @@ def build_agenda(
         }
     )
     from tracker.result_text import describe_changes
+    from tracker.schedule import upcoming_rota
 
     _ = translator(catalog.team)
     return Agenda(
+        rota=upcoming_rota(catalog, weeks=4, today=today),
         date=date,
         team_name=catalog.team.name,
         presentations=presentations,

@@ -593,6 +593,10 @@ def agenda_page(catalog: Catalog, today: dt.date | None) -> str:
             lines.append(f"- {title} — {who}{slides}")
     else:
         lines.append(_("No presentations are scheduled."))
+    rota = getattr(agenda, "rota", None)
+    if rota:
+        lines += ["", "## " + _("Presenters of the coming weeks"), ""]
+        lines += _rota_lines(catalog, rota, _)
     lines += ["", "## " + _("Carried-over action items"), ""]
     if agenda.open_items:
         for item in agenda.open_items:
@@ -628,6 +632,29 @@ def agenda_page(catalog: Catalog, today: dt.date | None) -> str:
         changes = describe_changes(catalog, agenda.changed_results, _, agenda.last_meeting)
         lines += [f"- {_md_text(line)}" for line in changes]
     return "\n".join(lines)
+
+
+def _rota_lines(catalog: Catalog, rota: list[dict[str, Any]], _: Translator) -> list[str]:
+    """The coming meetings of the presenter rota, each talk linked to its paper page."""
+    weekdays = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+    lines = []
+    for row in rota:
+        day = row["date"]
+        head = f"- **{day.isoformat()} ({weekdays[day.weekday()]})**"
+        if row["skipped"]:
+            lines.append(f"{head}: " + _("no meeting") + f" — {_md_text(row['skipped'])}")
+            continue
+        talks = []
+        for talk in row["talks"]:
+            paper = catalog.paper(talk["paper"])
+            title = (
+                _link(paper.title, f"papers/{paper.id}.md") if paper else _md_text(talk["title"])
+            )
+            proposal = " " + _("(proposed)") if talk["origin"] == "new" else ""
+            talks.append(f"{_member_label(catalog, talk['presenter'], '')} — {title}{proposal}")
+        talks += [_("no presenter")] * int(row.get("open_slots") or 0)
+        lines.append(f"{head}: " + ("; ".join(talks) if talks else _("no presentation scheduled")))
+    return lines
 
 
 def authors_yaml(catalog: Catalog) -> str:

@@ -134,6 +134,49 @@ def render() -> None:
         st.markdown("#### " + _("Reproduction results that changed"))
         st.markdown("\n".join(f"- {line}" for line in lines))
 
+    rota = getattr(agenda, "rota", None)
+    if rota:
+        st.markdown("#### " + _("Coming weeks (presenter rota)"))
+        states = {"proposed": _("proposed"), "skipped": _("no meeting"), "kept": _("planned")}
+        rows = []
+        for row in rota:
+            if row["skipped"]:
+                rows.append(
+                    {
+                        "date": row["date"],
+                        "presenter": "—",
+                        "paper": _("no meeting: {reason}", reason=row["skipped"]),
+                        "status": "skipped",
+                    }
+                )
+                continue
+            for talk in row["talks"]:
+                rows.append(
+                    {
+                        "date": row["date"],
+                        "presenter": talk["presenter"],
+                        "paper": talk["title"],
+                        "status": "proposed" if talk["origin"] == "new" else talk["origin"],
+                    }
+                )
+        frame = pd.DataFrame(rows, columns=["date", "presenter", "paper", "status"])
+        frame["state"] = [states.get(s, s) for s in frame["status"]]
+        frame["who"] = [ui.person(team, h) if h != "—" else h for h in frame["presenter"]]
+        st.dataframe(
+            frame,
+            hide_index=True,
+            key="rota",
+            column_order=["date", "who", "paper", "state"],
+            column_config={
+                "date": st.column_config.DateColumn(_("date")),
+                "who": st.column_config.TextColumn(_("presenter")),
+                "paper": st.column_config.TextColumn(_("paper"), width="large"),
+                "state": st.column_config.TextColumn(_("state")),
+            },
+        )
+        if any(r["status"] == "proposed" for r in rows):
+            st.caption(_("Proposed slots become the plan with `tracker schedule --apply`."))
+
 
 if __name__ == "__main__":
     render()
