@@ -3,14 +3,23 @@
 Cells are read as text (CSV: UTF-8 with or without BOM; XLSX: a numeric id cell is refused since
 the spreadsheet has already turned `2101.10000` into 2101.1). Writes replace the file atomically
 after checking nobody changed it since it was read, keeping the BOM and line endings it had.
+
+Several members may sync against one file on a shared folder. A write is a compare-and-swap:
+it takes an advisory lock (`fcntl.flock` on `.<name>.lock` beside the file, bounded wait), re-reads
+the file under the lock and writes only if it is byte-for-byte what this run planned against;
+otherwise the run stops with "someone else synced at the same time" and writes nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
+import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from tracker.errors import ConcurrentEditError, DataError
@@ -19,6 +28,43 @@ from tracker.sheet import CellUpdate, SheetTable
 from tracker.store import atomic_write_bytes
 
 BOM = b"\xef\xbb\xbf"
+LOCK_WAIT_SECONDS = 10.0
+RACE_MESSAGE = "someone else synced at the same time: run sync again"
+
+
+@contextlib.contextmanager
+def sheet_lock(path: Path, *, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """Hold an exclusive advisory lock for `path` (a `.<name>.lock` file beside it).
+
+    The lock file stays in place afterwards: deleting it would let a third run lock a fresh
+    file while a second still holds the old one. The wait is bounded so that a stuck run never
+    blocks the others forever.
+    """
+    import fcntl
+
+    lock_path = path.with_name(f".{path.name}.lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ConcurrentEditError(
+                        f"{path.name}: another sync has held {lock_path.name} for {wait:.0f} s; "
+                        "nothing was written",
+                        fix="wait until the other member's sync ends, then run `tracker sync` "
+                        "again",
+                    ) from None
+                time.sleep(0.02)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 class FileRemote(Remote):
@@ -97,14 +143,42 @@ class FileRemote(Remote):
     # --------------------------------------------------------------------------------- write
 
     def apply(self, read: SheetTable, updates: list[CellUpdate], appends: list[list[str]]) -> None:
-        current = self.read() if self.path.exists() else None
-        if current is not None and current.meta.get("digest") != read.meta.get("digest"):
-            changed = [u for u in updates if current.cell(u.row, u.col) != read.cell(u.row, u.col)]
-            where = f" (row {changed[0].row})" if changed else ""
-            raise ConcurrentEditError(
-                f"{self.description} was edited while syncing{where}; nothing was written",
-                fix="run `tracker sync` again to merge the new edit",
-            )
+        with sheet_lock(self.path):
+            self._check_unchanged(read)
+            self._apply_locked(read, updates, appends)
+
+    def _check_unchanged(self, read: SheetTable) -> None:
+        """Under the lock: the file must still be exactly what the plan was computed from."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            data = None
+        expected = read.meta.get("digest")
+        actual = hashlib.sha256(data).hexdigest() if data is not None else None
+        if actual == expected:
+            return
+        where = ""
+        if data is not None:
+            with contextlib.suppress(Exception):
+                current = (
+                    self._read_xlsx(data) if self.kind == "xlsx" else self._read_delimited(data)
+                )
+                rows = [
+                    n
+                    for n in range(2, max(len(current.rows), len(read.rows)) + 2)
+                    if (current.rows[n - 2] if n - 2 < len(current.rows) else [])
+                    != (read.rows[n - 2] if n - 2 < len(read.rows) else [])
+                ]
+                where = f" (row {rows[0]} changed)" if rows else ""
+        raise ConcurrentEditError(
+            f"{self.description} was edited while syncing{where}: {RACE_MESSAGE}; "
+            "nothing was written",
+            fix="run `tracker sync` again to merge the new edit",
+        )
+
+    def _apply_locked(
+        self, read: SheetTable, updates: list[CellUpdate], appends: list[list[str]]
+    ) -> None:
         headers = list(read.headers)
         rows = [list(r) for r in read.rows]
         for update in updates:
@@ -124,7 +198,15 @@ class FileRemote(Remote):
 
     def create(self, table: SheetTable) -> None:
         table.meta.setdefault("bom", True)  # Excel needs the BOM to read Korean CSV as UTF-8
-        self._write(table)
+        with sheet_lock(self.path):
+            if self.path.exists():
+                # Another member's first sync created it while we planned against nothing.
+                raise ConcurrentEditError(
+                    f"{self.description} was created while syncing: {RACE_MESSAGE}; "
+                    "nothing was written",
+                    fix="run `tracker sync` again to merge with the new file",
+                )
+            self._write(table)
 
     def _write(self, table: SheetTable) -> None:
         if self.kind == "xlsx":
