@@ -18,10 +18,13 @@ something did (+ re-check, batch update, append). Credentials never appear in me
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import os
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -221,37 +224,99 @@ class LoadedCredentials:
     secrets: list[str] = field(default_factory=list, repr=False)
 
 
-def _read_json_secret(text_or_path: str, what: str, root: Path) -> tuple[dict, str]:
-    """A JSON credential given inline (starts with '{') or as a file path; (data, label)."""
-    if text_or_path.lstrip().startswith("{"):
-        label = f"the {what} JSON given inline"
-        raw = text_or_path
-    else:
-        path = Path(text_or_path).expanduser()
-        if not path.is_absolute():
-            path = root / path
+EXPECTED_KEY_SHAPE = (
+    "the path of the JSON key file, the JSON text itself, or that JSON encoded in base64"
+)
+_BASE64 = re.compile(r"[A-Za-z0-9+/_\-]+={0,2}")
+
+
+def _decode_base64_json(value: str) -> str | None:
+    """The JSON text inside base64 (standard or URL-safe alphabet), or None if it is not."""
+    compact = re.sub(r"\s+", "", value)
+    if len(compact) < 16 or not _BASE64.fullmatch(compact):
+        return None
+    padded = compact + "=" * (-len(compact) % 4)
+    for decode in (base64.b64decode, base64.urlsafe_b64decode):
+        try:
+            text = decode(padded).decode("utf-8")
+        except (binascii.Error, ValueError):
+            continue
+        if text.lstrip().startswith("{"):
+            return text
+    return None
+
+
+def _read_json_secret(text_or_path: str, what: str, root: Path, origin: str) -> tuple[dict, str]:
+    """A JSON credential given inline, as base64 of the JSON (how CI systems store secrets) or
+    as a file path; (data, label). `origin` names where the value came from (an environment
+    variable or the team.yaml setting). Errors name `origin` and the shape it expects and never
+    quote the value: it may be the key itself."""
+    value = text_or_path.strip()
+    fix = f"set {origin} to {EXPECTED_KEY_SHAPE} (see docs/dev/google-sheets.md)"
+    if value.startswith("{"):
+        label = f"the {what} JSON in {origin}"
+        raw = value
+    elif "-----BEGIN" in value or "PRIVATE KEY" in value:
+        raise RemoteError(
+            f"{origin} holds a PEM private key on its own; expected {EXPECTED_KEY_SHAPE}",
+            fix=f"{fix}; the PEM text belongs inside the JSON key as its private_key",
+        )
+    elif len(value) < 1024 and "\n" not in value and _is_file(root, value):
+        path = _key_path(root, value)
         label = str(path)
-        if not path.is_file():
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
             raise RemoteError(
-                f"{what} file not found: {path}",
-                fix="point remote.credentials_path in papers/team.yaml, or the environment "
-                "variable it names, at the JSON file downloaded from the Google Cloud console",
-            )
-        raw = path.read_text(encoding="utf-8")
+                f"{label}: the {what} file cannot be read as UTF-8 text", fix=fix
+            ) from None
+    elif (decoded := _decode_base64_json(value)) is not None:
+        label = f"the base64-encoded {what} JSON in {origin}"
+        raw = decoded
+    elif "\n" in value or len(value) >= 256 or _BASE64.fullmatch(value):
+        raise RemoteError(
+            f"{origin} is neither a file path, nor JSON, nor base64 of JSON (the value is not "
+            f"shown: it may be secret); expected {EXPECTED_KEY_SHAPE}",
+            fix=fix,
+        )
+    else:
+        shown = value if ("/" in value or value.endswith(".json")) else "(the value is not shown)"
+        raise RemoteError(
+            f"{what} file not found: {origin} names {shown}, which is not a file",
+            fix="point remote.credentials_path in papers/team.yaml, or the environment "
+            "variable it names, at the JSON file downloaded from the Google Cloud console "
+            f"({EXPECTED_KEY_SHAPE})",
+        )
     try:
         data = json.loads(raw)
     except ValueError:
         # The JSON error would quote the text around the fault: it may be key material.
-        raise RemoteError(f"{label} is not valid JSON", fix=f"download the {what} again") from None
+        raise RemoteError(
+            f"{label} is not valid JSON", fix=f"download the {what} again; {fix}"
+        ) from None
     if not isinstance(data, dict):
         raise RemoteError(f"{label} is not a JSON object", fix=f"download the {what} again")
     return data, label
+
+
+def _key_path(root: Path, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else root / path
+
+
+def _is_file(root: Path, value: str) -> bool:
+    try:
+        return _key_path(root, value).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        return False
 
 
 def _secret_strings(data: dict) -> list[str]:
     secrets = []
     for name in ("private_key", "private_key_id", "client_secret", "refresh_token", "token"):
         value = data.get(name)
+        if isinstance(value, list):  # a key pasted as a list of lines
+            value = "\n".join(str(v) for v in value)
         if isinstance(value, str) and len(value) >= 8:
             secrets.append(value)
             # A PEM key is quoted line by line in some error texts.
@@ -269,6 +334,11 @@ def load_credentials(
     auth = (settings.auth or "service_account").lower().replace("-", "_")
     env_value = os.environ.get(settings.credentials_env or "", "")
     source = settings.credentials_path or env_value
+    origin = (
+        "remote.credentials_path in papers/team.yaml"
+        if settings.credentials_path
+        else str(settings.credentials_env)
+    )
     if auth == "api_key":
         from google.auth.api_key import Credentials as ApiKeyCredentials
 
@@ -298,27 +368,37 @@ def load_credentials(
     if auth == "service_account":
         from google.oauth2.service_account import Credentials as SACredentials
 
-        data, label = _read_json_secret(source, "service account key", root)
+        data, label = _read_json_secret(source, "service account key", root, origin)
         secrets = _secret_strings(data)
-        email = str(data.get("client_email") or "")
-        if data.get("type") not in (None, "service_account") or not email:
+        email = data.get("client_email")
+        if data.get("type") not in (None, "service_account") or not isinstance(email, str):
             raise RemoteError(
                 f"{label} is not a service account key (no client_email / type)",
                 fix="create a key for a service account (IAM > Service accounts > Keys > JSON)",
             )
+        key = data.get("private_key")
+        if not isinstance(key, str) or "-----BEGIN" not in key:
+            shape = type(key).__name__ if key is not None else "missing"
+            raise RemoteError(
+                f"{label}: private_key is {'a ' + shape if key is not None else shape}; expected "
+                "one string holding the PEM key ('-----BEGIN PRIVATE KEY-----\\n...'), as in "
+                "the JSON file Google gives you",
+                fix="download a new JSON key for the service account and use it unchanged",
+            )
         try:
             creds = SACredentials.from_service_account_info(data, scopes=SCOPES)
         except Exception as exc:
-            message = _scrubber(secrets)(str(exc))
+            # The library's message may quote the key (an InvalidValue repr): only its type.
             raise RemoteError(
-                f"{label}: the service account key cannot be used ({type(exc).__name__}: {message})",
+                f"{label}: the service account key cannot be used ({type(exc).__name__}: "
+                "private_key is not a PEM key the library can read)",
                 fix="download a new JSON key for the service account",
             ) from None
         return LoadedCredentials(creds, email, secrets=secrets)
     if auth == "oauth":
         from google.oauth2.credentials import Credentials as UserCredentials
 
-        client_config, label = _read_json_secret(source, "OAuth client secrets", root)
+        client_config, label = _read_json_secret(source, "OAuth client secrets", root, origin)
         secrets = _secret_strings(client_config)
         stored = Path(
             os.environ.get(AUTHORIZED_USER_ENV)
@@ -327,7 +407,9 @@ def load_credentials(
         ).expanduser()
         creds = None
         if stored.is_file():
-            info, _ = _read_json_secret(str(stored), "stored Google login", root)
+            info, _ = _read_json_secret(
+                str(stored), "stored Google login", root, AUTHORIZED_USER_ENV
+            )
             secrets += _secret_strings(info)
             try:
                 creds = UserCredentials.from_authorized_user_info(info, SCOPES)
