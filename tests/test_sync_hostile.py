@@ -60,3 +60,63 @@ def test_xlsx_formula_text_is_stored_as_text_not_as_a_formula(tmp_path: Path) ->
     assert FileRemote(path).read().rows == [["a", FORMULAS[1]]]
     assert read_rows  # noqa: B018 - shared helpers stay imported for the tests below
     assert set_cell
+
+
+# --------------------------------------------------------------------------------------------
+# Defaults and set-valued fields settle: the same values on both sides are never a change
+
+
+def _append_row(root: Path, cells: dict[str, str]) -> None:
+    rows = read_rows(root)
+    header = rows[0]
+    rows.append([cells.get(h, "") for h in header])
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    (root / SHEET).write_bytes(buffer.getvalue().encode("utf-8"))
+
+
+def test_new_sheet_row_without_a_status_settles_and_a_later_edit_is_no_conflict(
+    synced_repo: Path,
+) -> None:
+    _append_row(synced_repo, {"ID": "lstm-1997", "제목": "LSTM", "연도": "１９９７"})
+    first = sync(synced_repo, apply=True)
+    assert first.plan.new_from_sheet == ["lstm-1997"]
+    lstm = store.read_paper(store.paper_path(synced_repo, "lstm-1997"))
+    assert lstm.status.value == "proposed" and lstm.year == 1997
+    again = sync(synced_repo)
+    assert not again.plan.has_changes, (again.plan.pushes, again.plan.pulls)
+    set_cell(synced_repo, "lstm-1997", "상태", "read")
+    later = sync(synced_repo, apply=True)
+    assert later.plan.conflicts == []
+    assert [(c.paper_id, c.field, c.new) for c in later.plan.pulls] == [
+        ("lstm-1997", "status", "read")
+    ]
+
+
+def test_reordered_readers_on_either_side_are_not_a_change(synced_repo: Path) -> None:
+    edit_paper(synced_repo, "1810.04805", readers=["jiwoo", "minseo"])
+    sync(synced_repo, apply=True)
+    set_cell(synced_repo, "1810.04805", "담당자", "minseo, jiwoo")
+    assert not sync(synced_repo).plan.has_changes
+    edit_paper(synced_repo, "1810.04805", readers=["minseo", "jiwoo"])
+    set_cell(synced_repo, "1810.04805", "담당자", "jiwoo,minseo")
+    assert not sync(synced_repo).plan.has_changes
+    # A real change to the set is still one.
+    set_cell(synced_repo, "1810.04805", "담당자", "jiwoo")
+    assert [c.field for c in sync(synced_repo).plan.pulls] == ["readers"]
+
+
+@pytest.mark.parametrize("bad_id", ["a" * 300, "x" * 130])
+def test_over_long_id_is_refused_by_the_dry_run_before_any_write(
+    synced_repo: Path, bad_id: str
+) -> None:
+    from tests.conftest import snapshot_tree
+    from tracker.errors import SheetError
+
+    _append_row(synced_repo, {"ID": bad_id, "제목": "Too long"})
+    before = snapshot_tree(synced_repo)
+    with pytest.raises(SheetError, match="too long"):
+        sync(synced_repo)
+    with pytest.raises(SheetError, match="too long"):
+        sync(synced_repo, apply=True)
+    assert snapshot_tree(synced_repo) == before

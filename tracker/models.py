@@ -42,6 +42,9 @@ STATUS_ALIASES: dict[str, Status] = {
 }
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+# An id names the file papers/<id>.md (and its temp file while written): well under the
+# 255-byte file name limit.
+MAX_ID_LENGTH = 100
 ARXIV_PATTERN = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
 
@@ -96,6 +99,11 @@ class Paper(BaseModel):
                 f'paper id {value!r} was read as a number: write it as text, e.g. id: "{value}"'
             )
         text = value.strip()
+        if len(text) > MAX_ID_LENGTH:
+            raise ValueError(
+                f"paper id is too long ({len(text)} characters, at most {MAX_ID_LENGTH}): use "
+                "an arXiv id or a short slug such as lstm-1997"
+            )
         if not ID_PATTERN.match(text):
             raise ValueError(
                 f"paper id {text!r} is not a valid id: use an arXiv id (1810.04805) or a "

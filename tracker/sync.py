@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from tracker import store
 from tracker.errors import ConflictError, DataError
-from tracker.models import Paper, TeamSettings
+from tracker.models import Paper, TeamSettings, split_list
 from tracker.remotes import Remote, open_remote
 from tracker.sheet import (
     IGNORE_FIELD,
@@ -146,6 +146,24 @@ class _CellConflict(Exception):
     pass
 
 
+# Fields whose value is a set: the order people list them in is not a change.
+SET_FIELDS = frozenset({"readers", "read_by", "topics", "aliases"})
+# What an empty cell means for a field with a default: the file gets the default, so the
+# comparison must see the empty cell and the default as the same value.
+FIELD_DEFAULTS = {"status": "proposed"}
+
+
+def settled(field_name: str, text: str) -> str:
+    """The value the merge compares: defaults applied, sets in a fixed order. Applied to the
+    snapshot, the file and the sheet alike, so a value that means the same on both sides is
+    never a change (and never a spurious conflict later)."""
+    if not text and field_name in FIELD_DEFAULTS:
+        return FIELD_DEFAULTS[field_name]
+    if field_name in SET_FIELDS:
+        return ", ".join(sorted(dict.fromkeys(split_list(text))))
+    return text
+
+
 def plan_sync(
     root: Path,
     *,
@@ -233,7 +251,12 @@ def plan_sync(
         changed = False
         for name in fields:
             try:
-                value, side = merge_cell(b.get(name, ""), loc[name], rem[name])
+                _, side = merge_cell(
+                    settled(name, b.get(name, "")),
+                    settled(name, loc[name]),
+                    settled(name, rem[name]),
+                )
+                value = rem[name] if side == "sheet" else loc[name]
             except _CellConflict:
                 if take is None:
                     plan.conflicts.append(
@@ -246,10 +269,10 @@ def plan_sync(
                     side = take
                     value = loc[name] if take == "local" else rem[name]
             out[name] = value
-            if side == "sheet" or (side is None and value != loc[name]):
+            if side == "sheet":
                 plan.pulls.append(FieldChange(paper_id, name, loc[name], value, row))
                 changed = True
-            elif side == "local" or value != rem[name]:
+            elif side == "local":
                 plan.pushes.append(FieldChange(paper_id, name, rem[name], value, row))
                 changed = True
         if not changed:
