@@ -120,3 +120,116 @@ def test_over_long_id_is_refused_by_the_dry_run_before_any_write(
     with pytest.raises(SheetError, match="too long"):
         sync(synced_repo, apply=True)
     assert snapshot_tree(synced_repo) == before
+
+
+# --------------------------------------------------------------------------------------------
+# Bad files: one message naming the file (and row) with the fix, exit 1, nothing written
+
+
+def _cli(root: Path, *args: str) -> tuple[int, str]:
+    from typer.testing import CliRunner
+
+    from tracker.cli.main import app
+
+    done = CliRunner().invoke(app, [*args, "--root", str(root)])
+    text = done.output + (repr(done.exception) if done.exception else "")
+    return done.exit_code, text
+
+
+def _refused(root: Path, *needles: str) -> str:
+    from tests.conftest import snapshot_tree
+
+    before = snapshot_tree(root)
+    for args in (["sync"], ["sync", "--apply"]):
+        code, text = _cli(root, *args)
+        assert code == 1, text
+        assert "Traceback" not in text and "Error(" not in text, text
+        for needle in needles:
+            assert needle in text, (needle, text)
+    assert snapshot_tree(root) == before
+    return text
+
+
+def test_a_one_megabyte_cell_is_a_message_with_the_row(synced_repo: Path) -> None:
+    set_cell(synced_repo, "007", "제목", "x" * 1_000_000)
+    _refused(synced_repo, SHEET, "row 4", "fix:")
+
+
+def _use_xlsx(root: Path, data: bytes) -> None:
+    team = root / "papers" / "team.yaml"
+    team.write_text(
+        team.read_text(encoding="utf-8").replace("reading-list.csv", "reading-list.xlsx"),
+        encoding="utf-8",
+    )
+    (root / "papers" / "reading-list.xlsx").write_bytes(data)
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"not a zip at all", b"PK\x03\x04" + b"\x00" * 100], ids=["empty", "text", "torn"]
+)
+def test_corrupt_xlsx_is_a_message(synced_repo: Path, data: bytes) -> None:
+    _use_xlsx(synced_repo, data)
+    _refused(synced_repo, "reading-list.xlsx", "not a readable .xlsx", "fix:")
+
+
+def test_xlsx_names_the_tab_it_read(tmp_path: Path) -> None:
+    import openpyxl
+
+    from tracker.errors import SheetError
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "목록"
+    workbook.active.append(["ID", "제목"])
+    workbook.active.append(["bad id!", "x"])
+    workbook.create_sheet("메모")
+    path = tmp_path / "list.xlsx"
+    workbook.save(path)
+    from tracker.models import DEFAULT_COLUMNS
+    from tracker.sheet import parse_table
+
+    table = FileRemote(path).read()
+    with pytest.raises(SheetError, match="tab '목록'"):
+        parse_table(table, DEFAULT_COLUMNS)
+
+
+@pytest.mark.parametrize("kind", ["dangling", "directory"])
+def test_symlinks_in_papers_are_a_message(synced_repo: Path, kind: str) -> None:
+    link = synced_repo / "papers" / "broken.md"
+    if kind == "dangling":
+        link.symlink_to(synced_repo / "nowhere.md")
+    else:
+        (synced_repo / "somedir").mkdir()
+        link.symlink_to(synced_repo / "somedir")
+    _refused(synced_repo, "papers/broken.md", "fix:")
+
+
+def test_semicolon_delimited_csv_is_named_as_such(synced_repo: Path) -> None:
+    rows = read_rows(synced_repo)
+    (synced_repo / SHEET).write_text("\n".join(";".join(r) for r in rows) + "\n", "utf-8")
+    _refused(synced_repo, "';' as the delimiter", "remote.delimiter")
+
+
+def test_semicolon_delimiter_can_be_configured(synced_repo: Path) -> None:
+    rows = read_rows(synced_repo)
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\n").writerows(rows)
+    (synced_repo / SHEET).write_text(buffer.getvalue(), "utf-8")
+    team = synced_repo / "papers" / "team.yaml"
+    team.write_text(team.read_text("utf-8") + '  delimiter: ";"\n', "utf-8")
+    assert not sync(synced_repo).plan.has_changes
+
+
+def test_nfd_korean_headers_and_statuses_are_read_as_nfc(synced_repo: Path) -> None:
+    import unicodedata
+
+    rows = read_rows(synced_repo)
+    rows[0] = [unicodedata.normalize("NFD", h) for h in rows[0]]
+    status = rows[0].index(unicodedata.normalize("NFD", "상태"))
+    for row in rows[1:]:
+        if row[0] == "007":
+            row[status] = unicodedata.normalize("NFD", "발표 완료")
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    (synced_repo / SHEET).write_text(buffer.getvalue(), "utf-8")
+    plan = sync(synced_repo).plan
+    assert [(c.paper_id, c.field, c.new) for c in plan.pulls] == [("007", "status", "presented")]

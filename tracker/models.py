@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from enum import StrEnum
 from typing import Any
 
@@ -52,7 +53,7 @@ def parse_status(value: str | Status) -> Status:
     """Read a status as the team writes it (English or Korean); raise ValueError otherwise."""
     if isinstance(value, Status):
         return value
-    text = str(value).strip()
+    text = unicodedata.normalize("NFC", str(value)).strip()
     lowered = text.lower()
     if lowered in Status.__members__:
         return Status(lowered)

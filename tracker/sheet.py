@@ -185,7 +185,9 @@ def parse_table(
 ) -> ParsedSheet:
     """Validate the whole table; raise SheetError listing every problem by row and column."""
     problems: list[str] = []
-    header_to_field = {c.header.strip(): c.field for c in columns}
+    # Headers compare as NFC: macOS and some exports write Korean decomposed (NFD), which looks
+    # identical to the configured header yet is different text.
+    header_to_field = {unicodedata.normalize("NFC", c.header.strip()): c.field for c in columns}
     col_of: dict[str, int] = {}
     seen_headers: dict[str, int] = {}
     used_cols: list[tuple[int, str]] = []
@@ -193,7 +195,9 @@ def parse_table(
 
     for index in range(width):
         col_number = index + 1
-        header = (table.headers[index] if index < len(table.headers) else "").strip()
+        header = unicodedata.normalize(
+            "NFC", (table.headers[index] if index < len(table.headers) else "").strip()
+        )
         letter = column_letter(col_number)
         if not header:
             if any(index < len(r) and r[index].strip() for r in table.rows):

@@ -485,6 +485,22 @@ def load_papers(root: Path, *, use_cache: bool = True) -> PaperLoad:
         except UnicodeDecodeError:
             errors.append(DataError(f"{rel}: not UTF-8 text", fix="save the file as UTF-8"))
             continue
+        except OSError as exc:
+            # A dangling symlink, a link to a directory, a file without read permission.
+            what = (
+                "a symlink to a missing file"
+                if path.is_symlink() and not path.exists()
+                else "a directory, not a paper file"
+                if path.is_dir()
+                else f"cannot be read ({exc.strerror or type(exc).__name__})"
+            )
+            errors.append(
+                DataError(
+                    f"{rel}: {what}",
+                    fix=f"remove {rel} or replace it with a paper file (papers/<id>.md)",
+                )
+            )
+            continue
         if paper.id in seen:
             errors.append(DataError(f"{rel}: duplicate id {paper.id!r} (also {seen[paper.id]})"))
             continue

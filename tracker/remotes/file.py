@@ -91,9 +91,12 @@ def sheet_lock(path: Path, *, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]
 
 
 class FileRemote(Remote):
-    def __init__(self, path: Path, *, display: str | None = None) -> None:
+    def __init__(
+        self, path: Path, *, display: str | None = None, delimiter: str | None = None
+    ) -> None:
         self.path = Path(path)
         self.description = display or str(path)
+        self.delimiter = delimiter
         suffix = self.path.suffix.lower()
         if suffix not in (".csv", ".xlsx", ".tsv"):
             raise DataError(
@@ -131,9 +134,27 @@ class FileRemote(Remote):
                 fix="save the spreadsheet as 'CSV UTF-8'",
             ) from exc
         newline = "\r\n" if "\r\n" in text else "\n"
-        delimiter = "\t" if self.kind == "tsv" else ","
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        delimiter = self._delimiter()
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows: list[list[str]] = []
+        try:
+            for row in reader:
+                rows.append(row)
+        except csv.Error as exc:
+            # The stdlib's message ("field larger than field limit (131072)") names no row.
+            raise DataError(
+                f"{self.description}: row {reader.line_num}: {_csv_problem(exc)}",
+                fix="shorten that cell to under 128 KiB (long summaries belong in the paper's "
+                "Markdown file) or fix its quotes, then run `tracker sync` again",
+            ) from None
         headers = [h.removeprefix("\ufeff") for h in rows[0]] if rows else []
+        if delimiter == "," and len(headers) == 1 and headers[0].count(";") >= 1:
+            raise DataError(
+                f"{self.description}: the file uses ';' as the delimiter (row 1 is one cell: "
+                f"{headers[0][:60]!r})",
+                fix='save it as comma-separated CSV, or set remote.delimiter: ";" in '
+                "papers/team.yaml",
+            )
         return SheetTable(
             headers=headers,
             rows=[[unguard_formula(c) for c in r] for r in rows[1:]],
@@ -141,11 +162,24 @@ class FileRemote(Remote):
             meta={"bom": bom, "newline": newline},
         )
 
+    def _delimiter(self) -> str:
+        return self.delimiter or ("\t" if self.kind == "tsv" else ",")
+
     def _read_xlsx(self, data: bytes) -> SheetTable:
+        import zipfile
+
         import openpyxl
 
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
-        sheet = workbook.worksheets[0]
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+            sheet = workbook.worksheets[0]
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
+            raise DataError(
+                f"{self.description}: not a readable .xlsx workbook ({type(exc).__name__}; "
+                f"{len(data)} bytes)",
+                fix="open it in the spreadsheet program and save it again as .xlsx, or restore "
+                "it from git (`git checkout -- <file>`)",
+            ) from None
         rows: list[list[str]] = []
         numeric: set[tuple[int, int]] = set()
         for r_index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -159,8 +193,12 @@ class FileRemote(Remote):
         headers = rows[0] if rows else []
         # Numeric cells are remembered so that an id typed as a number (2101.10000 already
         # stored as 2101.1) is refused instead of silently shortened.
+        # Only the first tab is read: say which, since a workbook often has several.
         return SheetTable(
-            headers=headers, rows=rows[1:], source=self.description, meta={"numeric_cells": numeric}
+            headers=headers,
+            rows=rows[1:],
+            source=f"{self.description} (tab {sheet.title!r})",
+            meta={"numeric_cells": numeric},
         )
 
     # --------------------------------------------------------------------------------- write
@@ -236,7 +274,7 @@ class FileRemote(Remote):
             atomic_write_bytes(self.path, self._xlsx_bytes(table))
             return
         buffer = io.StringIO()
-        delimiter = "\t" if self.kind == "tsv" else ","
+        delimiter = self._delimiter()
         writer = csv.writer(
             buffer, delimiter=delimiter, lineterminator=table.meta.get("newline", "\n")
         )
@@ -267,6 +305,13 @@ class FileRemote(Remote):
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field limit" in text:
+        return f"a cell is larger than the {csv.field_size_limit() // 1024} KiB the tracker reads"
+    return f"the CSV cannot be read ({text})"
 
 
 def _xlsx_text(value: object) -> str:
