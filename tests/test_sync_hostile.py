@@ -162,6 +162,8 @@ def _use_xlsx(root: Path, data: bytes) -> None:
         encoding="utf-8",
     )
     (root / "papers" / "reading-list.xlsx").write_bytes(data)
+    (root / store.SNAPSHOT_FILE).unlink()  # a snapshot of the CSV would be refused first
+    (root / store.SNAPSHOT_REMOTE_FILE).unlink()
 
 
 @pytest.mark.parametrize(

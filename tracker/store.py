@@ -595,22 +595,98 @@ def load_team(root: Path) -> TeamSettings:
 # Sync snapshot: the last state both sides agreed on, keyed by id, as text cells
 
 
+SNAPSHOT_REMOTE_FILE = "papers/.sync/remote.txt"
+REBUILD_FIX = (
+    "run `tracker sync --rebuild-snapshot` to see what a fresh snapshot would assume (cells "
+    "that agree on both sides become the base; cells that differ are shown), then add --apply"
+)
+_CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})( |$)", re.MULTILINE)
+
+
+def parse_snapshot(data: bytes, *, source: str = SNAPSHOT_FILE) -> dict[str, dict[str, str]]:
+    """Snapshot CSV bytes as records keyed by id; DataError (with the way to recover) when the
+    bytes are not a snapshot the tracker wrote: git conflict markers, non-UTF-8, no id column,
+    rows that do not fit the header, an id twice."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{source}: not UTF-8 text (byte {exc.start})", fix=REBUILD_FIX) from None
+    marker = _CONFLICT_MARKER.search(text)
+    if marker:
+        line = text.count("\n", 0, marker.start()) + 1
+        raise DataError(
+            f"{source}:{line}: git conflict markers: the snapshot was committed mid-merge",
+            fix="the snapshot is derived data: do not edit it by hand; "
+            + REBUILD_FIX
+            + " (and set up the merge driver, see docs/dev/team-workflow.md)",
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise DataError(
+            f"{source}: row {reader.line_num}: the CSV cannot be read ({exc})", fix=REBUILD_FIX
+        ) from None
+    if not rows:
+        return {}
+    header = rows[0]
+    if "id" not in header:
+        raise DataError(f"{source}: no 'id' column in row 1", fix=REBUILD_FIX)
+    records: dict[str, dict[str, str]] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise DataError(
+                f"{source}: row {number} has {len(row)} cells, the header {len(header)}",
+                fix=REBUILD_FIX,
+            )
+        record = dict(zip(header, row, strict=True))
+        if record["id"] in records:
+            raise DataError(f"{source}: row {number}: id {record['id']!r} twice", fix=REBUILD_FIX)
+        records[record["id"]] = record
+    return records
+
+
 def read_snapshot(root: Path) -> dict[str, dict[str, str]] | None:
     path = Path(root) / SNAPSHOT_FILE
     if not path.is_file():
         return None
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
-    return {row["id"]: {k: (v or "") for k, v in row.items()} for row in reader}
+    return parse_snapshot(path.read_bytes())
 
 
-def write_snapshot(root: Path, records: dict[str, dict[str, str]], fields: Iterable[str]) -> None:
-    fields = list(fields)
+def read_snapshot_remote(root: Path) -> str | None:
+    """Which remote the snapshot was taken against (its description), None if not recorded."""
+    path = Path(root) / SNAPSHOT_REMOTE_FILE
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def snapshot_csv(records: dict[str, dict[str, str]], fields: Iterable[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+    writer = csv.DictWriter(
+        buffer, fieldnames=list(fields), lineterminator="\n", extrasaction="ignore"
+    )
     writer.writeheader()
     for paper_id in sorted(records):
-        writer.writerow({f: records[paper_id].get(f, "") for f in fields})
-    write_if_changed(Path(root) / SNAPSHOT_FILE, buffer.getvalue())
+        writer.writerow({f: records[paper_id].get(f, "") for f in writer.fieldnames})
+    return buffer.getvalue()
+
+
+def write_snapshot(
+    root: Path,
+    records: dict[str, dict[str, str]],
+    fields: Iterable[str],
+    *,
+    remote: str | None = None,
+) -> None:
+    write_if_changed(Path(root) / SNAPSHOT_FILE, snapshot_csv(records, fields))
+    if remote is not None:
+        # After the snapshot: a crash in between leaves the old owner recorded, which makes the
+        # next run ask for a rebuild (the safe direction), never the reverse.
+        write_if_changed(Path(root) / SNAPSHOT_REMOTE_FILE, remote + "\n")
 
 
 # --------------------------------------------------------------------------------------------

@@ -77,6 +77,8 @@ class SyncPlan:
     conflicts: list[Conflict] = field(default_factory=list)
     unchanged: int = 0
     creates_sheet: bool = False
+    rebuilt_snapshot: bool = False  # the base was rebuilt from the cells both sides agree on
+    remote_identity: str = ""
     # Internal state needed to apply the plan.
     merged: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     next_base: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
@@ -106,6 +108,7 @@ class SyncPlan:
             "conflicts": [asdict(c) for c in self.conflicts],
             "unchanged_papers": self.unchanged,
             "creates_sheet": self.creates_sheet,
+            "rebuilt_snapshot": self.rebuilt_snapshot,
         }
 
 
@@ -171,15 +174,30 @@ def plan_sync(
     remote: Remote | None = None,
     take: Side | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    rebuild_snapshot: bool = False,
 ) -> SyncPlan:
     """Read both sides and the snapshot; compute the merge without writing anything.
 
     `take` resolves conflicts in favour of one side (the user's explicit choice).
+    `rebuild_snapshot` ignores the stored snapshot (damaged, or taken against another remote)
+    and assumes as the base every cell on which papers/ and the sheet agree now; a cell that
+    differs then has no base: where one side is empty the other side's value is taken, where
+    both hold different values it is a conflict. Rows on one side only are new, never deleted.
     """
     root = Path(root)
     team = team or store.load_team(root)
     remote = remote or open_remote(team, root)
     papers = store.load_papers_strict(root)
+    stored_base: dict[str, dict[str, str]] = {}
+    if not rebuild_snapshot:
+        stored_base = store.read_snapshot(root) or {}
+        owner = store.read_snapshot_remote(root)
+        if stored_base and owner is not None and owner != remote.identity:
+            raise DataError(
+                f"{store.SNAPSHOT_FILE} was taken against {owner}, but the remote is now "
+                f"{remote.identity}: compared with it every row would look deleted or new",
+                fix=store.REBUILD_FIX,
+            )
     local_by_id = {p.id: p for p in papers}
     columns = [c for c in team.remote.columns if c.field != IGNORE_FIELD]
     config_fields = [c.field for c in columns]
@@ -205,11 +223,22 @@ def plan_sync(
         creates = True
 
     plan = SyncPlan(remote=remote.description, fields=fields, creates_sheet=creates)
+    plan.remote_identity = remote.identity
     plan.sheet = sheet
     plan.papers = local_by_id
-    base = store.read_snapshot(root) or {}
+    plan.rebuilt_snapshot = rebuild_snapshot
+    base = stored_base
     local = {pid: paper_record(p, fields) for pid, p in local_by_id.items()}
     remote_records = sheet.records if sheet else {}
+    if rebuild_snapshot:
+        base = {
+            pid: {
+                name: loc[name] if settled(name, loc[name]) == settled(name, rem[name]) else ""
+                for name in fields
+            }
+            for pid, loc in local.items()
+            if (rem := remote_records.get(pid)) is not None
+        }
 
     if creates:
         # No sheet yet: the local list becomes the sheet.
@@ -357,7 +386,9 @@ def apply_plan(
             result.files_written.append(f"papers/{paper_id}.md")
 
     # 3. The snapshot, last: until it is written a rerun recomputes the same merge.
-    store.write_snapshot(root, plan.next_base, plan.fields)
+    store.write_snapshot(
+        root, plan.next_base, plan.fields, remote=plan.remote_identity or plan.remote
+    )
     return result
 
 
@@ -368,11 +399,19 @@ def sync(
     take: Side | None = None,
     remote: Remote | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    rebuild_snapshot: bool = False,
 ) -> SyncResult:
     """Plan a sync and, with `apply=True`, carry it out."""
     team = store.load_team(root)
     remote = remote or open_remote(team, root)
-    plan = plan_sync(root, team=team, remote=remote, take=take, progress=progress)
+    plan = plan_sync(
+        root,
+        team=team,
+        remote=remote,
+        take=take,
+        progress=progress,
+        rebuild_snapshot=rebuild_snapshot,
+    )
     if not apply:
         return SyncResult(plan=plan, applied=False)
     return apply_plan(root, plan, team=team, remote=remote, progress=progress)

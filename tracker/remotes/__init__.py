@@ -36,6 +36,12 @@ class Remote(ABC):
     def exists(self) -> bool:
         return True
 
+    @property
+    def identity(self) -> str:
+        """Which spreadsheet this is, the same on every member's machine (recorded with the
+        sync snapshot, so that a snapshot is never compared with another remote)."""
+        return self.description
+
 
 def open_remote(team: TeamSettings, root: Path) -> Remote:
     """The remote configured in papers/team.yaml (`remote.kind`)."""

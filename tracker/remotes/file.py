@@ -108,6 +108,11 @@ class FileRemote(Remote):
     def exists(self) -> bool:
         return self.path.is_file()
 
+    @property
+    def identity(self) -> str:
+        # The file name only: each member's clone (or shared folder) lies somewhere else.
+        return f"file {self.path.name}"
+
     # ---------------------------------------------------------------------------------- read
 
     def read(self) -> SheetTable:

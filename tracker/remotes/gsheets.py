@@ -533,6 +533,10 @@ class GoogleSheetsRemote(Remote):
         )
 
     @property
+    def identity(self) -> str:
+        return f"gsheets {self.key} / {self.worksheet_title or '(first tab)'}"
+
+    @property
     def request_count(self) -> int:
         """Sheets API requests sent so far (retries included; token requests not)."""
         return self.http.requests_sent
