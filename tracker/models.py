@@ -46,6 +46,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 # An id names the file papers/<id>.md (and its temp file while written): well under the
 # 255-byte file name limit.
 MAX_ID_LENGTH = 100
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 ARXIV_PATTERN = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
 
@@ -89,6 +91,22 @@ class Paper(BaseModel):
     reproduction: str | None = None
     added_on: dt.date | None = None
     body: str = Field(default="", exclude=True, description="the team's Markdown summary")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        # NUL, BEL or an ANSI escape in a field would reach terminals, the sheet and the site.
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if name == "body":
+                    continue
+                for text in value if isinstance(value, list) else [value]:
+                    if isinstance(text, str) and (found := _CONTROL.search(text)):
+                        raise ValueError(
+                            f"{name} holds a control character (U+{ord(found.group()):04X}): "
+                            "remove it (a copy-paste from a terminal or PDF often brings one)"
+                        )
+        return data
 
     @field_validator("id", mode="before")
     @classmethod

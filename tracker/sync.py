@@ -334,6 +334,7 @@ def apply_plan(
     team = team or store.load_team(root)
     remote = remote or open_remote(team, root)
     result = SyncResult(plan=plan, applied=True)
+    store.remove_stale_temp_files(root)  # what a kill -9 during an earlier write left behind
 
     # 1. The remote, in one batch. Nothing local is written if this fails.
     if plan.creates_sheet:
