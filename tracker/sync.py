@@ -26,6 +26,7 @@ from tracker.sheet import (
     IGNORE_FIELD,
     CellUpdate,
     ParsedSheet,
+    SheetTable,
     build_table,
     paper_record,
     parse_table,
@@ -208,8 +209,10 @@ def plan_sync(
             fix=f"use fields of a paper ({', '.join(Paper.model_fields)}) or 'ignore'",
         )
 
-    if remote.exists():
-        table = remote.read()
+    table = remote.read() if remote.exists() else None
+    if table is not None and _blank(table):
+        table = None  # a wholly blank sheet (a new spreadsheet's first tab): fill it
+    if table is not None:
         sheet = parse_table(
             table,
             team.remote.columns,
@@ -311,6 +314,12 @@ def plan_sync(
     plan.merged = merged
     plan.next_base = next_base
     return plan
+
+
+def _blank(table: SheetTable) -> bool:
+    return not any(h.strip() for h in table.headers) and not any(
+        c.strip() for row in table.rows for c in row
+    )
 
 
 def apply_plan(

@@ -265,8 +265,9 @@ class FileRemote(Remote):
     def create(self, table: SheetTable) -> None:
         table.meta.setdefault("bom", True)  # Excel needs the BOM to read Korean CSV as UTF-8
         with sheet_lock(self.path):
-            if self.path.exists():
-                # Another member's first sync created it while we planned against nothing.
+            if self.path.exists() and self.path.read_bytes().strip(BOM + b" \t\r\n,;"):
+                # Another member's first sync created it while we planned against nothing
+                # (an empty or blank file is filled in place).
                 raise ConcurrentEditError(
                     f"{self.description} was created while syncing: {RACE_MESSAGE}; "
                     "nothing was written",

@@ -8,12 +8,15 @@ This module owns everything between the sync engine and the Sheets API v4:
   BackOffHTTPClient retries 429 forever in 6.2.1) that never blindly repeats an append;
 - the endpoint override (`remote.endpoint` or $TRACKER_SHEETS_ENDPOINT) that sends every
   Google URL, the OAuth token endpoint included, to an emulator;
-- reading in one request (FORMATTED_VALUE, so ids stay text and formulas read as their value)
-  and writing one RAW `batch_update` of only the changed cells plus one `append_rows`, after
-  re-reading the target cells to refuse overwriting a person's edit made since the read.
+- reading in one request (FORMATTED_VALUE, so ids stay text and formulas read as their value),
+  plus the id and arXiv columns once more UNFORMATTED when a cell there looks like a number
+  (only the unformatted value tells the number 2101.1 from the text "2101.1"), and writing one
+  RAW `batch_update` of only the changed cells plus one `append_rows`, after re-reading the
+  target cells to refuse overwriting a person's edit made since the read;
+- a wholly blank tab (a new spreadsheet's first one) read as empty and filled with the header.
 
-A sync costs 2 Sheets requests when nothing changed (metadata, values) and at most 5 when
-something did (+ re-check, batch update, append). Credentials never appear in messages or logs.
+A sync costs 3 Sheets requests when nothing changed (metadata, values, id columns) and at most
+6 when something did (+ re-check, batch update, append). Credentials never appear in messages or logs.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import os
 import random
 import re
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +57,7 @@ GOOGLE_BASES = (
     "https://oauth2.googleapis.com",
 )
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 READONLY_SCOPES = ["https://www.googleapis.com/auth/spreadsheets.readonly"]
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 DEFAULT_TIMEOUT = (10.0, 60.0)  # (connect, read) seconds; gspread has no default at all
@@ -157,6 +162,7 @@ class BoundedRetryHTTPClient(gspread.HTTPClient):
         idempotent = _idempotent(method, endpoint)
         what = f"{method.upper()} {_short(endpoint)}"
         last = ""
+        signing_in = False
         for attempt in range(self.policy.attempts):
             self.requests_sent += 1
             retry_after: float | None = None
@@ -177,12 +183,25 @@ class BoundedRetryHTTPClient(gspread.HTTPClient):
                 if not idempotent and not isinstance(exc, requests.ConnectTimeout):
                     raise AmbiguousWriteError(f"{what}: {last}") from None
             except Exception as exc:  # token refresh and transport errors from google-auth
-                raise _auth_error(exc, self.scrub) from None
+                import google.auth.exceptions as gexc
+
+                if not isinstance(exc, gexc.TransportError) or isinstance(exc, gexc.RefreshError):
+                    raise _auth_error(exc, self.scrub) from None
+                # The token request failed before the Sheets request was sent: fetching a
+                # token is idempotent, so it is retried like any dropped connection.
+                signing_in = True
+                last = "no answer from the sign-in (OAuth token) endpoint"
             if attempt + 1 < self.policy.attempts:
                 self.retries += 1
                 wait = self.policy.delay(attempt, retry_after)
                 log.info("%s failed (%s); retry %d in %.1fs", what, last, attempt + 1, wait)
                 self.policy.sleep(wait)
+        if signing_in:
+            raise RemoteError(
+                f"cannot reach Google to sign in: {last}, {self.policy.attempts} times in a row",
+                fix="check the network connection (and remote.endpoint / "
+                f"{ENDPOINT_ENV} if set), then run `tracker sync` again; nothing was written",
+            )
         raise RemoteError(
             f"Google Sheets kept failing: {what} gave {last} {self.policy.attempts} times in a row",
             fix="wait a minute (the quota is per minute) and run `tracker sync` again; "
@@ -206,7 +225,10 @@ def _auth_error(exc: Exception, scrub: Callable[[str], str]) -> RemoteError:
             "Sheets API is enabled for its project",
         )
     if isinstance(exc, gexc.TransportError):
-        return RemoteError(f"cannot reach Google to sign in: {scrub(str(exc))}")
+        return RemoteError(
+            f"cannot reach Google to sign in: {scrub(str(exc))}",
+            fix="check the network connection, then run `tracker sync` again; nothing was written",
+        )
     if isinstance(exc, RemoteError):
         return exc
     return RemoteError(f"Google Sheets request failed: {type(exc).__name__}: {scrub(str(exc))}")
@@ -475,6 +497,7 @@ class GoogleSheetsRemote(Remote):
         credentials: LoadedCredentials,
         endpoint: str | None = None,
         id_header: str = "ID",
+        text_headers: tuple[str, ...] = (),
         retry: RetryPolicy | None = None,
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
     ) -> None:
@@ -494,6 +517,8 @@ class GoogleSheetsRemote(Remote):
         self.worksheet_title = worksheet
         self.endpoint = endpoint
         self.id_header = id_header
+        # Columns whose cells must be text (id, arXiv): a number there has lost digits.
+        self.text_headers = tuple(text_headers) or (id_header,)
         self._creds = credentials
         self._scrub = _scrubber(credentials.secrets)
         self.description = f"Google Sheet {self.key}" + (f" / {worksheet}" if worksheet else "")
@@ -516,12 +541,14 @@ class GoogleSheetsRemote(Remote):
         creds = load_credentials(settings, Path(root), anonymous_ok=endpoint is not None)
         timeout = settings.model_extra.get("timeout") if settings.model_extra else None
         id_header = next((c.header for c in settings.columns if c.field == "id"), "ID")
+        text_headers = tuple(c.header for c in settings.columns if c.field in ("id", "arxiv"))
         return cls(
             settings.spreadsheet or "",
             worksheet=settings.worksheet,
             credentials=creds,
             endpoint=endpoint,
             id_header=id_header,
+            text_headers=text_headers,
             retry=retry,
             timeout=float(timeout) if timeout else DEFAULT_TIMEOUT,
         )
@@ -623,8 +650,49 @@ class GoogleSheetsRemote(Remote):
             headers=headers,
             rows=grid[1:],
             source=self.description,
-            meta={"worksheet": sheet.title, "rows_read": len(grid)},
+            meta={
+                "worksheet": sheet.title,
+                "rows_read": len(grid),
+                "numeric_cells": self._numeric_cells(sheet, grid),
+            },
         )
+
+    def _numeric_cells(self, sheet: gspread.Worksheet, grid: list[list[str]]) -> set:
+        """(row, col) of id/arXiv cells that hold a number, not text.
+
+        Formatted values cannot tell: the number 2101.1 (typed 2101.10000 without the
+        apostrophe) reads as "2101.1", a valid-looking slug. Unformatted values keep the type,
+        so those columns are read once more, UNFORMATTED, but only when a cell there looks
+        like a number at all.
+        """
+        if not grid:
+            return set()
+        wanted = {unicodedata.normalize("NFC", h.strip()) for h in self.text_headers}
+        columns = [
+            index + 1
+            for index, header in enumerate(grid[0])
+            if unicodedata.normalize("NFC", header.strip()) in wanted
+        ]
+        looks_numeric = [
+            col
+            for col in columns
+            if any(
+                _NUMBER.fullmatch(row[col - 1].strip()) for row in grid[1:] if col - 1 < len(row)
+            )
+        ]
+        if not looks_numeric:
+            return set()
+        ranges = [f"{column_letter(c)}2:{column_letter(c)}" for c in looks_numeric]
+        try:
+            answers = sheet.batch_get(ranges, value_render_option=ValueRenderOption.unformatted)
+        except APIError as exc:
+            raise self._api_error("read the id column", exc) from None
+        numeric = set()
+        for col, answer in zip(looks_numeric, answers, strict=True):
+            for offset, row in enumerate(answer):
+                if row and isinstance(row[0], int | float) and not isinstance(row[0], bool):
+                    numeric.add((offset + 2, col))
+        return numeric
 
     # -------------------------------------------------------------------------------- write
 
@@ -743,11 +811,30 @@ class GoogleSheetsRemote(Remote):
     def create(self, table: SheetTable) -> None:
         """Add the configured worksheet to the existing spreadsheet and fill it with `table`."""
         self._require_write()
-        if self._open() is not None:
-            raise DataError(f"{self.description} already exists")
+        cells = [table.headers, *table.rows]
+        existing = self._open()
+        if existing is not None:
+            # A wholly blank tab (every new spreadsheet's first one) is filled in place, after
+            # checking it is still blank.
+            try:
+                current = existing.get_values(value_render_option=ValueRenderOption.formatted)
+                if any(str(v).strip() for row in current for v in row):
+                    raise ConcurrentEditError(
+                        f"{self.description} was filled in while syncing: someone else synced "
+                        "at the same time: run sync again; nothing was written",
+                        fix="run `tracker sync` again to merge with what is there now",
+                    )
+                if existing.row_count < len(cells) or existing.col_count < len(table.headers):
+                    existing.resize(
+                        rows=max(existing.row_count, len(cells) + 100),
+                        cols=max(existing.col_count, len(table.headers)),
+                    )
+                existing.update(cells, "A1", value_input_option=ValueInputOption.raw)
+            except APIError as exc:
+                raise self._api_error("fill the blank worksheet", exc) from None
+            return
         assert self._book is not None
         title = self.worksheet_title or "papers"
-        cells = [table.headers, *table.rows]
         try:
             sheet = self._book.add_worksheet(
                 title, rows=max(len(cells) + 100, 1000), cols=max(len(table.headers), 26)
