@@ -174,3 +174,9 @@ def test_without_the_driver_git_would_conflict_on_the_snapshot(tmp_path: Path) -
     theirs["a"]["venue"] = "other"
     merged, unknown = merge_snapshots(ancestor, ours, theirs, fields)
     assert merged["a"]["venue"] == "" and unknown == 1  # no agreed value: the next sync decides
+
+
+def test_doctor_reports_a_damaged_snapshot_with_the_way_to_recover(synced_repo: Path) -> None:
+    (synced_repo / BASE).write_text("<<<<<<< HEAD\n", encoding="utf-8")
+    code, text = _cli(synced_repo, "doctor")
+    assert code != 0 and "git conflict markers" in text and "--rebuild-snapshot" in text
