@@ -425,7 +425,8 @@ def _clean_search_index(path: Path) -> bool:
         for key in ("title", "text"):
             value = doc.get(key)
             if isinstance(value, str) and "<" in value:
-                cleaned = clean_content(value)
+                # A result's title is text; its text keeps the content's allowed markup.
+                cleaned = nh3.clean(value, tags=set()) if key == "title" else clean_content(value)
                 if cleaned != value:
                     doc[key] = cleaned
                     changed = True
