@@ -180,3 +180,15 @@ def test_doctor_reports_a_damaged_snapshot_with_the_way_to_recover(synced_repo: 
     (synced_repo / BASE).write_text("<<<<<<< HEAD\n", encoding="utf-8")
     code, text = _cli(synced_repo, "doctor")
     assert code != 0 and "git conflict markers" in text and "--rebuild-snapshot" in text
+
+
+def test_an_old_snapshot_without_its_remote_recorded_is_not_read_as_mass_deletion(
+    synced_repo: Path,
+) -> None:
+    (synced_repo / store.SNAPSHOT_REMOTE_FILE).unlink()  # written by an older tracker
+    other = synced_repo / "papers" / "other.csv"
+    other.write_text("ID,제목\nlstm-1997,LSTM\n", encoding="utf-8")
+    team = synced_repo / "papers" / "team.yaml"
+    team.write_text(team.read_text("utf-8").replace("reading-list.csv", "other.csv"), "utf-8")
+    text = _refused(synced_repo, "another remote", "--rebuild-snapshot")
+    assert "row deleted" not in text

@@ -233,6 +233,20 @@ def plan_sync(
     base = stored_base
     local = {pid: paper_record(p, fields) for pid, p in local_by_id.items()}
     remote_records = sheet.records if sheet else {}
+    if (
+        not rebuild_snapshot
+        and base
+        and remote_records
+        and store.read_snapshot_remote(root) is None
+        and not set(base) & set(remote_records)
+    ):
+        # A snapshot from before the remote was recorded, and not one of its papers is in
+        # this sheet: it belongs to another remote (the team switched), not to deletions.
+        raise DataError(
+            f"none of the {len(base)} papers in {store.SNAPSHOT_FILE} is in {remote.description}:"
+            " the snapshot was taken against another remote, and every row would look deleted",
+            fix=store.REBUILD_FIX,
+        )
     if rebuild_snapshot:
         base = {
             pid: {
