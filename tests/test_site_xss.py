@@ -142,3 +142,17 @@ def test_safe_url_reads_urls_as_the_browser_does() -> None:
         assert not safe_url(bad), bad
     assert html.unescape("&colon;") == ":"
     assert re.match(r"^\d", "1") is not None
+
+
+def test_a_second_copy_of_a_theme_inline_script_stops_the_build(tmp_path: Path) -> None:
+    from tracker.errors import DataError
+
+    theme = '<script>__md_scope=new URL(".",location)</script>'
+    injected = '<script>__md_scope=new URL(".",location);alert(1)</script>'
+    page = f"<html><head>{theme}</head><body><header>{injected}</header></body></html>"
+    with pytest.raises(DataError, match="appears twice"):
+        sanitize_page(page, site_dir=tmp_path, page_path=tmp_path / "index.html")
+    cleaned, _ = sanitize_page(
+        f"<html><head>{theme}</head></html>", site_dir=tmp_path, page_path=tmp_path / "i.html"
+    )
+    assert theme in cleaned  # the theme's own copy stays

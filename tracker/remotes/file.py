@@ -66,7 +66,14 @@ def sheet_lock(path: Path, *, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]
     import fcntl
 
     lock_path = path.with_name(f".{path.name}.lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise DataError(
+            f"{lock_path}: cannot create the lock file ({exc.strerror}); nothing was written",
+            fix="make the spreadsheet's folder writable for this user (the lock keeps two "
+            "members' syncs from overwriting each other)",
+        ) from None
     try:
         deadline = time.monotonic() + wait
         while True:
