@@ -348,8 +348,8 @@ def clean_chrome(page: str, *, site_dir: Path, page_path: Path) -> tuple[str, in
                 )
                 if _script_allowed(tag, body, site_dir, page_path):
                     if "src" not in dict(tag.attrs):
-                        key = body[:40] if body.startswith(THEME_INLINE_SCRIPTS) else "json"
-                        key = key if key != "json" else f"json:{dict(tag.attrs).get('id')}"
+                        prefix = next((p for p in THEME_INLINE_SCRIPTS if body.startswith(p)), None)
+                        key = prefix or f"json:{dict(tag.attrs).get('id')}"
                         inline_seen[key] = inline_seen.get(key, 0) + 1
                     out.append(chunk)
                 else:
