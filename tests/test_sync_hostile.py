@@ -235,3 +235,10 @@ def test_nfd_korean_headers_and_statuses_are_read_as_nfc(synced_repo: Path) -> N
     (synced_repo / SHEET).write_text(buffer.getvalue(), "utf-8")
     plan = sync(synced_repo).plan
     assert [(c.paper_id, c.field, c.new) for c in plan.pulls] == [("007", "status", "presented")]
+
+
+def test_markup_like_text_in_an_error_message_is_printed_not_parsed(synced_repo: Path) -> None:
+    # Rich would read "[/]" in a message as a closing tag and crash with a traceback.
+    set_cell(synced_repo, "007", "상태", "[/] [bold]x")
+    text = _refused(synced_repo, "[/] [bold]x")
+    assert "MarkupError" not in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 
 from tracker import store
@@ -176,7 +177,7 @@ def show_result(result: SyncResult) -> None:
     plan = result.plan
     lines = describe_plan(plan)
     mode = "applied" if result.applied else "dry run"
-    console.print(f"[bold]sync with {plan.remote}[/] ({mode})", markup=True)
+    console.print(f"[bold]sync with {escape(plan.remote)}[/] ({mode})", markup=True)
     if plan.rebuilt_snapshot:
         console.print(
             f"rebuilding the snapshot ({store.SNAPSHOT_FILE}): the stored one is ignored. We "
