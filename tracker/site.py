@@ -109,8 +109,36 @@ def _md_text(text: Any) -> str:
     return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
 
 
+# Markdown punctuation as character references: a value from the sheet is text, so
+# `[x](javascript:...)`, `*`, `$...$` or a backslash in a cell must not become markup.
+_MARKDOWN_REFS = str.maketrans(
+    {c: f"&#{ord(c)};" for c in "\\`*_[]!$~{}"} | {"|": "\\|", "\n": " "}
+)
+
+
+_URL_SAFE = "/:?#@!$&'*+,;=%~-._"
+
+
+def _sheet_text(text: Any) -> str:
+    """A value from the sheet or a file as literal text on a generated page."""
+    return html.escape(str(text), quote=False).translate(_MARKDOWN_REFS)
+
+
 def _link(label: str, href: str) -> str:
-    return f"[{_md_text(label)}]({href})"
+    return f"[{_sheet_text(label)}]({href})"
+
+
+def _url_link(label: str, url: str | None) -> str:
+    """A link to a URL from the sheet: only http(s) and mailto; anything else is shown as
+    text, never as a link (a `javascript:` slides cell stays inert)."""
+    from urllib.parse import quote
+
+    from tracker.site_sanitize import url_or_none
+
+    safe = url_or_none(url)
+    if safe is None:
+        return _sheet_text(url or "—")
+    return f"[{_sheet_text(label)}]({quote(safe, safe=_URL_SAFE)})"
 
 
 def _page(title: str, body: str, *, extra: dict[str, Any] | None = None) -> str:
@@ -145,7 +173,7 @@ def _member_label(catalog: Catalog, handle: str, prefix: str) -> str:
     member = catalog.team.member(handle)
     label = f"{member.name} ({handle})" if member else handle
     if member is None:
-        return _md_text(label)
+        return _sheet_text(label)
     return _link(label, f"{prefix}members/{handle}.md")
 
 
@@ -350,16 +378,19 @@ def paper_page(
 ) -> str:
     """The Markdown of one paper's page (plots are written beside it through `writer`)."""
     _ = translator(catalog.team)
-    lines = [f"# {_md_text(paper.title)}", ""]
-    rows = [(_("authors"), ", ".join(paper.authors) or "—")]
+    lines = [f"# {_sheet_text(paper.title)}", ""]
+    rows = [(_("authors"), _sheet_text(", ".join(paper.authors)) or "—")]
     rows.append(
-        (_("year / venue"), " · ".join(str(x) for x in (paper.year, paper.venue) if x) or "—")
+        (
+            _("year / venue"),
+            _sheet_text(" · ".join(str(x) for x in (paper.year, paper.venue) if x)) or "—",
+        )
     )
     if paper.arxiv:
         rows.append(("arXiv", _link(paper.arxiv, f"https://arxiv.org/abs/{paper.arxiv}")))
     if paper.url and paper.url != f"https://arxiv.org/abs/{paper.arxiv}":
-        rows.append((_("link"), f"<{paper.url}>"))
-    rows.append((_("topics"), ", ".join(paper.topics) or "—"))
+        rows.append((_("link"), _url_link(paper.url, paper.url)))
+    rows.append((_("topics"), _sheet_text(", ".join(paper.topics)) or "—"))
     rows.append((_("status"), status_label(paper.status.value, _)))
     readers = [_member_label(catalog, h, "../") for h in paper.readers]
     rows.append((_("readers"), ", ".join(readers) or _("not assigned yet")))
@@ -374,7 +405,9 @@ def paper_page(
     if paper.presented_on:
         presenter += f" ({paper.presented_on.isoformat()})"
     rows.append((_("presenter"), presenter))
-    rows.append((_("slides"), _link(_("open the slides"), paper.slides) if paper.slides else "—"))
+    rows.append(
+        (_("slides"), _url_link(_("open the slides"), paper.slides) if paper.slides else "—")
+    )
     lines += ["| " + _("field") + " | " + _("value") + " |", "|---|---|"]
     lines += [f"| {name} | {value} |" for name, value in rows]
     lines.append("")
@@ -589,7 +622,7 @@ def agenda_page(catalog: Catalog, today: dt.date | None) -> str:
             )
             presenter = item.get("presenter")
             who = _member_label(catalog, presenter, "") if presenter else _("presenter not set")
-            slides = f" · {_link(_('slides'), item['slides'])}" if item.get("slides") else ""
+            slides = f" · {_url_link(_('slides'), item['slides'])}" if item.get("slides") else ""
             lines.append(f"- {title} — {who}{slides}")
     else:
         lines.append(_("No presentations are scheduled."))
@@ -630,7 +663,7 @@ def agenda_page(catalog: Catalog, today: dt.date | None) -> str:
 
         lines += ["", "## " + _("Reproduction results that changed"), ""]
         changes = describe_changes(catalog, agenda.changed_results, _, agenda.last_meeting)
-        lines += [f"- {_md_text(line)}" for line in changes]
+        lines += [f"- {_sheet_text(line)}" for line in changes]
     return "\n".join(lines)
 
 
@@ -711,7 +744,10 @@ def generate_site(root: Path, *, today: dt.date | None = None) -> SiteReport:
     for paper in tqdm(catalog.papers, desc="paper pages", unit="page", disable=None, leave=False):
         writer.write(
             f"papers/{paper.id}.md",
-            _page(paper.title, paper_page(catalog, paper, mentions.get(paper.id, []), writer)),
+            _page(
+                html.escape(paper.title, quote=False),
+                paper_page(catalog, paper, mentions.get(paper.id, []), writer),
+            ),
         )
     writer.write("papers/index.md", _page(_("Papers"), papers_index(catalog, mentions)))
 
@@ -884,6 +920,10 @@ def build_site(
             f"mkdocs build{' --strict' if strict else ''} failed:\n{details}",
             fix="fix the pages named above (or build with --no-strict to see the site anyway)",
         )
+    # What is published is sanitised as HTML, after rendering (see tracker.site_sanitize).
+    from tracker.site_sanitize import sanitize_site
+
+    sanitize_site(site)
     return BuildResult(
         generated=generated,
         site_dir=site,
