@@ -359,7 +359,17 @@ def paper_page(
         lines.append("아직 이 논문을 언급한 모임 기록이 없습니다.")
     lines.append("")
     lines += _reproduction_section(catalog, paper, writer)
+    lines += _lab_section(paper, writer)
     return "\n".join(lines)
+
+
+def _lab_section(paper: Paper, writer: _Writer | None) -> list[str]:
+    """The lab's static figures for this paper's reproduction (tracker/lab/static.py)."""
+    if writer is None:
+        return []
+    from tracker.lab.static import site_section
+
+    return site_section(paper.reproduction, writer.write)
 
 
 def _reproduction_section(catalog: Catalog, paper: Paper, writer: _Writer | None) -> list[str]:
