@@ -97,7 +97,10 @@ def run_sentence(model: Any, tokenizer: Any, sentence: str, max_tokens: int = 64
     if len(ids) > max_tokens:
         ids = ids[: max_tokens - 1] + [tokenizer.sep_id]
     tokens = tokenizer.convert_ids_to_tokens(ids)
-    probs = attention_probs(model, torch.tensor([ids]))[:, 0]  # (L, A, T, T)
+    from tracker.lab import one_thread
+
+    with one_thread():
+        probs = attention_probs(model, torch.tensor([ids]))[:, 0]  # (L, A, T, T)
     return AttentionRun(tokens, probs.double().numpy(), word_ids(tokens))
 
 

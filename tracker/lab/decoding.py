@@ -64,15 +64,12 @@ def decode_ids(ids: list[int]) -> list[str]:
 
 def train_toy_model(steps: int = TRAIN_STEPS, seed: int = 0, progress: Any = None) -> Any:
     """A 1+1-layer Transformer trained for `steps` Adam steps on random digit strings."""
-    import torch
 
-    threads = torch.get_num_threads()
-    # One thread: a model this small only loses to thread hand-offs on a busy machine (8x faster).
-    torch.set_num_threads(1)
-    try:
+    from tracker.lab import one_thread
+
+    # One thread: a model this small only loses to thread hand-offs on a busy machine.
+    with one_thread():
         return _train(steps, seed, progress)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _train(steps: int, seed: int, progress: Any) -> Any:

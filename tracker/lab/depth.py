@@ -67,9 +67,12 @@ def residual_stds(n_layer: int, scaled: bool, seed: int = 0, width: int = WIDTH)
 
 def depth_profile(n_layer: int, seed: int = 0) -> DepthProfile:
     """Both arms at one depth, from the same seed."""
-    return DepthProfile(
-        n_layer, residual_stds(n_layer, True, seed), residual_stds(n_layer, False, seed)
-    )
+    from tracker.lab import one_thread
+
+    with one_thread():
+        return DepthProfile(
+            n_layer, residual_stds(n_layer, True, seed), residual_stds(n_layer, False, seed)
+        )
 
 
 def ablation_curves(results: dict) -> dict[str, dict[str, list[list[float]]]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tracker.dashboard import lab_ui
-from tracker.lab import label
+from tracker.lab import label, one_thread
 
 
 def render() -> None:
@@ -22,8 +22,9 @@ def render() -> None:
     except KeyError as exc:
         st.error(label("decoding_bad_input", tokens=exc.args[0]))
         return
-    greedy_tokens, greedy_logp = decoding.greedy(model, source)
-    trace = decoding.traced_beam_search(model, source, beam)
+    with one_thread():
+        greedy_tokens, greedy_logp = decoding.greedy(model, source)
+        trace = decoding.traced_beam_search(model, source, beam)
     greedy_len = len(greedy_tokens) + 1  # the EOS counts as a generated token
     st.dataframe(
         [
