@@ -283,3 +283,17 @@ def test_attention_maps_equal_hugging_face_in_float64_with_padding(minilm) -> No
         assert (got - want).abs().max() < 1e-10
     pads = ~real[0]  # the short sentence is padded: its padded keys get nothing
     assert float(probs[:, 0][..., pads].abs().max()) == 0.0
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+@pytest.mark.parametrize("module", ["tracker.lab.vectors", "tracker.lab.static"])
+def test_lab_commands_have_help_with_an_example(module: str) -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", module, "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert f"Example: python -m {module} build" in out

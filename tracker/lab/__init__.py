@@ -45,6 +45,10 @@ LABELS: dict[str, str] = {
         "어텐션을 봅니다 ({layers}층 × {heads}헤드)."
     ),
     "attention_sentence": "문장 (한국어도 영어도 됩니다)",
+    "attention_jamo": (
+        "MiniLM의 어휘는 영어 위주라 한글은 자모 조각으로 쪼개집니다: 한국어 문장에서는 "
+        "'같은 단어' 표시가 자모들 사이의 어텐션입니다."
+    ),
     "attention_grid": "모든 층 × 헤드",
     "attention_head": "헤드 하나 자세히",
     "attention_layer": "층",

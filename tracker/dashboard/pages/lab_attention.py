@@ -37,6 +37,8 @@ def render() -> None:
     run = attention_run(sentence)
     st.markdown(label("attention_intro", layers=run.layers, heads=run.heads))
     st.caption("토큰: " + " ".join(f"`{t}`" for t in run.tokens))
+    if any("\uac00" <= ch <= "\ud7a3" for ch in sentence):
+        st.caption(label("attention_jamo"))
 
     st.subheader(label("attention_grid"))
     lab_ui.show_figure(figures.attention_grid_figure(run.attentions))
