@@ -49,6 +49,8 @@ LABELS: dict[str, str] = {
         "MiniLM의 어휘는 영어 위주라 한글은 자모 조각으로 쪼개집니다: 한국어 문장에서는 "
         "'같은 단어' 표시가 자모들 사이의 어텐션입니다."
     ),
+    "attention_example": "예문",
+    "attention_tokens": "토큰: {tokens}",
     "attention_grid": "모든 층 × 헤드",
     "attention_head": "헤드 하나 자세히",
     "attention_layer": "층",
@@ -76,6 +78,11 @@ LABELS: dict[str, str] = {
     ),
     "positions_table": "사인·코사인 표 (위치 × 차원)",
     "positions_k": "거리 k",
+    "positions_dim_axis": "i (차원)",
+    "positions_other_layout": (
+        "배치마다 (sin, cos) 쌍의 자리가 다를 뿐 같은 회전입니다: 다른 배치의 R_k를 쓰면 "
+        "성립하지 않습니다."
+    ),
     "positions_dim": "차원 d_model",
     "positions_layout": "배치",
     "layout_interleaved": "논문 (sin, cos 번갈아)",
@@ -111,6 +118,26 @@ LABELS: dict[str, str] = {
     "decoding_score": "점수 (log p 합 / 길이^α)",
     "decoding_bad_input": "입력에 모르는 토큰이 있습니다: {tokens}. 0–9 숫자만 쓰세요.",
     "decoding_training": "장난감 Transformer 학습 중…",
+    "decoding_legend": "파랑: 남은 빔 · 초록: 끝난 가설 (괄호 안은 길이로 나눈 점수) · 회색: 버린 후보",
+    # captions of the static figures on the site's paper pages
+    "site_intro": (
+        "대시보드의 실험실(`tracker dashboard`)에서 직접 바꿔 볼 수 있는 그림입니다. "
+        "`{command}` (commit `{commit}`)로 만들었습니다."
+    ),
+    "site_vectors": (
+        "{analogy}: skip-gram → {sg} (cos {sg_cos:.3f}), CBOW → {cbow} (cos {cbow_cos:.3f}); "
+        "Brown 말뭉치로 학습한 우리 Word2Vec"
+    ),
+    "site_attention": "all-MiniLM-L6-v2, \u201c{sentence}\u201d: 층별 [CLS] 어텐션 비율 {mass}",
+    "site_positions": (
+        "k = {k}, d = {dim}: max |R_k·PE_pos − PE_(pos+k)| = {interleaved:.1e} (논문 배치), "
+        "{halves:.1e} (Marian 배치)"
+    ),
+    "site_depth": "마지막 블록의 잔차 표준편차 (스케일 / 스케일 없음): {parts}",
+    "site_decoding": (
+        "입력 {source}: greedy \u201c{greedy}\u201d ({greedy_score:.3f}), 빔 {beam} "
+        "\u201c{beam_output}\u201d ({beam_score:.3f}); 장난감 과제로 몇 초 학습한 작은 Transformer"
+    ),
 }
 
 

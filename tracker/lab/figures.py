@@ -144,7 +144,7 @@ def positions_figure(table: np.ndarray, per_position: np.ndarray, k: int, layout
     plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), width_ratios=[1.6, 1])
     image = left.imshow(table, aspect="auto", cmap="RdBu", vmin=-1, vmax=1)
-    left.set_xlabel("i (차원)")
+    left.set_xlabel(label("positions_dim_axis"))
     left.set_ylabel("pos")
     left.set_title(f"{label('positions_table')} — {label('layout_' + layout)}")
     fig.colorbar(image, ax=left)

@@ -138,32 +138,27 @@ def build(out: Path = FIGURES) -> dict:
 
 def _caption(name: str, numbers: dict[str, Any]) -> str:
     if name == "vectors":
-        return (
-            f"{numbers['analogy']}: skip-gram → {numbers['sg']['answer']} "
-            f"(cos {numbers['sg']['cosine']:.3f}), CBOW → {numbers['cbow']['answer']} "
-            f"(cos {numbers['cbow']['cosine']:.3f}); Brown 말뭉치로 학습한 우리 Word2Vec"
+        sg, cbow = numbers["sg"], numbers["cbow"]
+        return label(
+            "site_vectors",
+            analogy=numbers["analogy"],
+            sg=sg["answer"],
+            sg_cos=sg["cosine"],
+            cbow=cbow["answer"],
+            cbow_cos=cbow["cosine"],
         )
     if name == "attention":
         mass = ", ".join(f"{x:.2f}" for x in numbers["cls_mass"])
-        return f"all-MiniLM-L6-v2, \u201c{numbers['sentence']}\u201d: 층별 [CLS] 어텐션 비율 {mass}"
+        return label("site_attention", sentence=numbers["sentence"], mass=mass)
     if name == "positions":
         diffs = numbers["max_abs_diff"]
-        return (
-            f"k = {numbers['k']}, d = {numbers['dim']}: max |R_k·PE_pos − PE_(pos+k)| = "
-            f"{diffs['interleaved']:.1e} (논문 배치), {diffs['halves']:.1e} (Marian 배치)"
-        )
+        return label("site_positions", k=numbers["k"], dim=numbers["dim"], **diffs)
     if name == "depth":
-        parts = [
-            f"N={n}: {s:.3f} / {u:.3f}"
-            for n, (s, u) in numbers["final_std_scaled_unscaled"].items()
-        ]
-        return "마지막 블록의 잔차 표준편차 (스케일 / 스케일 없음): " + ", ".join(parts)
+        pairs = numbers["final_std_scaled_unscaled"].items()
+        parts = ", ".join(f"N={n}: {s:.3f} / {u:.3f}" for n, (s, u) in pairs)
+        return label("site_depth", parts=parts)
     if name == "decoding":
-        return (
-            f"입력 {numbers['source']}: greedy \u201c{numbers['greedy']}\u201d "
-            f"({numbers['greedy_score']:.3f}), 빔 {numbers['beam']} \u201c{numbers['beam_output']}\u201d "
-            f"({numbers['beam_score']:.3f}); 장난감 과제로 몇 초 학습한 작은 Transformer"
-        )
+        return label("site_decoding", **numbers)
     return ""
 
 
@@ -188,10 +183,9 @@ def site_section(
         lines += [_caption(name, view["numbers"]), ""]
     if lines:
         lines = [
-            "## 실험실",
+            f"## {label('section')}",
             "",
-            "대시보드의 실험실(`tracker dashboard`)에서 직접 바꿔 볼 수 있는 그림입니다. "
-            f"`{record['command']}` (commit `{record['git_commit'][:10]}`)로 만들었습니다.",
+            label("site_intro", command=record["command"], commit=record["git_commit"][:10]),
             "",
             *lines,
         ]

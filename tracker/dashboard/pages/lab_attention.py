@@ -30,13 +30,13 @@ def render() -> None:
     except Exception as exc:  # noqa: BLE001 - missing weights: one line with the fetch command
         st.error(label("missing_data", error=exc), icon=":material/error:")
         return
-    choice = st.selectbox("예문", EXAMPLES, key="lab_attention_example")
+    choice = st.selectbox(label("attention_example"), EXAMPLES, key="lab_attention_example")
     sentence = st.text_input(label("attention_sentence"), value=choice, key="lab_sentence")
     if not sentence.strip():
         sentence = choice
     run = attention_run(sentence)
     st.markdown(label("attention_intro", layers=run.layers, heads=run.heads))
-    st.caption("토큰: " + " ".join(f"`{t}`" for t in run.tokens))
+    st.caption(label("attention_tokens", tokens=" ".join(f"`{t}`" for t in run.tokens)))
     if any("\uac00" <= ch <= "\ud7a3" for ch in sentence):
         st.caption(label("attention_jamo"))
 

@@ -46,7 +46,7 @@ def render() -> None:
     st.subheader(label("decoding_tree"))
     path = decoding.best_path(trace)
     lab_ui.show_figure(figures.beam_tree_figure(trace, path, greedy_tokens))
-    st.caption("파랑: 남은 빔 · 초록: 끝난 가설 (괄호 안은 길이로 나눈 점수) · 회색: 버린 후보")
+    st.caption(label("decoding_legend"))
 
 
 if __name__ == "__main__":

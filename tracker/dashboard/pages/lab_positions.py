@@ -37,10 +37,7 @@ def render() -> None:
     lab_ui.show_figure(figures.positions_figure(table, check.per_position, k, layout))
 
     st.subheader("R_k")
-    st.caption(
-        "배치마다 (sin, cos) 쌍의 자리가 다를 뿐 같은 회전입니다: 다른 배치의 R_k를 쓰면 "
-        "성립하지 않습니다."
-    )
+    st.caption(label("positions_other_layout"))
     other = layouts[1 - layouts.index(layout)]
     mixed = np.abs(
         table[: n_positions - k] @ positions.rotation(k, dim, other).T - table[k:n_positions]
