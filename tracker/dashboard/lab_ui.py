@@ -23,12 +23,21 @@ def start_lab_page(title_key: str) -> None:
         st.stop()
 
 
-def show_figure(fig: Any) -> None:
-    """Draw a matplotlib figure as a PNG and free it (pages are rerun on every widget change)."""
-    from tracker.lab.figures import figure_png
+@st.cache_data(show_spinner=False, max_entries=64)
+def _figure_png(builder: str, *args: Any) -> bytes:
+    from tracker.lab import figures
 
     # dpi 110 rather than st.pyplot's 200: a quarter of the pixels to render, sharp on screen.
-    st.image(figure_png(fig, dpi=110))
+    return figures.figure_png(getattr(figures, builder)(*args), dpi=110)
+
+
+def show_figure(builder: str, *args: Any) -> None:
+    """Draw `tracker.lab.figures.<builder>(*args)` as a PNG.
+
+    Cached on the arguments: moving one slider reruns the whole page, and the figures the
+    slider does not touch are then not drawn again.
+    """
+    st.image(_figure_png(builder, *args))
 
 
 @st.cache_resource(show_spinner=False)

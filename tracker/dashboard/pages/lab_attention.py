@@ -23,7 +23,7 @@ def attention_run(sentence: str):  # noqa: ANN201 - tracker.lab.attention.Attent
 
 def render() -> None:
     lab_ui.start_lab_page("attention_title")
-    from tracker.lab import attention, figures
+    from tracker.lab import attention
 
     try:
         lab_ui.minilm()
@@ -41,14 +41,14 @@ def render() -> None:
         st.caption(label("attention_jamo"))
 
     st.subheader(label("attention_grid"))
-    lab_ui.show_figure(figures.attention_grid_figure(run.attentions))
+    lab_ui.show_figure("attention_grid_figure", run.attentions)
 
     st.subheader(label("attention_head"))
     left, right = st.columns(2)
     layer = left.slider(label("attention_layer"), 0, run.layers - 1, 2, key="lab_layer")
     head = right.slider(label("attention_head_index"), 0, run.heads - 1, 0, key="lab_head")
     lab_ui.show_figure(
-        figures.head_figure(run.attentions[layer, head], run.tokens, f"layer {layer}, head {head}")
+        "head_figure", run.attentions[layer, head], run.tokens, f"layer {layer}, head {head}"
     )
 
     st.subheader(label("attention_marks"))
@@ -66,7 +66,7 @@ def render() -> None:
 
     st.subheader(label("attention_cls"))
     cls = attention.cls_mass_per_layer(run)
-    lab_ui.show_figure(figures.cls_mass_figure(cls))
+    lab_ui.show_figure("cls_mass_figure", cls)
     st.caption(label("attention_cls_caption"))
     st.dataframe(
         pd.DataFrame({"[CLS]": cls["cls"], "[SEP]": cls["sep"]}).rename_axis("layer"),

@@ -10,7 +10,7 @@ from tracker.lab import label, one_thread
 
 def render() -> None:
     lab_ui.start_lab_page("decoding_title")
-    from tracker.lab import decoding, figures
+    from tracker.lab import decoding
 
     st.info(label("decoding_intro"), icon=":material/info:")
     model = lab_ui.toy_transformer()
@@ -45,7 +45,7 @@ def render() -> None:
     )
     st.subheader(label("decoding_tree"))
     path = decoding.best_path(trace)
-    lab_ui.show_figure(figures.beam_tree_figure(trace, path, greedy_tokens))
+    lab_ui.show_figure("beam_tree_figure", trace, path, greedy_tokens)
     st.caption(label("decoding_legend"))
 
 

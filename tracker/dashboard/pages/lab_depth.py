@@ -21,7 +21,7 @@ def ablation_results() -> dict | None:
 
 def render() -> None:
     lab_ui.start_lab_page("depth_title")
-    from tracker.lab import depth, figures
+    from tracker.lab import depth
 
     st.markdown(label("depth_intro"))
     depths = st.multiselect(
@@ -29,7 +29,7 @@ def render() -> None:
     )
     profiles = [lab_ui.depth_profile(n) for n in sorted(depths)]
     if profiles:
-        lab_ui.show_figure(figures.depth_figure(profiles))
+        lab_ui.show_figure("depth_figure", profiles)
         st.dataframe(
             [
                 {
@@ -52,7 +52,7 @@ def render() -> None:
     if results is None:
         st.info(label("depth_ablation_missing"))
         return
-    lab_ui.show_figure(figures.ablation_figure(depth.ablation_curves(results)))
+    lab_ui.show_figure("ablation_figure", depth.ablation_curves(results))
     command = (results.get("provenance") or {}).get("command")
     if command:
         st.code(command, language="bash")

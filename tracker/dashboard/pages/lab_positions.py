@@ -14,7 +14,7 @@ TOLERANCE = 1e-12
 
 def render() -> None:
     lab_ui.start_lab_page("positions_title")
-    from tracker.lab import figures, positions
+    from tracker.lab import positions
 
     st.markdown(label("positions_intro"))
     left, middle, right = st.columns(3)
@@ -34,7 +34,7 @@ def render() -> None:
     (st.success if check.holds(TOLERANCE) else st.error)(
         label("positions_check", diff=check.max_abs_diff, verdict=verdict)
     )
-    lab_ui.show_figure(figures.positions_figure(table, check.per_position, k, layout))
+    lab_ui.show_figure("positions_figure", table, check.per_position, k, layout)
 
     st.subheader("R_k")
     st.caption(label("positions_other_layout"))

@@ -100,9 +100,8 @@ def render() -> None:
         known, xy = vectors.projection(wv, words_of(chosen) + extra)
         arrows = [(b, c)] + ([(a, answers[arch])] if arch in answers else [])
         panels.append((f"{ARCH_TITLES[arch]} (PCA)", known, xy, arrows))
-    from tracker.lab import figures
 
-    lab_ui.show_figure(figures.projection_figure(panels))
+    lab_ui.show_figure("projection_figure", panels)
     st.caption(f"→ {b}→{c} ∥ {a}→(a − b + c)")
     if importlib.util.find_spec("umap") is None:
         st.caption(label("vectors_umap_missing"))
@@ -111,7 +110,7 @@ def render() -> None:
         for (title, known, _, arrows), wv in zip(panels, models.values(), strict=True):
             xy = vectors.umap_2d(wv.unit[[wv.index[w] for w in known]])
             umap_panels.append((title.replace("PCA", "UMAP"), known, xy, arrows))
-        lab_ui.show_figure(figures.projection_figure(umap_panels))
+        lab_ui.show_figure("projection_figure", umap_panels)
 
     st.subheader(label("vectors_export"))
     arch = st.radio(
