@@ -204,6 +204,7 @@ def test_greedy_matches_generate_and_its_log_probability(toy) -> None:
     # A beam of one is greedy with the same summed log p, divided by the length.
     assert trace.best == tokens
     assert trace.best_score == pytest.approx(logp / (len(tokens) + 1), abs=1e-5)
+    assert trace.best_logp == pytest.approx(logp, abs=1e-5)
 
 
 def test_bad_source_names_the_unknown_tokens() -> None:

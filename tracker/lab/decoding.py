@@ -44,7 +44,8 @@ class Node:
 class BeamTrace:
     nodes: list[Node] = field(default_factory=list)
     best: list[str] = field(default_factory=list)
-    best_score: float = 0.0
+    best_score: float = 0.0  # sum log p / length^alpha of the answer
+    best_logp: float = 0.0  # sum log p of the answer
     best_ids: list[int] = field(default_factory=list)
 
 
@@ -199,9 +200,11 @@ def traced_beam_search(
             if len(finished) == num_beams and live_best <= finished[-1][0]:
                 break
     if finished:
-        best_score, best_seq, _ = finished[0]
+        best_score, best_seq, best_node = finished[0]
+        trace.best_logp = trace.nodes[best_node].logp
     else:  # pragma: no cover - the length limit always finishes someone
         best_score, best_seq = float(beam_scores[0]), beams[0]
+        trace.best_logp = best_score
     trace.best_ids = best_seq.tolist()
     trace.best = decode_ids(trace.best_ids)
     trace.best_score = float(best_score)

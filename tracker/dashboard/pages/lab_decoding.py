@@ -37,7 +37,7 @@ def render() -> None:
             {
                 "": label("decoding_beam_result", beam=beam),
                 "output": " ".join(trace.best),
-                "log p": round(trace.best_score * (len(trace.best) + 1), 3),
+                "log p": round(trace.best_logp, 3),
                 label("decoding_score"): round(trace.best_score, 3),
             },
         ],
