@@ -5,16 +5,13 @@ test-artifacts/screenshots/lab-<view>.png."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 from dashboard_helpers import TODAY, write_tiny_repo
 
 from browser.conftest import screenshot
-from browser.test_dashboard_browser import free_port, stop_group, wait_healthy
+from tests.helpers.dashboard_server import serve_dashboard
 
 pytestmark = pytest.mark.browser
 
@@ -48,20 +45,8 @@ def lab_dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     results = root / "reproductions" / "gpt2" / "results"
     results.mkdir(parents=True)
     (results / "small.json").write_text(json.dumps(GPT2_RESULTS), encoding="utf-8")
-    port = free_port()
-    env = {**os.environ, "TRACKER_TODAY": TODAY, "HF_HUB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "tracker.cli.main", "dashboard", "--headless"]
-    command += ["--address", "127.0.0.1", "--port", str(port), "--root", str(root)]
-    log = (root.parent / "dashboard.log").open("wb")
-    process = subprocess.Popen(
-        command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_group(process)
-        log.close()
+    with serve_dashboard(root, {"TRACKER_TODAY": TODAY, "HF_HUB_OFFLINE": "1"}) as url:
+        yield url
 
 
 @pytest.mark.parametrize("name", list(VIEWS))
