@@ -27,6 +27,7 @@ VERBS: dict[str, tuple[str, str]] = {
         "The weekly prep: sync the reading list, show it and what changed, propose reading quotas, write the next meeting's agenda draft, and build the site.",
     ),
     "sync": ("sync", "Merge the papers in papers/ with the team's spreadsheet, cell by cell."),
+    "snapshot-merge": ("sync", "A git merge driver for papers/.sync/base.csv (the sync snapshot)."),
     "papers": ("papers", "List, filter and show the papers of the reading list."),
     "add": (
         "add",
@@ -40,6 +41,18 @@ VERBS: dict[str, tuple[str, str]] = {
     "agenda": (
         "agenda",
         "Prepare the next meeting: presenters and slides, carried-over action items, reading progress, new papers and changed reproduction results, written as docs/meetings/<date>.md (draft: true).",
+    ),
+    "schedule": (
+        "schedule",
+        "Plan who presents which paper at each meeting of the coming weeks.",
+    ),
+    "remind": (
+        "remind",
+        "The message to post in the team chat before the meeting (Korean): date, time and place, presenters and papers with slides links, who is behind on reading, and the action items still open with their age.",
+    ),
+    "suggest": (
+        "suggest",
+        "Suggest papers to add when the list is too short for every member's quota: the references and citations of papers already on the list and keyword search on the members' interests, from the Semantic Scholar Graph API and the arXiv API.",
     ),
     "notes": ("notes", "Meeting notes: import them from the team's Markdown dialects."),
     "site": (
