@@ -12,12 +12,12 @@ write) and its sha256 goes into the results' provenance.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 from reproductions.common import data
 from reproductions.common.data.fetching import data_root, sha256_file
+from tracker.atomic import atomic_write_text
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 CORPORA = ("small", "mixed")
@@ -47,9 +47,7 @@ def corpus_file(name: str) -> Path:
     path = data_root() / "derived" / "word2vec-mixed.txt"
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text("\n".join(_mixed_lines()) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        atomic_write_text(path, "\n".join(_mixed_lines()) + "\n")
     return path
 
 

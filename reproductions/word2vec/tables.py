@@ -30,6 +30,7 @@ from reproductions.word2vec.corpora import CORPORA, checksums, corpus_file
 from reproductions.word2vec.evaluate import evaluate, keyed_vectors
 from reproductions.word2vec.model import MAX_SENTENCE_LEN, Word2Vec, Word2VecConfig, read_corpus
 from reproductions.word2vec.reference import gensim_model
+from tracker.atomic import atomic_write_text
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "results" / "tables.json"
@@ -227,9 +228,7 @@ def main(argv: list[str] | None = None) -> None:
         report["demo"] = analogy_demo(sentences, args)
     report["provenance"]["wall_time_s"] = round(time.time() - started, 3)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(args.out)
+    atomic_write_text(args.out, json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     draw(report, args.out.parent / "tables" / "accuracy.png")
     write_readme(report)
     print(markdown_table(report))
