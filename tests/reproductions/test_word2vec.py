@@ -389,3 +389,24 @@ def test_mikolov_tables_grid_and_capital_questions() -> None:
     kv = keyed_vectors(words, np.eye(6, dtype=np.float32))
     assert tables.capital_questions(kv, limit=1)[0] == ("athens", "greece", "baghdad", "iraq")
     assert ("athens", "greece", "iraq", "baghdad") in tables.demo_queries(kv)
+
+
+def _block(text: str, name: str) -> str:
+    return text.split(f"<!-- {name}:START -->\n")[1].split(f"<!-- {name}:END -->")[0]
+
+
+def test_readme_benchmark_table_is_generated_from_the_results_json() -> None:
+    import json
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import word2vec_vs_gensim as bench
+
+    report = json.loads((REPO / "benchmarks" / "results" / "word2vec.json").read_text("utf-8"))
+    readme = (REPO / "reproductions" / "word2vec" / "README.md").read_text("utf-8")
+    assert _block(readme, "BENCHMARK") == bench.markdown_table(report) + "\n"
+    # Measured from clean trees (a resumed benchmark records each stage it ran in).
+    assert all(stage["git_dirty"] is False for stage in report["stages"])
+    assert {r["stage"] for r in report["runs"]} == set(range(len(report["stages"])))
+    # Every mean, sd, t and goal verdict follows from the recorded runs.
+    meta = {k: v for k, v in report.items() if k not in ("rows", "runs", "complete")}
+    assert bench.build_report(report["runs"], meta)["rows"] == report["rows"]
