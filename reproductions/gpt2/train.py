@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from reproductions.common import data
+from reproductions.common import cli, data
 from reproductions.common.distributed import DistInfo, init_distributed
 from reproductions.common.results import (
     provenance,
@@ -241,6 +241,7 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="validation batches of 8 windows (default: config)",
     )
+    cli.add_allow_dirty(parser)
     args = parser.parse_args(argv)
     path = run(args.config, args.steps, args.out, args.seed, args.eval_batches)
     if path != Path():
