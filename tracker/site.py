@@ -383,6 +383,7 @@ def _reproduction_section(catalog: Catalog, paper: Paper, writer: _Writer | None
             ]
             continue
         lines += [f"### 학습 결과: {_md_text(result.run)}", ""]
+        lines += _claims_lines(result)
         table = _metrics_table(result)
         lines += [table or "기록된 지표가 없습니다.", ""]
         svg = render_curves_svg(result) if writer is not None else None
@@ -390,6 +391,17 @@ def _reproduction_section(catalog: Catalog, paper: Paper, writer: _Writer | None
             name = f"img/{paper.id}-{result.reproduction}-{result.run}.svg"
             writer.write(f"papers/{name}", svg)
             lines += [f"![{_md_text(result.run)} 학습 곡선]({name})", ""]
+    return lines
+
+
+def _claims_lines(result: Any) -> list[str]:
+    """The paper's claims as this run's code decided them, and any constant-answer heads."""
+    from tracker.claims import claims_table_md, constant_heads_md
+
+    lines = []
+    for part in (claims_table_md(result), constant_heads_md(result)):
+        if part:
+            lines += [part, ""]
     return lines
 
 
@@ -487,6 +499,11 @@ def reproductions_index(catalog: Catalog) -> str:
     )
     if not names:
         return "\n".join([*lines, "아직 재현이 없습니다."])
+    from tracker.claims import overview_md
+
+    claims_overview = overview_md(catalog.results)
+    if claims_overview:
+        lines += ["## 논문의 주장", "", claims_overview, ""]
     lines += ["| 재현 | 논문 | 일치(parity) | 학습 실행 |", "|---|---|---|---|"]
     for name in names:
         papers = [p for p in catalog.papers if p.reproduction == name]

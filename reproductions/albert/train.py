@@ -145,7 +145,7 @@ PAPER_METRICS_TABLE4 = {
     f"{metric} ({arm})": {
         "value": value,
         "note": "ALBERT paper Table 4, ALBERT-base, 125k steps on BooksCorpus + Wikipedia; ours: "
-        "150 steps continued from 2 MiniLM layers (BERT-style, not shared) on Brown",
+        "100 steps continued from 2 MiniLM layers (BERT-style, not shared) on Brown",
     }
     for arm, row in {
         "nsp": {"val_nsp_acc": 0.905, "val_sop_acc": 0.520},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from tracker import claims
 from tracker.catalog import ReproResult
 from tracker.dashboard import data, ui
 
@@ -42,9 +43,36 @@ def show_parity(result: ReproResult) -> None:
         st.code(command, language="bash")
 
 
+def show_claims(result: ReproResult) -> None:
+    """The paper's claims as this run decided them (a table), and constant-answer heads."""
+    rows = claims.claims_records([result])
+    if rows:
+        held = sum(r["reproduced"] for r in rows)
+        st.markdown(f"Claims reproduced: **{held} of {len(rows)}**")
+        st.dataframe(
+            rows,
+            hide_index=True,
+            column_config={"reproduced": st.column_config.CheckboxColumn("reproduced")},
+        )
+    heads = claims.constant_heads(result)
+    if heads:
+        st.warning(
+            "Constant head (one class for more than 90% of examples): "
+            + ", ".join(heads)
+            + ". Its accuracy is the class share, not a learned decision."
+        )
+
+
+def show_overview(results: list[ReproResult]) -> None:
+    ov = claims.overview(results)
+    if ov.total:
+        st.metric("Claims reproduced at CPU scale", f"{ov.held} of {ov.total}")
+
+
 def show_run(result: ReproResult) -> None:
     provenance = result.data.get("provenance") or {}
     st.markdown(f"**Run `{result.run}`** · {provenance.get('started_at', 'unknown time')}")
+    show_claims(result)
     metrics = data.metrics_vs_paper(result)
     if not metrics.empty:
         st.dataframe(metrics, hide_index=True)
@@ -63,6 +91,7 @@ def render() -> None:
     if not views:
         st.info("No reproductions yet. " + HOW_TO)
         return
+    show_overview(catalog.results)
     for view in views:
         st.header(view.name, divider="gray")
         if view.paper_title:
