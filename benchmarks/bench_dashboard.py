@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+import time as _time
 from pathlib import Path
 
 import streamlit as st
@@ -114,6 +115,25 @@ def render_first_time(page: str) -> float:
     return elapsed
 
 
+_STARTED = _time.time()
+
+
+def bench_provenance(settings: dict, started: float) -> dict:
+    """reproductions.common.results.provenance for a benchmark (no seed, no data checksums)."""
+    from reproductions.common.results import command_line, provenance
+
+    return provenance(
+        {
+            k: str(v) if not isinstance(v, (int, float, bool, str)) else v
+            for k, v in settings.items()
+        },
+        0,
+        None,
+        started,
+        command=command_line(),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -174,6 +194,8 @@ def main() -> None:
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    # Commit, dirty flag, command, hardware and start time, as every benchmark file carries.
+    report["provenance"] = bench_provenance(vars(args), _STARTED)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=2, ensure_ascii=False))
 

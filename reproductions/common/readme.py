@@ -147,8 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         stale = stale_readmes()
         for path in stale:
-            print(f"{path}: results block differs from results/*.json; run "
-                  "python -m reproductions.common.readme", file=sys.stderr)
+            print(
+                f"{path}: results block differs from results/*.json; run "
+                "python -m reproductions.common.readme",
+                file=sys.stderr,
+            )
         return 1 if stale else 0
     for name in reproductions_with_results():
         readme = REPRODUCTIONS_ROOT / name / "README.md"

@@ -160,7 +160,8 @@ def test_positions_shift_by_a_block_rotation(layout: str) -> None:
     sin_at = list(range(0, d, 2)) if layout == "interleaved" else list(range(half))
     cos_at = list(range(1, d, 2)) if layout == "interleaved" else list(range(half, d))
     omega = 1.0 / torch.pow(
-        torch.tensor(10000.0, dtype=torch.float64), 2.0 * torch.arange(half) / d
+        torch.tensor(10000.0, dtype=torch.float64),
+        2.0 * torch.arange(half, dtype=torch.float64) / d,
     )
     for k in (1, 5, 17):
         R = torch.zeros(d, d, dtype=torch.float64)
@@ -226,7 +227,7 @@ def test_learns_to_copy_a_sequence_and_decodes_it_greedily() -> None:
         src = torch.randint(2, 14, (n, 6), generator=g)
         return src, torch.cat([src, torch.ones(n, 1, dtype=torch.long)], dim=1)  # copy + EOS
 
-    for _ in range(250):
+    for _ in range(500):
         src, labels = batch(32)
         loss = label_smoothed_cross_entropy(model(src, labels=labels).logits, labels, epsilon=0.0)
         opt.zero_grad()
