@@ -84,6 +84,7 @@ class Paper(BaseModel):
     slides: str | None = None
     reproduction: str | None = None
     added_on: dt.date | None = None
+    notes: str | None = Field(default=None, description="the sheet's free-text remark (비고)")
     body: str = Field(default="", exclude=True, description="the team's Markdown summary")
 
     @field_validator("id", mode="before")
@@ -268,12 +269,30 @@ class RemoteSettings(BaseModel):
     credentials_path: str | None = None
     auth: str = Field(default="service_account", description="service_account|oauth|api_key")
     endpoint: str | None = Field(default=None, description="Sheets API override (emulators)")
+    people: str = Field(
+        default="handle",
+        description="how the sheet writes people in readers/presenter: 'handle' or 'name'",
+    )
     columns: list[SheetColumn] = Field(default_factory=lambda: list(DEFAULT_COLUMNS))
+
+    @field_validator("people")
+    @classmethod
+    def _people(cls, value: str) -> str:
+        if value not in ("handle", "name"):
+            raise ValueError(f"remote.people {value!r}: use 'handle' or 'name'")
+        return value
 
     @model_validator(mode="after")
     def _columns_unique(self) -> RemoteSettings:
+        # A team that lists only the columns it changes keeps the defaults for the others:
+        # adding one entry must not silently unmap the other fourteen.
+        mapped_fields = {c.field for c in self.columns}
+        mapped_headers = {c.header.strip() for c in self.columns}
+        for default in DEFAULT_COLUMNS:
+            if default.field not in mapped_fields and default.header not in mapped_headers:
+                self.columns.append(default)
         headers = [c.header for c in self.columns]
-        fields = [c.field for c in self.columns]
+        fields = [c.field for c in self.columns if c.field != "ignore"]
         for name, values in (("header", headers), ("field", fields)):
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
@@ -296,6 +315,11 @@ class TeamSettings(BaseModel):
     deadline: dt.date | None = None
     start: dt.date | None = None
     site_url: str | None = None
+    language: str = Field(default="ko", description="the site's language (theme.language)")
+    today: dt.date | None = Field(
+        default=None,
+        description="a fixed 'today' for a demo team (the bundled sample); $TRACKER_TODAY wins",
+    )
     schedule: Schedule = Field(default_factory=Schedule)
     members: list[Member] = Field(default_factory=list)
     remote: RemoteSettings = Field(default_factory=RemoteSettings)

@@ -18,6 +18,7 @@ EXIT_REMOTE = 3
 
 # Verb modules, in the order `tracker --help` lists them.
 COMMAND_MODULES = [
+    "init",
     "week",
     "sync",
     "papers",
