@@ -108,6 +108,7 @@ def propose_columns(
     unknown: list[str] = []
     taken: dict[str, str] = {}
     problems: list[str] = []
+    second: list[str] = []  # the later header of each pair that maps to one field
     for index, header in enumerate(cleaned):
         if not header:
             continue
@@ -117,18 +118,18 @@ def propose_columns(
             target = IGNORE_FIELD
         if target != IGNORE_FIELD and target in taken:
             problems.append(
-                f"column {column_letter(index + 1)} {header!r} and column {taken[target]} both "
+                f"column {taken[target]} and column {column_letter(index + 1)} {header!r} both "
                 f"map to {target!r}"
             )
+            second.append(header)
             continue
         if target != IGNORE_FIELD:
             taken[target] = f"{column_letter(index + 1)} {header!r}"
         columns.append(SheetColumn(header=header, field=target))
     if problems:
-        first = problems[0].split("'")[1]
         raise DataError(
             f"{source}: a paper field would come from two columns: " + "; ".join(problems),
-            fix=f"keep one: rerun with --column '{first}=ignore' (or map it to another field)",
+            fix=f"keep one: rerun with --column '{second[0]}=ignore' (or map it to another field)",
         )
     if "title" not in taken:
         looks_like_data = any(re.fullmatch(r"\d{4}\.\d{4,5}|\d{4}", h) for h in cleaned)
