@@ -17,6 +17,8 @@ def start_page(title: str) -> tuple[Catalog, str]:
     """What every page begins with: its title, the sync panel, data errors; returns the catalog."""
     catalog, digest = data.current_catalog()
     st.title(title)
+    # Whose dashboard this is: every team's own name, never the sample's.
+    st.caption(f"{catalog.team.name} · {catalog.team.topic}")
     sync_panel()
     show_data_errors(catalog)
     return catalog, digest
