@@ -102,9 +102,12 @@ def resolve_paper(papers: Iterable[Paper], text: str) -> Paper:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
+        close = [p.id for p in papers if folded in p.id.casefold()][:5]
         raise DataError(
             f"no paper {wanted!r} in papers/ (no id, alias or title matches)",
-            fix="see `tracker papers list --search WORD`",
+            fix=f"did you mean: {', '.join(close)}"
+            if close
+            else "see `tracker papers list --search WORD`",
         )
     listed = "; ".join(f"{p.id} ({p.title})" for p in candidates[:10])
     raise DataError(

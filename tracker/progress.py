@@ -65,7 +65,7 @@ def expected_by(team: TeamSettings, today: dt.date) -> int | None:
 
 def member_progress(catalog: Catalog, today: dt.date | None = None) -> list[MemberProgress]:
     """One row per active member, in roster order (one pass over the papers)."""
-    today = today or store.today()
+    today = today or store.today(catalog.root)
     team = catalog.team
     expected = expected_by(team, today)
     counts: dict[str, Counter[str]] = defaultdict(Counter)

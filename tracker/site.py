@@ -585,7 +585,7 @@ def generate_site(root: Path, *, today: dt.date | None = None) -> SiteReport:
     catalog = load_catalog(root)
     report.warnings.extend(str(e) for e in catalog.errors)
     writer = _Writer(root, report)
-    today = today or store.today()
+    today = today or store.today(root)
 
     mentions = _mentions_by_paper(catalog)
     from tqdm import tqdm

@@ -616,9 +616,36 @@ def iter_markdown(directory: Path) -> Iterator[Path]:
         yield from sorted(p for p in directory.rglob("*.md") if not p.name.startswith("."))
 
 
-def today() -> dt.date:
-    """The date the tracker considers 'today' ($TRACKER_TODAY pins it for tests and demos)."""
+def today(root: Path | None = None, *, team: TeamSettings | None = None) -> dt.date:
+    """The date the tracker considers 'today'.
+
+    $TRACKER_TODAY pins it (tests, demos); else a `today:` in the team's settings (the bundled
+    sample lives in July 2025, so every command shows it the same week); else the real date.
+    The team is `team`, or the one under `root`, or under $TRACKER_ROOT (the dashboard's).
+    """
     pinned = os.environ.get("TRACKER_TODAY")
     if pinned:
         return dt.date.fromisoformat(pinned)
+    if team is not None:
+        return team.today or dt.date.today()
+    base = root if root is not None else os.environ.get(ROOT_ENV)
+    if base:
+        pin = _team_today_pin(Path(base) / TEAM_FILE)
+        if pin is not None:
+            return pin
     return dt.date.today()
+
+
+def _team_today_pin(path: Path) -> dt.date | None:
+    """team.yaml's `today:`, read without validating the rest (load_team reports problems)."""
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"), source=TEAM_FILE)
+    except (OSError, DataError):
+        return None
+    value = data.get("today") if isinstance(data, dict) else None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

@@ -340,7 +340,7 @@ def apply_plan(
         try:
             if existing is None:
                 values = record_values(record)
-                values.setdefault("added_on", store.today().isoformat())
+                values.setdefault("added_on", store.today(root).isoformat())
                 paper = Paper.model_validate({k: v for k, v in values.items() if v is not None})
             else:
                 data = existing.model_dump()

@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         root_path = resolve_root(root)
         team = store.load_team(root_path)
         console.print(
-            f"[bold]{team.name}[/] — weekly prep ({store.today().isoformat()})", markup=True
+            f"[bold]{team.name}[/] — weekly prep ({store.today(root_path).isoformat()})", markup=True
         )
         outcomes: list[tuple[str, bool, str]] = []
 
