@@ -386,3 +386,27 @@ def plot_curves(results_path: Path, out_png: Path) -> Path:
     fig.suptitle(f"{data['reproduction']} · {data['run']}")
     fig.tight_layout()
     return save_figure(fig, out_png)
+
+
+def record_parity(
+    reproduction: str,
+    checks: list[dict],
+    *,
+    paper_id: str | None = None,
+    out_dir: Path | None = None,
+    config: dict | None = None,
+    started_at: float | None = None,
+    command: str | None = None,
+) -> Path:
+    """Write `results/parity.json` (kind "parity") with provenance; `passed` is all checks passed."""
+    started = started_at if started_at is not None else time.time()
+    prov = provenance(config or {}, seed=0, data=None, started_at=started, command=command)
+    return write_results(
+        reproduction,
+        "parity",
+        kind="parity",
+        checks=checks,
+        paper_id=paper_id,
+        provenance=prov,
+        out_dir=out_dir,
+    )

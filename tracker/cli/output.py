@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tracker.errors import TrackerError
@@ -32,7 +33,8 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except TrackerError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", markup=True)
+            # The message is text: brackets in it (".[repro]", "[MASK]") are not markup.
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
