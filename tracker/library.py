@@ -8,8 +8,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
-import requests
-
 from tracker import store
 from tracker.errors import DataError, RemoteError
 from tracker.models import Paper, Status
@@ -130,6 +128,8 @@ def find_paper(root: Path, text: str) -> Paper:
 def fetch_arxiv(arxiv_id: str, *, timeout: float = 10.0) -> dict:
     """Title, authors, year and abstract of an arXiv paper from the arXiv API (Atom)."""
     import os
+
+    import requests  # only `tracker add --arxiv` needs the network stack
 
     endpoint = os.environ.get(ARXIV_ENDPOINT_ENV, ARXIV_API)
     try:

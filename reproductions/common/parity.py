@@ -218,6 +218,21 @@ def float32_tolerance(noise_floor: float, factor: float = 50.0, minimum: float =
     return max(minimum, factor * noise_floor)
 
 
+FLOAT64_TOL = 1e-10
+"""Float64 agreement bar: a correct re-implementation differs from the reference by round-off."""
+
+
+def tolerance(
+    dtype: torch.dtype, noise: float | Callable[[], float], *, float64: float = FLOAT64_TOL
+) -> float:
+    """The bar one parity check must pass in `dtype`: `float64` in double precision, else the
+    float32 bar scaled from the reference's own float32 noise (`noise`, a number or a callable
+    that measures it, evaluated only when needed)."""
+    if dtype == torch.float64:
+        return float64
+    return float32_tolerance(noise() if callable(noise) else noise)
+
+
 def reference_noise_floor(run_ref: Callable[[torch.dtype], Any]) -> float:
     """max |ref(float32) - ref(float64)|: how much float32 rounding alone moves the reference.
 

@@ -23,7 +23,12 @@ def command_paths() -> list[tuple[str, ...]]:
 
     def walk(command: object, path: tuple[str, ...]) -> None:
         found.append(path)
-        for name, sub in getattr(command, "commands", {}).items():
+        # The root loads its verbs lazily: ask each group for its commands.
+        if not hasattr(command, "list_commands"):
+            return
+        ctx = command.context_class(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
             if not getattr(sub, "hidden", False):
                 walk(sub, (*path, name))
 
