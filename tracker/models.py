@@ -79,6 +79,10 @@ class Paper(BaseModel):
     status: Status = Status.proposed
     readers: list[str] = Field(default_factory=list)
     read_by: list[str] = Field(default_factory=list, description="members who finished reading")
+    read_on: dict[str, dt.date] = Field(default_factory=dict, description="handle -> day read")
+    summarised_on: dict[str, dt.date] = Field(
+        default_factory=dict, description="handle -> day their own summary was written"
+    )
     presenter: str | None = None
     presented_on: dt.date | None = None
     slides: str | None = None

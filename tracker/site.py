@@ -449,9 +449,21 @@ def member_page(catalog: Catalog, progress: Any) -> str:
     papers = [p for p in catalog.papers if progress.handle in p.readers]
     lines += ["## 맡은 논문", ""]
     if papers:
+        from tracker.reading import has_read, summarised_by
+
         for paper in sorted(papers, key=lambda p: p.id):
-            done = "✓ " if progress.handle in paper.read_by else ""
-            lines.append(f"- {done}{_link(paper.title, f'../papers/{paper.id}.md')}")
+            # This member's own state of the paper, with the day when it is known.
+            handle = progress.handle
+            done = "✓ " if has_read(paper, handle) else ""
+            state = []
+            if has_read(paper, handle):
+                day = paper.read_on.get(handle)
+                state.append(f"읽음 {day}" if day else "읽음")
+            if handle in summarised_by(paper):
+                day = paper.summarised_on.get(handle)
+                state.append(f"요약 {day}" if day else "요약")
+            suffix = f" ({', '.join(state)})" if state else ""
+            lines.append(f"- {done}{_link(paper.title, f'../papers/{paper.id}.md')}{suffix}")
     else:
         lines.append("아직 배정된 논문이 없습니다.")
     presented = [p for p in catalog.papers if p.presenter == progress.handle]

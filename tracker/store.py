@@ -253,6 +253,13 @@ _DATE_FIELDS = frozenset(
     name
     for name, info in Paper.model_fields.items()
     if info.annotation is dt.date or dt.date in typing.get_args(info.annotation)
+    if typing.get_origin(info.annotation) is not dict
+)
+# Per-member dates (read_on, summarised_on: handle -> date), written as YAML dates too.
+_DATE_MAP_FIELDS = frozenset(
+    name
+    for name, info in Paper.model_fields.items()
+    if typing.get_origin(info.annotation) is dict and dt.date in typing.get_args(info.annotation)
 )
 
 
@@ -264,10 +271,12 @@ def paper_to_front_matter(paper: Paper) -> dict[str, Any]:
         if key not in raw:
             continue
         value = raw[key]
-        if key not in ("id", "title", "status") and value in (None, "", []):
+        if key not in ("id", "title", "status") and value in (None, "", [], {}):
             continue
         if key in _DATE_FIELDS and isinstance(value, str):
             value = dt.date.fromisoformat(value)  # written as a YAML date, like people write it
+        elif key in _DATE_MAP_FIELDS and isinstance(value, dict):
+            value = {k: dt.date.fromisoformat(v) for k, v in value.items()}
         ordered[key] = value
     return ordered
 

@@ -37,6 +37,14 @@ VERBS: dict[str, tuple[str, str]] = {
         "Add a paper to papers/ (synced to the sheet by the next `tracker sync --apply`).",
     ),
     "export": ("export", "Export papers as BibTeX (all, or filtered), to stdout or a file."),
+    "read": (
+        "reading",
+        "Mark a paper read by one member (their handle joins read_by, with the date).",
+    ),
+    "summarise": (
+        "reading",
+        "Write one member's own summary of a paper: their section of papers/<id>.md (## 요약 — name (@handle)), from a template asking 핵심 아이디어, 방법, 결과, 질문.",
+    ),
     "assign": (
         "assign",
         "Assign each member their reading quota: the exact relevance-maximising assignment.",
