@@ -411,3 +411,79 @@ def test_papers_list_takes_korean_statuses_and_member_names(sample_repo: Path) -
     assert ids("--reader", "김지우") == ids("--reader", "jiwoo") != []
     unknown = invoke("papers", "list", "--reader", "박지은", "--root", str(sample_repo))
     assert unknown.exit_code == 2 and "'박지은' is not on the team's roster" in unknown.output
+
+
+# --------------------------------------------------------------------------------------------
+# Other ways in: an XLSX file, a terminal, the sample
+
+
+def test_init_reads_an_xlsx_reading_list(tmp_path: Path, clock: None) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in [HEADERS, *ROWS]:
+        sheet.append(row)
+    path = tmp_path / "목록.xlsx"
+    book.save(path)
+    result = invoke(
+        "init", str(tmp_path / "x"), "--name", "팀", "--topic", "NLP", "--sheet", str(path)
+    )
+    assert result.exit_code == 0, result.output
+    data = team_yaml(tmp_path / "x")
+    assert data["remote"]["path"] == "papers/목록.xlsx"
+    assert [m["handle"] for m in data["members"]] == ["jiu", "minseo", "seojun"]
+
+
+def test_on_a_terminal_init_asks_only_for_what_is_missing(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "TRACKER_TODAY": TODAY, "PYTHONPATH": str(REPO)}
+    target = tmp_path / "asked"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tracker.cli.main", "init", str(target), "--topic", "NLP"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        close_fds=True,
+    )
+    os.close(follower)
+    transcript = b""
+    answers = iter(
+        [b"\xed\x84\xb0\xeb\xaf\xb8\xeb\x84\x90 \xeb\xaa\xa8\xec\x9e\x84\n", b"\n"]
+    )  # 터미널 모임
+
+    def read_until(marker: bytes) -> None:
+        nonlocal transcript
+        while marker not in transcript:
+            chunk = os.read(leader, 1024)
+            if not chunk:
+                raise AssertionError(transcript.decode("utf-8", "replace"))
+            transcript += chunk
+
+    read_until("팀 이름".encode())
+    os.write(leader, next(answers))
+    read_until(b"reading list")
+    os.write(leader, next(answers))
+    assert process.wait(timeout=60) == 0
+    os.close(leader)
+    text = transcript.decode("utf-8", "replace")
+    assert "team name (팀 이름)" in text and "topic (주제)" not in text  # --topic was given
+    assert team_yaml(target)["name"] == "터미널 모임"
+
+
+def test_init_sample_copies_the_bundled_team_with_its_clock(tmp_path: Path) -> None:
+    result = invoke("init", str(tmp_path / "demo"), "--sample")
+    assert result.exit_code == 0, result.output
+    data = team_yaml(tmp_path / "demo")
+    assert data["name"] == SAMPLE_NAME and str(data["today"]) == "2025-07-07"
+    assert len(list((tmp_path / "demo" / "papers").glob("*.md"))) > 40
+    assert (tmp_path / "demo" / "docs/meetings/posts").is_dir()
+    assert not (tmp_path / "demo" / "docs/dev").exists()
+    again = invoke("init", str(tmp_path / "demo"), "--sample")
+    assert again.exit_code == 1 and "already holds a team" in again.output
