@@ -454,9 +454,7 @@ def test_on_a_terminal_init_asks_only_for_what_is_missing(tmp_path: Path) -> Non
     )
     os.close(follower)
     transcript = b""
-    answers = iter(
-        [b"\xed\x84\xb0\xeb\xaf\xb8\xeb\x84\x90 \xeb\xaa\xa8\xec\x9e\x84\n", b"\n"]
-    )  # 터미널 모임
+    answers = iter(["터미널 모임\n".encode(), b"\n"])
 
     def read_until(marker: bytes) -> None:
         nonlocal transcript
