@@ -485,3 +485,15 @@ def test_init_sample_copies_the_bundled_team_with_its_clock(tmp_path: Path) -> N
     assert not (tmp_path / "demo" / "docs/dev").exists()
     again = invoke("init", str(tmp_path / "demo"), "--sample")
     assert again.exit_code == 1 and "already holds a team" in again.output
+
+
+def test_a_team_name_with_brackets_prints_as_written(
+    tmp_path: Path, clock: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "brackets"
+    made = invoke("init", str(target), "--name", "[NLP] 모임", "--topic", "NLP")
+    assert made.exit_code == 0, made.output
+    assert team_yaml(target)["name"] == "[NLP] 모임"
+    monkeypatch.chdir(target)
+    week = invoke("week", "--no-site")
+    assert "[NLP] 모임 — weekly prep (2025-07-03)" in week.output, week.output
