@@ -384,6 +384,12 @@ def test_init_from_a_sheet_url_then_sync_pulls_every_row(
         row = next(r for r in emulator.values(KEY, TAB) if r and r[0] == "word2vec-2013")
         assert row[HEADERS.index("발표자")] == "김지우"
 
+        week = invoke("week")
+        assert week.exit_code == 0, week.output
+        assert "1. sync with the sheet: nothing to do" in week.output
+        index = (target / "site" / "index.html").read_text(encoding="utf-8")
+        assert f"<title>{TEAM_NAME}</title>" in index and SAMPLE_NAME not in index
+
 
 # --------------------------------------------------------------------------------------------
 # Lookups take what a person types

@@ -19,6 +19,7 @@ import pytest
 
 from browser.conftest import screenshot
 from browser.test_dashboard_browser import free_port, open_and_settle, stop_group, wait_healthy
+from tests.sheets_emulator import SheetsEmulator
 
 pytestmark = pytest.mark.browser
 
@@ -51,21 +52,37 @@ def tracker(*args: str, cwd: Path, env: dict[str, str]) -> str:
     return done.stdout
 
 
-@pytest.fixture(scope="module")
-def new_team(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    base = tmp_path_factory.mktemp("init-browser")
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(ROWS)
-    (base / "목록.csv").write_text(buffer.getvalue(), encoding="utf-8")
+KEY = "1BrowserTeamReadingList_abcdefghijklmnopq"
+
+
+@pytest.fixture(scope="module", params=["csv", "gsheets"])
+def new_team(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Path, dict[str, str]]]:
+    """The team from a CSV file, or from a Google Sheets URL served by the loopback emulator."""
+    base = tmp_path_factory.mktemp(f"init-browser-{request.param}")
     env = {**os.environ, "TRACKER_TODAY": TODAY, "HF_HUB_OFFLINE": "1"}
     env.pop("TRACKER_ROOT", None)
-    tracker(
-        "init", "team", "--name", TEAM, "--topic", "LLM", "--sheet", "목록.csv", cwd=base, env=env
-    )
-    root = base / "team"
-    tracker("sync", "--apply", cwd=root, env=env)
-    tracker("site", "build", cwd=root, env=env)
-    return root, env
+    env.pop("TRACKER_GOOGLE_CREDENTIALS", None)
+    with SheetsEmulator() as emulator:
+        if request.param == "csv":
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(ROWS)
+            (base / "목록.csv").write_text(buffer.getvalue(), encoding="utf-8")
+            sheet = "목록.csv"
+        else:
+            # Ids typed as text (a leading apostrophe), as a team does in the browser.
+            grid = [ROWS[0], *(["'" + r[0], *r[1:]] for r in ROWS[1:])]
+            emulator.add_spreadsheet(KEY, worksheets={"목록": grid})
+            env["TRACKER_SHEETS_ENDPOINT"] = emulator.base_url
+            sheet = f"https://docs.google.com/spreadsheets/d/{KEY}/edit"
+        tracker(
+            "init", "team", "--name", TEAM, "--topic", "LLM", "--sheet", sheet, cwd=base, env=env
+        )
+        root = base / "team"
+        tracker("sync", "--apply", cwd=root, env=env)
+        tracker("site", "build", cwd=root, env=env)
+        yield root, env
 
 
 @pytest.fixture(scope="module")
