@@ -224,7 +224,7 @@ def render_team_yaml(team: TeamSettings, columns: list[SheetColumn], unknown: li
         "# either the handle or the name. interests drive `tracker assign`.",
         f"name: {_yaml_text(team.name)}",
         f"topic: {_yaml_text(team.topic)}",
-        f"language: {team.language}",
+        f"language: {team.language or 'ko'}",
         f"quota: {team.quota}",
         f"readers_per_paper: {team.readers_per_paper}",
         f"start: {(team.start or today).isoformat()}",
@@ -332,6 +332,8 @@ def plan_team(
     check_directory(directory)
     if not name.strip() or not topic.strip():
         raise UsageError("the team needs a name and a topic", fix="--name '...' --topic '...'")
+    if language not in ("ko", "en"):
+        raise UsageError(f"--language {language!r}", fix="use ko (한국어) or en (English)")
     files: dict[str, bytes] = {}
     unknown: list[str] = []
     columns = [c.model_copy() for c in RemoteSettings().columns]
@@ -404,7 +406,7 @@ def render_site_files(team: TeamSettings) -> dict[str, bytes]:
         "site_name": _yaml_text(team.name),
         "site_description": _yaml_text(f"{team.name}: {team.topic}"),
         "site_url": _yaml_text(team.site_url or ""),
-        "language": team.language,
+        "language": team.language or "ko",
         "sync_note": (
             "\n`.github/workflows/sync.yml` pulls the Google Sheet every morning with the service "
             "account key in the repository secret `TRACKER_GOOGLE_CREDENTIALS`."

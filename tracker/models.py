@@ -319,7 +319,9 @@ class TeamSettings(BaseModel):
     deadline: dt.date | None = None
     start: dt.date | None = None
     site_url: str | None = None
-    language: str = Field(default="ko", description="the site's language (theme.language)")
+    language: str | None = Field(
+        default=None, description="ko|en for team-facing text; default Korean for a Korean team"
+    )
     today: dt.date | None = Field(
         default=None,
         description="a fixed 'today' for a demo team (the bundled sample); $TRACKER_TODAY wins",
@@ -327,6 +329,16 @@ class TeamSettings(BaseModel):
     schedule: Schedule = Field(default_factory=Schedule)
     members: list[Member] = Field(default_factory=list)
     remote: RemoteSettings = Field(default_factory=RemoteSettings)
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language(cls, value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        text = str(value).strip().lower()
+        if text not in ("ko", "en"):
+            raise ValueError(f"language {value!r}: use ko (한국어) or en (English)")
+        return text
 
     @model_validator(mode="after")
     def _unique_handles(self) -> TeamSettings:
