@@ -306,6 +306,16 @@ class RemoteSettings(BaseModel):
         return self
 
 
+class NotesSettings(BaseModel):
+    """`notes:` in team.yaml: how `tracker notes import` treats the images notes link to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    keep_images: bool = False  # archive external images by default (as --keep-images does)
+    image_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    image_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+
+
 class TeamSettings(BaseModel):
     """`papers/team.yaml`: the topic, the roster, quotas, schedule and the remote."""
 
@@ -329,6 +339,7 @@ class TeamSettings(BaseModel):
     schedule: Schedule = Field(default_factory=Schedule)
     members: list[Member] = Field(default_factory=list)
     remote: RemoteSettings = Field(default_factory=RemoteSettings)
+    notes: NotesSettings = Field(default_factory=NotesSettings)
 
     @field_validator("language", mode="before")
     @classmethod

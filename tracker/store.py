@@ -620,6 +620,18 @@ def write_doc(root: Path, relative: str, text: str, *, durable: bool = True) -> 
     return write_if_changed(target, text, durable=durable)
 
 
+def write_doc_bytes(root: Path, relative: str, data: bytes) -> bool:
+    """Write a binary file under docs/ (an archived image) atomically; True when written."""
+    target = (Path(root) / "docs" / relative).resolve()
+    docs = (Path(root) / "docs").resolve()
+    if docs not in target.parents:
+        raise DataError(f"refusing to write outside docs/: {relative}")
+    if target.is_file() and target.read_bytes() == data:
+        return False
+    atomic_write_bytes(target, data)
+    return True
+
+
 def iter_markdown(directory: Path) -> Iterator[Path]:
     if directory.is_dir():
         yield from sorted(p for p in directory.rglob("*.md") if not p.name.startswith("."))

@@ -124,3 +124,10 @@ def test_dashboard_page_renders_in_chromium(dashboard: str, page, name: str) -> 
         assert page.locator(".katex").count() >= 2
         assert page.locator('[data-testid="stMain"] h2', has_text="원문 HTML 제목").count() == 1
         assert not dialogs, dialogs
+
+
+def test_paper_link_from_a_note_opens_the_reading_list_on_that_paper(dashboard: str, page) -> None:  # noqa: ANN001
+    # The address a note's paper link leads to (tracker.dashboard.data.note_paper_links).
+    expected = ["Paper linked from a note: Attention Is All You Need (1706.03762)"]
+    text = open_and_settle(page, f"{dashboard}/reading_list?paper=1706.03762", expected)
+    assert "Showing 1 of 4 papers" in text

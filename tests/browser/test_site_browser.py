@@ -142,3 +142,48 @@ def test_korean_query_composed_through_an_ime_reaches_the_search(page, site_url:
     hits = _search_hits(page)
     assert any(BERT_NOTE in href for href in hits), hits
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def folder_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from site_helpers import built_folder_site
+
+    site = built_folder_site(tmp_path_factory.mktemp("folder-site")) / "site"
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_imported_folder_note_shows_every_section_breaks_and_paper_labels(  # noqa: ANN001
+    page, folder_site_url: str
+) -> None:
+    _offline_guard(page, folder_site_url)
+    page.goto(f"{folder_site_url}/meetings/2025/09/02/three-papers/", wait_until="networkidle")
+    toc = page.locator(".md-sidebar--secondary .md-nav__link").all_inner_texts()
+    toc = [entry.strip() for entry in toc]
+    for section in ("Word2Vec", "Transformer", "BERT"):
+        assert section in toc, toc
+    screenshot(page, "site-note-three-sections")
+    label = page.locator('h2#transformer > a[href*="papers/1706.03762"]')
+    box = label.bounding_box()
+    assert box is not None and box["width"] > 10  # the CSS label is visible
+    label.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/papers/1706.03762/")
+    assert "14주차 모임: 세 편 복습" in page.locator("article").inner_text()  # backlink
+
+    page.goto(
+        f"{folder_site_url}/meetings/2025/09/16/15jucha-moim-glove/", wait_until="networkidle"
+    )
+    paragraph = page.locator("article p", has_text="도현 님 발표 요약")
+    assert paragraph.locator("br").count() == 2  # three lines, not one run-on line
+    page.goto(f"{folder_site_url}/meetings/", wait_until="networkidle")
+    listing = page.locator("main").inner_text()
+    assert "스킵그램과 음의 표본추출" in listing and "멀티헤드 어텐션" not in listing
+    screenshot(page, "site-meetings-excerpts")
+    assert page.console_errors == []

@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -338,3 +340,21 @@ def curves_frame(result: ReproResult) -> pd.DataFrame:
 
 def meeting_tags(catalog: Catalog) -> list[str]:
     return sorted({tag for meeting in catalog.meetings for tag in meeting.tags})
+
+
+PAPER_VIEW = "reading_list"  # the Reading list page's URL path; `?paper=<id>` shows one paper
+_NOTE_PAPER_LINK = re.compile(
+    r"\[(?P<label>[^\]\n]*)\]\((?:\.\./)+papers/(?P<id>[^()\s/]+)\.md(?P<title>\s+\"[^\"]*\")?\)"
+)
+
+
+def note_paper_links(body: str) -> str:
+    """A note's links to paper pages (`../../papers/<id>.md`, right for the site) pointed at
+    the dashboard's own paper view instead; a heading's label-less link gets a visible label."""
+
+    def replace(match: re.Match[str]) -> str:
+        label = match.group("label") or "paper ↗"
+        href = f"{PAPER_VIEW}?paper={quote(match.group('id'), safe='')}"
+        return f"[{label}]({href}{match.group('title') or ''})"
+
+    return _NOTE_PAPER_LINK.sub(replace, body)

@@ -50,7 +50,10 @@ def render() -> None:
     )
     with st.container(border=True):
         # Only the sanitised text is rendered with HTML enabled (see ui.safe_note_markdown).
-        st.markdown(ui.safe_note_markdown(meeting.body), unsafe_allow_html=True)
+        # Paper links point at the dashboard's paper view: the site's relative .md paths mean
+        # nothing inside Streamlit.
+        body = data.note_paper_links(meeting.body)
+        st.markdown(ui.safe_note_markdown(body), unsafe_allow_html=True)
 
 
 if __name__ == "__main__":

@@ -64,6 +64,14 @@ def render() -> None:
         ),
         sort=sort,
     )
+    # A note's paper link opens this page with ?paper=<id>: show that paper alone.
+    wanted = st.query_params.get("paper")
+    if wanted and (table["id"] == wanted).any():
+        shown = table[table["id"] == wanted]
+        st.info(f"Paper linked from a note: {shown.iloc[0]['title']} ({wanted})")
+        if st.button("Show every paper", key="all_papers"):
+            del st.query_params["paper"]
+            st.rerun()
     st.caption(f"Showing {len(shown)} of {len(table)} papers")
     if shown.empty:
         st.info("No paper matches these filters.")
