@@ -202,12 +202,30 @@ def test_init_writes_the_teams_own_repository(new_team: Path) -> None:
 
 
 def test_the_site_templates_stay_the_projects_own(tmp_path: Path) -> None:
-    """The copies shipped to new teams are the project's docs assets and mkdocs settings."""
+    """The copies shipped to new teams are the project's docs assets and mkdocs settings.
+
+    After changing docs/assets, copy it over: `cp docs/assets/css/site.css
+    tracker/templates/team/docs/assets/css/` (the package cannot read the project's docs/ once
+    installed, so a new team gets these copies)."""
     templates = REPO / "tracker" / "templates" / "team"
-    for relative in ("css/site.css", "javascripts/math.js", "javascripts/search_input.js"):
+    shipped = sorted(
+        p.relative_to(templates / "docs/assets").as_posix()
+        for p in (templates / "docs/assets").rglob("*")
+        if p.is_file()
+    )
+    ours = sorted(
+        p.relative_to(REPO / "docs/assets").as_posix()
+        for p in (REPO / "docs/assets").rglob("*")
+        if p.is_file()
+        and p.parts[-2] not in ("vendor", "avatars")
+        and "vendor" not in p.parts
+        and "avatars" not in p.parts
+    )
+    assert shipped == ours, "docs/assets and tracker/templates/team/docs/assets list other files"
+    for relative in shipped:
         assert (templates / "docs/assets" / relative).read_bytes() == (
             REPO / "docs/assets" / relative
-        ).read_bytes(), relative
+        ).read_bytes(), f"copy docs/assets/{relative} to tracker/templates/team/docs/assets/"
     ours = (REPO / "mkdocs.yml").read_text(encoding="utf-8").split("\ntheme:\n", 1)[1]
     theirs = (templates / "mkdocs.yml").read_text(encoding="utf-8").split("\ntheme:\n", 1)[1]
     assert theirs == ours.replace("language: ko", "language: $language", 1)
