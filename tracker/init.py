@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from tracker import store
 from tracker.errors import DataError, UsageError
@@ -397,6 +398,21 @@ def _roster(members: list[Member]):  # noqa: ANN202
     return Roster(members) if members else None
 
 
+def _asset_files() -> list[str]:
+    """The site's own stylesheet and scripts shipped for new teams, relative to docs/assets/."""
+    found: list[str] = []
+
+    def walk(node: Any, prefix: str) -> None:
+        for child in node.iterdir():
+            if child.is_dir():
+                walk(child, f"{prefix}{child.name}/")
+            elif child.is_file():
+                found.append(f"{prefix}{child.name}")
+
+    walk(resources.files("tracker.templates").joinpath(TEMPLATES, "docs", "assets"), "")
+    return sorted(found)
+
+
 def render_site_files(team: TeamSettings) -> dict[str, bytes]:
     """mkdocs.yml, docs/, .gitignore, README.md and the CI workflows of a team."""
     values = {
@@ -419,11 +435,7 @@ def render_site_files(team: TeamSettings) -> dict[str, bytes]:
         "docs/index.md": _render("docs/index.md", values),
         "docs/meetings/index.md": _template("docs/meetings/index.md"),
         "docs/meetings/posts/.gitkeep": "",
-        "docs/assets/css/site.css": _template("docs/assets/css/site.css"),
-        "docs/assets/javascripts/math.js": _template("docs/assets/javascripts/math.js"),
-        "docs/assets/javascripts/search_input.js": _template(
-            "docs/assets/javascripts/search_input.js"
-        ),
+        **{f"docs/assets/{rel}": _template(f"docs/assets/{rel}") for rel in _asset_files()},
         ".gitignore": _template("gitignore.txt"),
         "README.md": _render("README.md", values),
         ".github/workflows/site.yml": _template("workflows/site.yml"),
