@@ -199,6 +199,10 @@ def test_init_writes_the_teams_own_repository(new_team: Path) -> None:
     everything = b"".join(snapshot_tree(new_team).values()).decode("utf-8")
     assert SAMPLE_NAME not in everything and "example.github.io" not in everything
     assert not list((new_team / "docs" / "meetings" / "posts").glob("*.md"))
+    for asset in ("css/site.css", "javascripts/math.js", "javascripts/search_input.js"):
+        assert (new_team / "docs/assets" / asset).read_bytes() == (
+            REPO / "docs/assets" / asset
+        ).read_bytes()
 
 
 def test_the_site_templates_stay_the_projects_own(tmp_path: Path) -> None:
