@@ -74,6 +74,9 @@ def test_two_readers_one_summarises_only_that_one_counts(two_readers: Path) -> N
     minseo = (two_readers / "docs/members/minseo.md").read_text(encoding="utf-8")
     assert "(읽음 2025-07-03, 요약 2025-07-03)" in jiwoo
     assert "(읽음 2025-07-03)" in minseo and "요약 2025" not in minseo
+    page = (two_readers / "docs/papers/1810.04805.md").read_text(encoding="utf-8")
+    summarisers = next(line for line in page.splitlines() if line.startswith("| 요약한 사람 |"))
+    assert "jiwoo" in summarisers and "minseo" not in summarisers
 
 
 def test_a_second_summary_replaces_the_members_own_section_only(two_readers: Path) -> None:
@@ -146,3 +149,36 @@ def test_the_sheets_read_by_column_names_members_and_syncs(
     assert (
         (target / "papers/list.csv").read_text("utf-8").splitlines()[1].endswith('"박민서, 김지우"')
     )
+
+
+def test_on_a_terminal_the_summary_is_written_in_the_editor(
+    two_readers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """$EDITOR gets the template; what it saves is the summary."""
+    from tracker.cli import reading as reading_cli
+
+    seen: list[str] = []
+
+    def editor(initial: str) -> str:
+        seen.append(initial)
+        return initial.replace(
+            "<!-- 이 논문이 새로 내놓은 생각은 무엇인가? -->", "마스크 언어 모델."
+        )
+
+    monkeypatch.setattr(reading_cli, "_edit", editor)
+    monkeypatch.setattr(reading_cli, "_stdin_is_terminal", lambda: True)
+    done = cli(two_readers, "summarise", "BERT", "-m", "jiwoo")
+    assert done.exit_code == 0, done.output
+    assert seen and seen[0].startswith("## 요약 — 김지우 (@jiwoo)") and "### 질문" in seen[0]
+    paper = store.read_paper(store.paper_path(two_readers, "1810.04805"))
+    assert "마스크 언어 모델." in member_sections(paper.body)["jiwoo"]
+
+
+def test_the_editor_runs_with_the_file_and_its_saved_text_comes_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tracker.cli.reading import _edit
+
+    monkeypatch.setenv("EDITOR", 'sh -c \'printf "추가한 줄\\n" >> "$0"\'')
+    monkeypatch.delenv("VISUAL", raising=False)
+    assert _edit("처음\n") == "처음\n추가한 줄\n"

@@ -334,6 +334,13 @@ def paper_page(
         rows.append(
             ("다 읽은 사람", ", ".join(_member_label(catalog, h, "../") for h in paper.read_by))
         )
+    from tracker.reading import summarised_by
+
+    summarisers = sorted(summarised_by(paper)) if paper.body.strip() else []
+    if summarisers:
+        rows.append(
+            ("요약한 사람", ", ".join(_member_label(catalog, h, "../") for h in summarisers))
+        )
     presenter = _member_label(catalog, paper.presenter, "../") if paper.presenter else "—"
     if paper.presented_on:
         presenter += f" ({paper.presented_on.isoformat()})"

@@ -72,6 +72,10 @@ def _progress_line(root: Path, handle: str) -> str:
     return f"{row.name}: read {row.read}/{row.quota}, summarised {row.summarised}/{row.quota}"
 
 
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def _edit(initial: str) -> str:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as handle:
@@ -132,7 +136,7 @@ def register(app: typer.Typer) -> None:
             if not file.is_file():
                 raise UsageError(f"--file {file}: no such file")
             text = file.read_text(encoding="utf-8")
-        elif file is not None or not sys.stdin.isatty():
+        elif file is not None or not _stdin_is_terminal():
             text = sys.stdin.read()
         else:
             earlier = member_sections(found.body).get(who.handle)
