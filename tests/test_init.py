@@ -108,6 +108,9 @@ def new_team(tmp_path: Path, clock: None) -> Path:
         str(sheet),
     )
     assert result.exit_code == 0, result.output
+    # Nothing guessed silently: the mapping and the roster it wrote are printed.
+    assert "우선순위\tignore" in result.output and "header '우선순위' is not one" in result.output
+    assert "jiu\t김지우" in result.output and "seojun\t이서준" in result.output
     return target
 
 
@@ -522,3 +525,10 @@ def test_a_team_name_with_brackets_prints_as_written(
     monkeypatch.chdir(target)
     week = invoke("week", "--no-site")
     assert "[NLP] 모임 — weekly prep (2025-07-03)" in week.output, week.output
+
+
+def test_an_empty_folder_points_at_tracker_init(tmp_path: Path, clock: None) -> None:
+    week = invoke("week", "--root", str(tmp_path))
+    assert week.exit_code == 1
+    assert "papers/team.yaml not found" in week.output
+    assert "tracker init DIR --name NAME --topic TOPIC" in week.output

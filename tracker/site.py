@@ -770,7 +770,10 @@ def build_site(
     root = Path(root)
     started = time.perf_counter()
     if not (root / "mkdocs.yml").is_file():
-        raise DataError(f"no mkdocs.yml in {root}", fix="run inside the team repository")
+        raise DataError(
+            f"no mkdocs.yml in {root}",
+            fix="run inside the team repository (`tracker init` writes one for a new team)",
+        )
     generated = generate_site(root, today=today)
     vendor_katex(root)
     site = Path(site_dir) if site_dir else root / "site"

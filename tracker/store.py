@@ -572,7 +572,8 @@ def load_team(root: Path) -> TeamSettings:
     if not path.is_file():
         raise DataError(
             f"{TEAM_FILE} not found under {root}",
-            fix="run the tracker inside the team's repository or set TRACKER_ROOT",
+            fix="run the tracker inside the team's repository or set TRACKER_ROOT; to start a "
+            "team: tracker init DIR --name NAME --topic TOPIC [--sheet FILE_OR_URL]",
         )
     data = load_yaml(path.read_text(encoding="utf-8"), source=TEAM_FILE)
     try:
