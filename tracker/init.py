@@ -219,6 +219,7 @@ def _yaml_text(value: str) -> str:
 def render_team_yaml(team: TeamSettings, columns: list[SheetColumn], unknown: list[str]) -> str:
     """team.yaml written for people: one line per member and per column, comments on what to edit."""
     today = store.today()
+    start = team.start or today
     lines = [
         "# The team's settings and roster, written by `tracker init`; edit freely.",
         "# Handles are what papers/*.md use in readers / read_by / presenter; the sheet may use",
@@ -228,8 +229,9 @@ def render_team_yaml(team: TeamSettings, columns: list[SheetColumn], unknown: li
         f"language: {team.language or 'ko'}",
         f"quota: {team.quota}",
         f"readers_per_paper: {team.readers_per_paper}",
-        f"start: {(team.start or today).isoformat()}",
-        "# deadline: 2026-06-30   # with start, sets the reading pace (who is behind)",
+        f"start: {start.isoformat()}",
+        f"# deadline: {(start + dt.timedelta(weeks=26)).isoformat()}   # with start, sets the "
+        "reading pace (who is behind)",
     ]
     if team.site_url:
         lines.append(f"site_url: {_yaml_text(team.site_url)}")
@@ -424,8 +426,8 @@ def render_site_files(team: TeamSettings) -> dict[str, bytes]:
         "site_url": _yaml_text(team.site_url or ""),
         "language": team.language or "ko",
         "sync_note": (
-            "\n`.github/workflows/sync.yml` pulls the Google Sheet every morning with the service "
-            "account key in the repository secret `TRACKER_GOOGLE_CREDENTIALS`."
+            "\n`.github/workflows/sync.yml`은 매일 아침 구글 시트를 가져옵니다. 서비스 계정 키는 "
+            "저장소 비밀값 `TRACKER_GOOGLE_CREDENTIALS`에 넣어 두세요."
             if team.remote.kind == "gsheets"
             else ""
         ),
