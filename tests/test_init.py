@@ -254,6 +254,7 @@ def test_after_init_sync_week_and_site_build_run_as_the_new_team(
     assert week.exit_code == 0, week.output
     assert f"{TEAM_NAME} — weekly prep ({TODAY})" in week.output
     assert "docs/meetings/2025-07-08.md" in week.output
+    assert "김지우 (@jiu)\t1/20" in week.output  # the quota table names people
     built = invoke("site", "build")
     assert built.exit_code == 0, built.output
     index = (new_team / "site" / "index.html").read_text(encoding="utf-8")

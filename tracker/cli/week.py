@@ -121,7 +121,7 @@ def _quota(root: Path) -> str:
         ["member", "assigned", "read", "summarised", "expected by now", "behind"],
         [
             [
-                p.handle,
+                f"{p.name} (@{p.handle})" if p.name != p.handle else p.handle,
                 f"{p.assigned}/{p.quota}",
                 p.read,
                 p.summarised,
