@@ -533,3 +533,18 @@ def test_an_empty_folder_points_at_tracker_init(tmp_path: Path, clock: None) -> 
     assert week.exit_code == 1
     assert "papers/team.yaml not found" in week.output
     assert "tracker init DIR --name NAME --topic TOPIC" in week.output
+
+
+def test_a_sheet_is_named_by_url_or_key_and_a_file_by_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.init import is_sheets_address
+
+    monkeypatch.chdir(tmp_path)
+
+    assert is_sheets_address(f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0")
+    assert is_sheets_address(KEY)
+    assert not is_sheets_address("읽기목록.csv")
+    named_like_a_key = tmp_path / ("a" * 30)
+    named_like_a_key.write_text("x")
+    assert not is_sheets_address(named_like_a_key.name)  # a file here wins over a key
