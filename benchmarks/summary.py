@@ -68,6 +68,18 @@ def row_assign(d: dict) -> list[str]:
     ]
 
 
+def row_schedule(d: dict) -> list[str]:
+    return [
+        "exact presenter rota (MILP)",
+        f"{d['members']} members × {d['weeks']} weeks × {d['slots']} slots, {d['papers']:,} papers",
+        f"end to end {d['end_to_end_seconds_best']:.2f} s (solve {d['solve_seconds_best']:.2f} s); "
+        f"counts {d['loads_min_max'][0]}-{d['loads_min_max'][1]}, {d['consecutive']} twice in a row",
+        f"< {d['goal_seconds']:.0f} s",
+        _ok(d["end_to_end_seconds_best"], d["goal_seconds"]),
+        "bench_schedule.py",
+    ]
+
+
 def row_site(d: dict) -> list[str]:
     return [
         "site build (mkdocs --strict)",
@@ -132,6 +144,7 @@ ROWS: list[tuple[str, Callable[[dict], list[str]]]] = [
     ("sync", row_sync),
     ("gsheets_sync", row_gsheets),
     ("assign", row_assign),
+    ("schedule", row_schedule),
     ("site_build", row_site),
     ("dashboard", row_dashboard),
     ("word2vec", row_word2vec),

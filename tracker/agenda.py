@@ -179,6 +179,8 @@ class Agenda:
     last_meeting: dt.date | None = None
     paper_titles: dict[str, str] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
+    # The presenter rota of the coming weeks (tracker.schedule.upcoming_rota).
+    rota: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -190,6 +192,7 @@ class Agenda:
             "progress": [p.to_json() for p in self.progress],
             "new_papers": self.new_papers,
             "changed_results": self.changed_results,
+            "rota": [{**row, "date": row["date"].isoformat()} for row in self.rota],
         }
 
     def front_matter(self) -> dict[str, Any]:
@@ -205,6 +208,11 @@ class Agenda:
     def to_markdown(self) -> str:
         """The draft note, ending with the hash that marks it as untouched generated text."""
         lines = [f"# {self.date.isoformat()} 모임 안건", ""]
+        skipped = next((r for r in self.rota if r["date"] == self.date and r["skipped"]), None)
+        if skipped:
+            held = next((r["date"] for r in self.rota if not r["skipped"]), None)
+            after = f" 다음 모임은 {held.isoformat()}입니다." if held else ""
+            lines += [f"> 이 날은 모임이 없습니다 ({skipped['skipped']}).{after}", ""]
         lines += ["## 발표", ""]
         if not self.presentations:
             lines.append("- (정해진 발표 없음)")
@@ -216,6 +224,9 @@ class Agenda:
             lines.append(
                 f"- **{talk['title']}** ({talk['paper_id']}) — @{talk['presenter']}{slides}{when}"
             )
+        if self.rota:
+            lines += ["", "## 앞으로의 발표 일정", ""]
+            lines += rota_lines(self.rota)
         lines += ["", "## 지난 할 일", ""]
         if not self.open_items:
             lines.append("- (남은 할 일 없음)")
@@ -254,6 +265,28 @@ class Agenda:
         body = "\n".join(lines) + "\n"
         text = store.join_front_matter(self.front_matter(), "\n" + body)
         return text + f"\n<!-- tracker-agenda sha256={_digest(text)} -->\n"
+
+
+def rota_lines(rota: list[dict[str, Any]]) -> list[str]:
+    """One Markdown bullet per coming meeting: its talks, or why there is no meeting."""
+    weekdays = "월화수목금토일"
+    lines = []
+    for row in rota:
+        day = row["date"]
+        head = f"- {day.isoformat()} ({weekdays[day.weekday()]})"
+        if row["skipped"]:
+            lines.append(f"{head}: 쉼 — {row['skipped']}")
+            continue
+        talks = [
+            f"@{t['presenter']} {t['title']} ({t['paper']})"
+            + (" _(제안)_" if t["origin"] == "new" else "")
+            for t in row["talks"]
+        ]
+        talks += ["발표자 없음"] * int(row.get("open_slots") or 0)
+        lines.append(f"{head}: " + ("; ".join(talks) if talks else "발표 미정"))
+    if any(t["origin"] == "new" for row in rota for t in row["talks"]):
+        lines += ["", "_(제안)_ 표시는 `tracker schedule --apply`로 확정하기 전의 제안입니다."]
+    return lines
 
 
 def _digest(text: str) -> str:
@@ -343,7 +376,10 @@ def build_agenda(
             for t in presentations
         }
     )
+    from tracker.schedule import upcoming_rota
+
     return Agenda(
+        rota=upcoming_rota(catalog, weeks=4, today=today),
         date=date,
         team_name=catalog.team.name,
         presentations=presentations,

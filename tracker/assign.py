@@ -457,7 +457,8 @@ def explain_infeasible(problem: _Problem, max_pairs: int) -> list[str]:
             f"too few papers: {n_members} members x quota {problem.quota} need "
             f"{needed} more reading slot(s) beyond those already being read, but {n_papers} papers "
             f"x {problem.k} readers = {n_papers * problem.k} slots, of which {taken} are already "
-            f"held, leave {slots} ({needed - slots} short); add papers or raise readers_per_paper"
+            f"held, leave {slots} ({needed - slots} short); add papers (`tracker suggest` finds "
+            "candidates) or raise readers_per_paper"
         )
     open_pairs = np.bincount(problem.var_member, minlength=n_members)
     for m_index, member in enumerate(problem.members):

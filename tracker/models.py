@@ -187,6 +187,44 @@ def has_summary(body: str) -> bool:
     return any(not _PLACEHOLDER.match(line) for line in body.splitlines())
 
 
+def parse_date_ranges(value: Any, *, what: str) -> list[tuple[dt.date, dt.date]]:
+    """Dates and ranges as the team writes them: `2025-10-07`, `2025-10-01..2025-10-14` (also
+    `~` or ` to `), or `{from: ..., to: ...}`; returns inclusive (first, last) pairs."""
+    if value is None or value == "":
+        return []
+    items = value if isinstance(value, list | tuple) else [value]
+    ranges: list[tuple[dt.date, dt.date]] = []
+    for item in items:
+        first: Any
+        last: Any
+        if isinstance(item, dict):
+            first = item.get("from", item.get("start"))
+            last = item.get("to", item.get("end", first))
+        elif isinstance(item, dt.date):
+            first = last = item
+        else:
+            parts = re.split(r"\s*(?:\.\.|~|\bto\b)\s*", str(item).strip())
+            first, last = (parts[0], parts[-1]) if len(parts) <= 2 else (None, None)
+        try:
+            start = first if isinstance(first, dt.date) else dt.date.fromisoformat(str(first))
+            end = last if isinstance(last, dt.date) else dt.date.fromisoformat(str(last))
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{what} entry {item!r} is not a date or a range: write 2025-10-07 or "
+                "2025-10-01..2025-10-14"
+            ) from None
+        if end < start:
+            raise ValueError(f"{what} entry {item!r} ends before it starts")
+        ranges.append((start, end))
+    return ranges
+
+
+def skip_reasons(value: Any) -> list[str | None]:
+    """The optional `reason` of each `schedule.skip` entry (None where none is given)."""
+    items = value if isinstance(value, list | tuple) else [value]
+    return [item.get("reason") if isinstance(item, dict) else None for item in items]
+
+
 class Member(BaseModel):
     """A team member: a stable handle (used in readers/presenter), a name, interests."""
 
@@ -198,6 +236,17 @@ class Member(BaseModel):
     email: str | None = None
     github: str | None = None
     active: bool = True
+    away: list[Any] = Field(default_factory=list, description="dates or ranges they cannot come")
+
+    @field_validator("away", mode="before")
+    @classmethod
+    def _away(cls, value: Any) -> list[Any]:
+        items = [] if value in (None, "") else value if isinstance(value, list) else [value]
+        parse_date_ranges(items, what="away")
+        return items
+
+    def is_away(self, day: dt.date) -> bool:
+        return any(a <= day <= b for a, b in parse_date_ranges(self.away, what="away"))
 
     @field_validator("handle")
     @classmethod
@@ -220,6 +269,16 @@ class Schedule(BaseModel):
     timezone: str = "Asia/Seoul"
     duration_minutes: int = 90
     location: str | None = None
+    slots: int = Field(default=2, ge=1, description="presentations per meeting")
+    holidays: str | None = Field(default="KR", description="public holidays of this country")
+    skip: list[Any] = Field(default_factory=list, description="dates or ranges with no meeting")
+
+    @field_validator("skip", mode="before")
+    @classmethod
+    def _skip(cls, value: Any) -> list[Any]:
+        items = [] if value in (None, "") else value if isinstance(value, list) else [value]
+        parse_date_ranges(items, what="schedule.skip")
+        return items
 
     @field_validator("weekday", mode="before")
     @classmethod

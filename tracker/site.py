@@ -544,6 +544,10 @@ def agenda_page(catalog: Catalog, today: dt.date | None) -> str:
             lines.append(f"- {title} — {who}{slides}")
     else:
         lines.append("정해진 발표가 없습니다.")
+    rota = getattr(agenda, "rota", None)
+    if rota:
+        lines += ["", "## 앞으로의 발표 일정", ""]
+        lines += _rota_lines(catalog, rota)
     lines += ["", "## 이어지는 할 일", ""]
     if agenda.open_items:
         for item in agenda.open_items:
@@ -566,6 +570,29 @@ def agenda_page(catalog: Catalog, today: dt.date | None) -> str:
         lines += ["", "## 진도가 늦은 사람", ""]
         lines += [f"- {_member_label(catalog, p.handle, '')}: {p.behind_by}편" for p in behind]
     return "\n".join(lines)
+
+
+def _rota_lines(catalog: Catalog, rota: list[dict[str, Any]]) -> list[str]:
+    """The coming meetings of the presenter rota, each talk linked to its paper page."""
+    weekdays = "월화수목금토일"
+    lines = []
+    for row in rota:
+        day = row["date"]
+        head = f"- **{day.isoformat()} ({weekdays[day.weekday()]})**"
+        if row["skipped"]:
+            lines.append(f"{head}: 쉼 — {_md_text(row['skipped'])}")
+            continue
+        talks = []
+        for talk in row["talks"]:
+            paper = catalog.paper(talk["paper"])
+            title = (
+                _link(paper.title, f"papers/{paper.id}.md") if paper else _md_text(talk["title"])
+            )
+            proposal = " (제안)" if talk["origin"] == "new" else ""
+            talks.append(f"{_member_label(catalog, talk['presenter'], '')} — {title}{proposal}")
+        talks += ["발표자 없음"] * int(row.get("open_slots") or 0)
+        lines.append(f"{head}: " + ("; ".join(talks) if talks else "발표 미정"))
+    return lines
 
 
 def authors_yaml(catalog: Catalog) -> str:

@@ -53,6 +53,18 @@ VERBS: dict[str, tuple[str, str]] = {
         "agenda",
         "Prepare the next meeting: presenters and slides, carried-over action items, reading progress, new papers and changed reproduction results, written as docs/meetings/<date>.md (draft: true).",
     ),
+    "schedule": (
+        "schedule",
+        "Plan who presents which paper at each meeting of the coming weeks.",
+    ),
+    "remind": (
+        "remind",
+        "The message to post in the team chat before the meeting (Korean): date, time and place, presenters and papers with slides links, who is behind on reading, and the action items still open with their age.",
+    ),
+    "suggest": (
+        "suggest",
+        "Suggest papers to add when the list is too short for every member's quota: the references and citations of papers already on the list and keyword search on the members' interests, from the Semantic Scholar Graph API and the arXiv API.",
+    ),
     "notes": ("notes", "Meeting notes: import them from the team's Markdown dialects."),
     "site": (
         "site",

@@ -101,6 +101,34 @@ def render() -> None:
         st.markdown("#### Reproduction results that changed")
         st.dataframe(pd.DataFrame(changed), hide_index=True)
 
+    rota = getattr(agenda, "rota", None)
+    if rota:
+        st.markdown("#### Coming weeks (presenter rota)")
+        rows = []
+        for row in rota:
+            if row["skipped"]:
+                rows.append(
+                    {
+                        "date": row["date"],
+                        "presenter": "—",
+                        "paper": f"쉼: {row['skipped']}",
+                        "status": "skipped",
+                    }
+                )
+                continue
+            for talk in row["talks"]:
+                rows.append(
+                    {
+                        "date": row["date"],
+                        "presenter": talk["presenter"],
+                        "paper": f"{talk['title']} ({talk['paper']})",
+                        "status": "proposed" if talk["origin"] == "new" else talk["origin"],
+                    }
+                )
+        st.dataframe(pd.DataFrame(rows), hide_index=True, key="rota")
+        if any(r["status"] == "proposed" for r in rows):
+            st.caption("Proposed slots become the plan with `tracker schedule --apply`.")
+
 
 if __name__ == "__main__":
     render()
