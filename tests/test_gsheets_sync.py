@@ -235,9 +235,10 @@ def test_pull_keeps_text_ids_korean_headers_dates_and_formula_values_cell_for_ce
                 else ("" if value is None else str(value))
             )
             assert text == shown.get(cell, cell), (row[0], name)
-    # Pulling wrote nothing to the sheet and cost two requests (metadata + one values read).
+    # Pulling wrote nothing to the sheet and cost three requests (metadata, one values read,
+    # and the id/arXiv columns once more unformatted, since their cells look like numbers).
     assert writes(emulator) == 0
-    assert remote.request_count == emulator.total_requests == 2
+    assert remote.request_count == emulator.total_requests == 3
     assert emulator.counts["values.get"] == 1
 
 
@@ -358,8 +359,16 @@ def test_429_storm_gives_up_after_bounded_retries_with_no_partial_write(
     edits = _prepare_push(repo, emulator)
     sheet_before = emulator.values(KEY, TAB, render="FORMULA")
     files_before = snapshot_tree(repo)
-    # The storm starts at the first write (after metadata, read and re-check succeeded).
-    emulator.on("values.batchGet", lambda emu: emu.fail_next(100, 429))
+    # The storm starts at the first write (after metadata, read and re-check succeeded): the
+    # second batchGet is the re-check (the first reads the id columns unformatted).
+    batch_gets: list[int] = []
+
+    def storm(emu: SheetsEmulator) -> None:
+        batch_gets.append(1)
+        if len(batch_gets) == 2:
+            emu.fail_next(100, 429)
+
+    emulator.on("values.batchGet", storm, times=2)
     sleeps: list[float] = []
 
     with pytest.raises(RemoteError) as caught:
@@ -569,10 +578,10 @@ def test_cli_sync_json_reports_the_api_request_count(repo: Path, emulator: Sheet
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert sorted(data["new_from_sheet"]) == ["007", "1810.04805", "2101.10000"]
-    assert data["api_requests"] == emulator.total_requests == 2
+    assert data["api_requests"] == emulator.total_requests == 3
 
     human = CliRunner().invoke(app, ["sync", "--root", str(repo)])
-    assert "Google Sheets API requests: 2" in human.output
+    assert "Google Sheets API requests: 3" in human.output
 
 
 def test_cli_error_for_an_unshared_sheet_names_the_email_and_hides_the_key(

@@ -84,15 +84,20 @@ def diagnose(root: Path) -> list[Finding]:
         findings.append(Finding("remote", False, exc.message, exc.fix or ""))
 
     snapshot = root / store.SNAPSHOT_FILE
-    findings.append(
-        Finding(
-            "sync snapshot",
-            True,
-            f"{store.SNAPSHOT_FILE} present"
-            if snapshot.is_file()
-            else "no sync yet (first `tracker sync` will create it)",
+    try:
+        rows = store.read_snapshot(root)
+        findings.append(
+            Finding(
+                "sync snapshot",
+                True,
+                f"{store.SNAPSHOT_FILE}: {len(rows)} paper(s), taken against "
+                f"{store.read_snapshot_remote(root) or 'an unrecorded remote'}"
+                if rows is not None and snapshot.is_file()
+                else "no sync yet (first `tracker sync` will create it)",
+            )
         )
-    )
+    except TrackerError as exc:
+        findings.append(Finding("sync snapshot", False, exc.message, exc.fix or ""))
     from tracker.extras import INSTALL, installed
 
     for module, purpose in (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from enum import StrEnum
 from typing import Any
 
@@ -42,6 +43,11 @@ STATUS_ALIASES: dict[str, Status] = {
 }
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+# An id names the file papers/<id>.md (and its temp file while written): well under the
+# 255-byte file name limit.
+MAX_ID_LENGTH = 100
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 ARXIV_PATTERN = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
 
@@ -49,7 +55,7 @@ def parse_status(value: str | Status) -> Status:
     """Read a status as the team writes it (English or Korean); raise ValueError otherwise."""
     if isinstance(value, Status):
         return value
-    text = str(value).strip()
+    text = unicodedata.normalize("NFC", str(value)).strip()
     lowered = text.lower()
     if lowered in Status.__members__:
         return Status(lowered)
@@ -91,6 +97,22 @@ class Paper(BaseModel):
     notes: str | None = Field(default=None, description="the sheet's free-text remark (비고)")
     body: str = Field(default="", exclude=True, description="the team's Markdown summary")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        # NUL, BEL or an ANSI escape in a field would reach terminals, the sheet and the site.
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if name == "body":
+                    continue
+                for text in value if isinstance(value, list) else [value]:
+                    if isinstance(text, str) and (found := _CONTROL.search(text)):
+                        raise ValueError(
+                            f"{name} holds a control character (U+{ord(found.group()):04X}): "
+                            "remove it (a copy-paste from a terminal or PDF often brings one)"
+                        )
+        return data
+
     @field_validator("id", mode="before")
     @classmethod
     def _id_is_text(cls, value: Any) -> str:
@@ -101,6 +123,11 @@ class Paper(BaseModel):
                 f'paper id {value!r} was read as a number: write it as text, e.g. id: "{value}"'
             )
         text = value.strip()
+        if len(text) > MAX_ID_LENGTH:
+            raise ValueError(
+                f"paper id is too long ({len(text)} characters, at most {MAX_ID_LENGTH}): use "
+                "an arXiv id or a short slug such as lstm-1997"
+            )
         if not ID_PATTERN.match(text):
             raise ValueError(
                 f"paper id {text!r} is not a valid id: use an arXiv id (1810.04805) or a "

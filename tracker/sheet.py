@@ -12,13 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
 from tracker.errors import SheetError
-from tracker.models import ID_PATTERN, Paper, SheetColumn, parse_status, split_list
+from tracker.models import (
+    ID_PATTERN,
+    MAX_ID_LENGTH,
+    Paper,
+    SheetColumn,
+    parse_status,
+    split_list,
+)
 from tracker.people import Roster
 
 IGNORE_FIELD = "ignore"
@@ -100,6 +108,11 @@ def canonical(field_name: str, text: str) -> str:
     if field_name == "id":
         if not value:
             return ""
+        if len(value) > MAX_ID_LENGTH:
+            raise ValueError(
+                f"id is too long ({len(value)} characters, at most {MAX_ID_LENGTH}): it names the "
+                f"file papers/<id>.md; use an arXiv id or a short slug such as lstm-1997"
+            )
         if not ID_PATTERN.match(value):
             raise ValueError(
                 f"id {value!r} is not a valid id: use an arXiv id (1810.04805) or a lower-case "
@@ -115,7 +128,9 @@ def canonical(field_name: str, text: str) -> str:
     if field_name == "status":
         return parse_status(value).value
     if field_name == "year":
-        if re.fullmatch(r"\d{4}(\.0+)?", value):
+        # Full-width digits (１９９７, typed with a Korean/Japanese IME) are the same year.
+        value = unicodedata.normalize("NFKC", value)
+        if re.fullmatch(r"[0-9]{4}(\.0+)?", value):
             return value[:4]
         raise ValueError(f"year {value!r} is not a four-digit year such as 2018")
     if field_name == "arxiv":
@@ -193,7 +208,9 @@ def parse_table(
     by name; they come out as handles, and a person not on the roster is a problem of the row.
     """
     problems: list[str] = []
-    header_to_field = {c.header.strip(): c.field for c in columns}
+    # Headers compare as NFC: macOS and some exports write Korean decomposed (NFD), which looks
+    # identical to the configured header yet is different text.
+    header_to_field = {unicodedata.normalize("NFC", c.header.strip()): c.field for c in columns}
     col_of: dict[str, int] = {}
     seen_headers: dict[str, int] = {}
     used_cols: list[tuple[int, str]] = []
@@ -201,7 +218,9 @@ def parse_table(
 
     for index in range(width):
         col_number = index + 1
-        header = (table.headers[index] if index < len(table.headers) else "").strip()
+        header = unicodedata.normalize(
+            "NFC", (table.headers[index] if index < len(table.headers) else "").strip()
+        )
         letter = column_letter(col_number)
         if not header:
             if any(index < len(r) and r[index].strip() for r in table.rows):

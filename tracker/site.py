@@ -103,8 +103,36 @@ def _md_text(text: Any) -> str:
     return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
 
 
+# Markdown punctuation as character references: a value from the sheet is text, so
+# `[x](javascript:...)`, `*`, `$...$` or a backslash in a cell must not become markup.
+_MARKDOWN_REFS = str.maketrans(
+    {c: f"&#{ord(c)};" for c in "\\`*_[]!$~{}"} | {"|": "\\|", "\n": " "}
+)
+
+
+_URL_SAFE = "/:?#@!$&'*+,;=%~-._"
+
+
+def _sheet_text(text: Any) -> str:
+    """A value from the sheet or a file as literal text on a generated page."""
+    return html.escape(str(text), quote=False).translate(_MARKDOWN_REFS)
+
+
 def _link(label: str, href: str) -> str:
-    return f"[{_md_text(label)}]({href})"
+    return f"[{_sheet_text(label)}]({href})"
+
+
+def _url_link(label: str, url: str | None) -> str:
+    """A link to a URL from the sheet: only http(s) and mailto; anything else is shown as
+    text, never as a link (a `javascript:` slides cell stays inert)."""
+    from urllib.parse import quote
+
+    from tracker.site_sanitize import url_or_none
+
+    safe = url_or_none(url)
+    if safe is None:
+        return _sheet_text(url or "—")
+    return f"[{_sheet_text(label)}]({quote(safe, safe=_URL_SAFE)})"
 
 
 def _page(title: str, body: str, *, extra: dict[str, Any] | None = None) -> str:
@@ -137,7 +165,7 @@ def _member_label(catalog: Catalog, handle: str, prefix: str) -> str:
     member = catalog.team.member(handle)
     label = f"{member.name} ({handle})" if member else handle
     if member is None:
-        return _md_text(label)
+        return _sheet_text(label)
     return _link(label, f"{prefix}members/{handle}.md")
 
 
@@ -319,14 +347,19 @@ def paper_page(
     catalog: Catalog, paper: Paper, mentions: list[Meeting], writer: _Writer | None = None
 ) -> str:
     """The Markdown of one paper's page (plots are written beside it through `writer`)."""
-    lines = [f"# {_md_text(paper.title)}", ""]
-    rows = [("저자", ", ".join(paper.authors) or "—")]
-    rows.append(("연도 / 학회", " · ".join(str(x) for x in (paper.year, paper.venue) if x) or "—"))
+    lines = [f"# {_sheet_text(paper.title)}", ""]
+    rows = [("저자", _sheet_text(", ".join(paper.authors)) or "—")]
+    rows.append(
+        (
+            "연도 / 학회",
+            _sheet_text(" · ".join(str(x) for x in (paper.year, paper.venue) if x)) or "—",
+        )
+    )
     if paper.arxiv:
         rows.append(("arXiv", _link(paper.arxiv, f"https://arxiv.org/abs/{paper.arxiv}")))
     if paper.url and paper.url != f"https://arxiv.org/abs/{paper.arxiv}":
-        rows.append(("링크", f"<{paper.url}>"))
-    rows.append(("주제", ", ".join(paper.topics) or "—"))
+        rows.append(("링크", _url_link(paper.url, paper.url)))
+    rows.append(("주제", _sheet_text(", ".join(paper.topics)) or "—"))
     rows.append(("상태", STATUS_KO.get(paper.status.value, paper.status.value)))
     readers = [_member_label(catalog, h, "../") for h in paper.readers]
     rows.append(("읽는 사람", ", ".join(readers) or "아직 배정 전"))
@@ -345,7 +378,7 @@ def paper_page(
     if paper.presented_on:
         presenter += f" ({paper.presented_on.isoformat()})"
     rows.append(("발표자", presenter))
-    rows.append(("발표 자료", _link("슬라이드 열기", paper.slides) if paper.slides else "—"))
+    rows.append(("발표 자료", _url_link("슬라이드 열기", paper.slides) if paper.slides else "—"))
     lines += ["| 항목 | 내용 |", "|---|---|"]
     lines += [f"| {name} | {value} |" for name, value in rows]
     lines.append("")
@@ -415,8 +448,8 @@ def papers_index(catalog: Catalog, mentions: dict[str, list[Meeting]]) -> str:
                 _link(paper.title, f"{paper.id}.md"),
                 paper.year or "",
                 STATUS_KO.get(paper.status.value, paper.status.value),
-                ", ".join(paper.readers),
-                paper.presenter or "",
+                _sheet_text(", ".join(paper.readers)),
+                _sheet_text(paper.presenter or ""),
                 len(mentions.get(paper.id, [])),
             )
         )
@@ -540,7 +573,7 @@ def agenda_page(catalog: Catalog, today: dt.date | None) -> str:
             )
             presenter = item.get("presenter")
             who = _member_label(catalog, presenter, "") if presenter else "발표자 미정"
-            slides = f" · {_link('슬라이드', item['slides'])}" if item.get("slides") else ""
+            slides = f" · {_url_link('슬라이드', item['slides'])}" if item.get("slides") else ""
             lines.append(f"- {title} — {who}{slides}")
     else:
         lines.append("정해진 발표가 없습니다.")
@@ -640,7 +673,10 @@ def generate_site(root: Path, *, today: dt.date | None = None) -> SiteReport:
     for paper in tqdm(catalog.papers, desc="paper pages", unit="page", disable=None, leave=False):
         writer.write(
             f"papers/{paper.id}.md",
-            _page(paper.title, paper_page(catalog, paper, mentions.get(paper.id, []), writer)),
+            _page(
+                html.escape(paper.title, quote=False),
+                paper_page(catalog, paper, mentions.get(paper.id, []), writer),
+            ),
         )
     writer.write("papers/index.md", _page("논문", papers_index(catalog, mentions)))
 
@@ -816,6 +852,10 @@ def build_site(
             f"mkdocs build{' --strict' if strict else ''} failed:\n{details}",
             fix="fix the pages named above (or build with --no-strict to see the site anyway)",
         )
+    # What is published is sanitised as HTML, after rendering (see tracker.site_sanitize).
+    from tracker.site_sanitize import sanitize_site
+
+    sanitize_site(site)
     return BuildResult(
         generated=generated,
         site_dir=site,

@@ -31,6 +31,7 @@ VERBS: dict[str, tuple[str, str]] = {
         "The weekly prep: sync the reading list, show it and what changed, propose reading quotas, write the next meeting's agenda draft, and build the site.",
     ),
     "sync": ("sync", "Merge the papers in papers/ with the team's spreadsheet, cell by cell."),
+    "snapshot-merge": ("sync", "A git merge driver for papers/.sync/base.csv (the sync snapshot)."),
     "papers": ("papers", "List, filter and show the papers of the reading list."),
     "add": (
         "add",

@@ -33,7 +33,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except TrackerError as exc:
-            # The message is text: brackets in it (".[repro]", "[MASK]") are not markup.
+            # The message quotes cells and file text: "[/]" there must print, not parse.
             err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
             raise typer.Exit(exc.exit_code) from None
 
