@@ -13,7 +13,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 import tracker.cli
-from tests.test_sync_file import edit_paper, set_cell
+from tests.helpers.repo import edit_paper, set_cell
 from tracker.cli.main import VERBS, app, load_verb
 
 runner = CliRunner()

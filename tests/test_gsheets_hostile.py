@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.gsheets import EMAIL, HEADERS, KEY, SHEET_ROWS, TAB, TEAM_YAML, remote_for
 from tests.sheets_emulator import SheetsEmulator
-from tests.test_gsheets_sync import EMAIL, HEADERS, KEY, SHEET_ROWS, TAB, TEAM_YAML, remote_for
 from tracker import store
 from tracker.errors import RemoteError, SheetError
 from tracker.models import Paper

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.helpers.gsheets import EMAIL, KEY, SHEET_ROWS, TAB, TEAM_YAML
 from tests.sheets_emulator import SheetsEmulator
-from tests.test_gsheets_sync import EMAIL, KEY, SHEET_ROWS, TAB, TEAM_YAML
 from tracker.cli.main import app
 
 ENV = "TRACKER_GOOGLE_CREDENTIALS"

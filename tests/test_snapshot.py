@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import snapshot_tree
-from tests.test_sync_file import SHEET, edit_paper, set_cell
+from tests.helpers.repo import SHEET, edit_paper, set_cell, snapshot_tree
 from tracker import store
 from tracker.sync import sync
 
@@ -120,7 +119,7 @@ def test_git_merge_driver_merges_two_members_snapshots_without_reverting_either(
 ) -> None:
     import sys
 
-    from tests.conftest import write_team_repo
+    from tests.helpers.repo import write_team_repo
 
     # The sheet lives outside the repository (a shared folder, like a Google Sheet).
     root = write_team_repo(tmp_path / "team")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_sync_file import edit_paper
+from tests.helpers.repo import edit_paper
 from tracker import store
 from tracker.errors import DataError
 from tracker.sync import sync
@@ -73,7 +73,7 @@ def test_duplicate_front_matter_keys_are_refused_with_the_file_and_key(synced_re
 def test_control_characters_in_a_field_are_refused_with_a_message(
     synced_repo: Path, char: str
 ) -> None:
-    from tests.test_sync_file import set_cell
+    from tests.helpers.repo import set_cell
 
     set_cell(synced_repo, "007", "제목", f"Licence{char}to Parse")
     with pytest.raises(DataError, match="control character"):

@@ -11,8 +11,7 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
-from tests.conftest import write_team_repo
-from tests.test_sync_file import edit_paper
+from tests.helpers.repo import edit_paper, write_team_repo
 from tracker import store
 from tracker.sync import sync
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_sync_file import SHEET, edit_paper, read_rows, set_cell
+from tests.helpers.repo import SHEET, edit_paper, read_rows, set_cell
 from tracker import store
 from tracker.remotes.file import FileRemote, guard_formula, unguard_formula
 from tracker.sync import sync
@@ -110,7 +110,7 @@ def test_reordered_readers_on_either_side_are_not_a_change(synced_repo: Path) ->
 def test_over_long_id_is_refused_by_the_dry_run_before_any_write(
     synced_repo: Path, bad_id: str
 ) -> None:
-    from tests.conftest import snapshot_tree
+    from tests.helpers.repo import snapshot_tree
     from tracker.errors import SheetError
 
     _append_row(synced_repo, {"ID": bad_id, "제목": "Too long"})
@@ -137,7 +137,7 @@ def _cli(root: Path, *args: str) -> tuple[int, str]:
 
 
 def _refused(root: Path, *needles: str) -> str:
-    from tests.conftest import snapshot_tree
+    from tests.helpers.repo import snapshot_tree
 
     before = snapshot_tree(root)
     for args in (["sync"], ["sync", "--apply"]):

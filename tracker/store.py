@@ -16,8 +16,6 @@ import io
 import json
 import os
 import re
-import stat
-import tempfile
 import time
 import typing
 from collections.abc import Iterable, Iterator
@@ -28,6 +26,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from tracker import atomic
 from tracker.errors import DataError, FrontMatterError
 from tracker.models import Paper, TeamSettings
 
@@ -162,74 +161,11 @@ def dump_yaml(data: Any) -> str:
 # Atomic writes
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Write `data` to `path` so that readers and crashes see the old or the new file only.
-
-    `durable=False` skips the fsyncs: the file is still never torn (os.replace), but a power
-    loss may lose it. Only for derived files that the next run rewrites (generated site pages),
-    where fsync costs more than the rest of the generation.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        # mkstemp makes 0600 files: keep the mode the file had (or what a new file gets).
-        try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:
-            mode = 0o666 & ~_umask()
-        os.chmod(tmp_name, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    if durable:
-        _fsync_dir(path.parent)
-
-
-def atomic_write_text(path: Path, text: str, *, bom: bool = False) -> None:
-    data = text.encode("utf-8")
-    if bom:
-        data = b"\xef\xbb\xbf" + data
-    atomic_write_bytes(path, data)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def write_if_changed(path: Path, text: str, *, durable: bool = True) -> bool:
-    """Atomically write `text` unless the file already holds exactly it; True when written."""
-    path = Path(path)
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    atomic_write_bytes(path, data, durable=durable)
-    return True
+# One writer for the whole project (tracker.atomic); re-exported here because the store is
+# where the tracker's modules look for it.
+atomic_write_bytes = atomic.atomic_write_bytes
+atomic_write_text = atomic.atomic_write_text
+write_if_changed = atomic.write_if_changed
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,11 +16,12 @@ import re
 import shlex
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from tracker.atomic import atomic_write_text  # the project's one writer
 
 SCHEMA = 1
 KINDS = ("train", "parity")
@@ -205,21 +206,6 @@ def dumps_results(value: Any, indent: int = 0) -> str:
 def default_results_dir(reproduction: str) -> Path:
     """`reproductions/<reproduction>/results` in this checkout."""
     return REPRODUCTIONS_ROOT / reproduction / "results"
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write `text` so readers see the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
 
 
 def write_results(

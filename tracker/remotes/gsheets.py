@@ -41,6 +41,7 @@ from gspread.exceptions import APIError, NoValidUrlKeyFound, SpreadsheetNotFound
 from gspread.utils import ValueInputOption, ValueRenderOption, extract_id_from_url
 from requests.adapters import HTTPAdapter
 
+from tracker.atomic import atomic_write_text
 from tracker.errors import ConcurrentEditError, DataError, RemoteError
 from tracker.models import RemoteSettings
 from tracker.remotes import Remote
@@ -440,9 +441,8 @@ def load_credentials(
         if creds is None:
             # The browser consent flow: interactive, so it cannot run in tests or CI.
             creds = gspread.auth.local_server_flow(client_config, SCOPES)
-            stored.parent.mkdir(parents=True, exist_ok=True)
-            stored.write_text(creds.to_json(), encoding="utf-8")
-            os.chmod(stored, 0o600)
+            # 0600 from the first byte: the token is a secret.
+            atomic_write_text(stored, creds.to_json(), mode=0o600)
         return LoadedCredentials(creds, "the signed-in Google account", secrets=secrets)
     raise DataError(
         f"papers/team.yaml: remote.auth {settings.auth!r} is unknown",
