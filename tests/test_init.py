@@ -17,7 +17,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from tests.conftest import REPO, snapshot_tree
+from tests.helpers.repo import REPO, snapshot_tree
 from tests.sheets_emulator import SheetsEmulator
 from tracker import store
 from tracker.cli.main import app

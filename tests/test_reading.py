@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import snapshot_tree
+from tests.helpers.repo import snapshot_tree
 from tracker import store
 from tracker.agenda import build_agenda
 from tracker.catalog import load_catalog

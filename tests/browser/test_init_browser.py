@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from browser.conftest import screenshot
-from browser.test_dashboard_browser import free_port, open_and_settle, stop_group, wait_healthy
+from tests.helpers.dashboard_server import open_and_settle, serve_dashboard
 from tests.sheets_emulator import SheetsEmulator
 
 pytestmark = pytest.mark.browser
@@ -88,19 +88,8 @@ def new_team(
 @pytest.fixture(scope="module")
 def dashboard(new_team: tuple[Path, dict[str, str]]) -> Iterator[str]:
     root, env = new_team
-    port = free_port()
-    command = [sys.executable, "-m", "tracker.cli.main", "dashboard", "--headless"]
-    command += ["--address", "127.0.0.1", "--port", str(port)]
-    log = (root.parent / "dashboard.log").open("wb")
-    process = subprocess.Popen(
-        command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_group(process)
-        log.close()
+    with serve_dashboard(root, env) as url:
+        yield url
 
 
 def test_the_new_teams_dashboard_loads_in_chromium(dashboard: str, page) -> None:  # noqa: ANN001
