@@ -292,7 +292,8 @@ def test_agenda_calendar_and_site_page_show_the_plan(tmp_path: Path) -> None:
     later = plan.meeting(dt.date(2025, 10, 14))
     assert later is not None and later.talks
     description = str(events[dt.date(2025, 10, 14)]["description"])
-    assert all(f"@{t.presenter}: {t.title} ({t.paper})" in description for t in later.talks)
+    # People by name, the handle beside it: "김지우 (@jiwoo): title (id)".
+    assert all(f"(@{t.presenter}): {t.title} ({t.paper})" in description for t in later.talks)
     assert "발표 미정" not in description
 
 

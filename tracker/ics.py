@@ -16,6 +16,7 @@ from icalendar import Calendar, Event
 
 from tracker import store
 from tracker.catalog import Catalog
+from tracker.i18n import translator
 from tracker.models import Status
 
 PRODID = "-//reading-group-tracker//agenda//KO"
@@ -37,6 +38,7 @@ def build_calendar(catalog: Catalog, *, weeks: int = 8, today: dt.date | None = 
     """One VEVENT per upcoming meeting; papers presented that day are in the description."""
     today = today or store.today(catalog.root)
     team = catalog.team
+    _ = translator(team)
     schedule = team.schedule
     zone = ZoneInfo(schedule.timezone)
     calendar = Calendar()
@@ -82,15 +84,19 @@ def build_calendar(catalog: Catalog, *, weeks: int = 8, today: dt.date | None = 
         event.add("summary", f"{team.name}: {names}" if names else team.name)
         lines = []
         for paper in talks:
-            when = "" if paper.presented_on else " (발표일 미정)"
-            lines.append(f"@{paper.presenter}: {paper.title} ({paper.id}){when}")
+            when = "" if paper.presented_on else " " + _("(date not set)")
+            member = team.member(paper.presenter or "")
+            who = f"{member.name} (@{paper.presenter})" if member else f"@{paper.presenter}"
+            lines.append(f"{who}: {paper.title} ({paper.id}){when}")
             if paper.slides:
-                lines.append(f"  slides: {paper.slides}")
+                lines.append("  " + _("slides:") + f" {paper.slides}")
         for talk in proposed:
-            lines.append(f"@{talk['presenter']}: {talk['title']} ({talk['paper']}) (제안)")
+            member = team.member(talk["presenter"])
+            who = f"{member.name} (@{talk['presenter']})" if member else f"@{talk['presenter']}"
+            lines.append(f"{who}: {talk['title']} ({talk['paper']}) " + _("(proposed)"))
             if talk.get("slides"):
-                lines.append(f"  slides: {talk['slides']}")
-        event.add("description", "\n".join(lines) or "발표 미정")
+                lines.append("  " + _("slides:") + f" {talk['slides']}")
+        event.add("description", "\n".join(lines) or _("no presentation scheduled"))
         if schedule.location:
             event.add("location", schedule.location)
         calendar.add_component(event)

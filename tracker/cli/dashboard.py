@@ -44,6 +44,9 @@ def streamlit_command(
         # Nothing leaves the machine: no usage statistics.
         "--browser.gatherUsageStats",
         "false",
+        # The meeting screen shows the dashboard, not Streamlit's "Deploy" button and dev menu.
+        "--client.toolbarMode",
+        "minimal",
     ]
 
 

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import streamlit as st
 
+from tracker.dashboard import ui
+
+# The meeting screen has no use for "Deploy" and the developer menu (`tracker dashboard` passes
+# the same option on the command line, which also covers the first page load).
+st.set_option("client.toolbarMode", "minimal")
+
+_ = ui.page_translator()
 PAGES = [
-    st.Page("pages/this_week.py", title="This week", icon=":material/event:", default=True),
-    st.Page("pages/reading_list.py", title="Reading list", icon=":material/menu_book:"),
-    st.Page("pages/quota.py", title="Quota", icon=":material/bar_chart:"),
-    st.Page("pages/reproductions.py", title="Reproductions", icon=":material/science:"),
-    st.Page("pages/notes.py", title="Notes", icon=":material/edit_note:"),
+    st.Page("pages/this_week.py", title=_("This week"), icon=":material/event:", default=True),
+    st.Page("pages/reading_list.py", title=_("Reading list"), icon=":material/menu_book:"),
+    st.Page("pages/quota.py", title=_("Quota"), icon=":material/bar_chart:"),
+    st.Page("pages/reproductions.py", title=_("Reproductions"), icon=":material/science:"),
+    st.Page("pages/notes.py", title=_("Notes"), icon=":material/edit_note:"),
 ]
 
-st.set_page_config(page_title="Reading group", page_icon=":material/menu_book:", layout="wide")
+st.set_page_config(page_title=_("Reading group"), page_icon=":material/menu_book:", layout="wide")
 navigation = st.navigation(PAGES)
 navigation.run()

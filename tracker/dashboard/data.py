@@ -29,6 +29,7 @@ import streamlit as st
 from tracker import store
 from tracker.catalog import Catalog, ReproResult, catalog_fingerprint, load_catalog
 from tracker.dashboard import ROOT_ENV
+from tracker.i18n import translator
 from tracker.models import STATUS_ORDER
 
 # ----------------------------------------------------------------------------- root and catalog
@@ -234,16 +235,20 @@ class AssignmentView:
     explanations: dict[str, list[str]]
 
 
-@st.cache_data(show_spinner="Solving the reading assignment…", max_entries=2)
+@st.cache_data(show_spinner=False, max_entries=2)
 def cached_assignment(root: str, digest: str) -> AssignmentView:
     from tracker.assign import assign_reading_quota
 
-    catalog, _ = current_catalog(Path(root))
+    catalog, _digest = current_catalog(Path(root))
+    _ = translator(catalog.team)
     result = assign_reading_quota(catalog)
     return AssignmentView(
         feasible=result.feasible,
         reasons=list(result.reasons),
-        explanations={m.handle: list(result.explain(m.handle)) for m in result.members},
+        explanations={
+            m.handle: list(result.explain(m.handle, team=catalog.team, width=120, _=_))
+            for m in result.members
+        },
     )
 
 
