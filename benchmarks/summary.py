@@ -104,6 +104,19 @@ def row_dashboard(d: dict) -> list[str]:
     ]
 
 
+def row_lab(d: dict) -> list[str]:
+    v = d["views"]
+    worst = max(x["first_render_s"] for x in v.values())
+    return [
+        "lab views first render (models cached)",
+        f"5 views, load {d['hardware']['load_average_1m']:.0f} on {d['hardware']['cpus']} cores",
+        ", ".join(f"{name} {x['first_render_s']:.2f} s" for name, x in v.items()),
+        f"< {d['goal_s']} s",
+        _ok(worst, d["goal_s"]),
+        "bench_lab.py",
+    ]
+
+
 def row_word2vec(d: dict) -> list[str]:
     parts = [
         f"{r['architecture']}: ×{r['speed_ratio']:.2f} speed, analogy {r['analogy_gap']:+.2f} pt, WS353 {r['ws353_gap']:+.3f}"
@@ -147,6 +160,7 @@ ROWS: list[tuple[str, Callable[[dict], list[str]]]] = [
     ("schedule", row_schedule),
     ("site_build", row_site),
     ("dashboard", row_dashboard),
+    ("lab", row_lab),
     ("word2vec", row_word2vec),
     ("bert", _vs_hf("BERT vs HF (sdpa)", "BERT-base shape, 8 × 128", "bert_vs_hf.py")),
     ("gpt2", _vs_hf("GPT-2 vs HF (sdpa)", "GPT-2 124M shape, 4 × 256", "gpt2_vs_hf.py")),

@@ -435,6 +435,7 @@ def paper_page(
         lines.append(_("No meeting note mentions this paper yet."))
     lines.append("")
     lines += _reproduction_section(catalog, paper, writer)
+    lines += _lab_section(paper, writer)
     return "\n".join(lines)
 
 
@@ -442,6 +443,15 @@ def _indent(text: str, spaces: int = 4) -> str:
     """Text nested under a `??? note` block (blank lines stay blank)."""
     pad = " " * spaces
     return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
+
+
+def _lab_section(paper: Paper, writer: _Writer | None) -> list[str]:
+    """The lab's static figures for this paper's reproduction (tracker/lab/static.py)."""
+    if writer is None:
+        return []
+    from tracker.lab.static import site_section
+
+    return site_section(paper.reproduction, writer.write)
 
 
 def _reproduction_section(catalog: Catalog, paper: Paper, writer: _Writer | None) -> list[str]:

@@ -95,7 +95,7 @@ def dashboard(new_team: tuple[Path, dict[str, str]]) -> Iterator[str]:
 def test_the_new_teams_dashboard_loads_in_chromium(dashboard: str, page) -> None:  # noqa: ANN001
     # Opened at its front page first, as `tracker dashboard` opens it. (A fresh server asked for
     # /quota first runs that page without the entry script, Streamlit's old pages/ routing.)
-    week = open_and_settle(page, dashboard, [TEAM, "1810.04805"])
+    week = open_and_settle(page, dashboard, [TEAM, "BERT: Pre-training", "김지우"])
     assert "Traceback" not in week
     text = open_and_settle(page, f"{dashboard}/quota", [TEAM, "김지우", "박민서"])
     assert "Traceback" not in text

@@ -1,7 +1,4 @@
-"""`tracker dashboard` served on a free loopback port for browser tests, and a page settled.
-
-A Streamlit page is ready when the text it must show is there and its status widget is gone.
-"""
+"""`tracker dashboard --headless` as a real server on a free loopback port, for browser tests."""
 
 from __future__ import annotations
 
@@ -25,7 +22,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90.0) -> None:
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -40,14 +37,14 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90.0) ->
     pytest.fail(f"the dashboard did not answer {url} within {timeout:.0f} s")
 
 
-def _stop_group(process: subprocess.Popen) -> None:
+def stop_group(process: subprocess.Popen) -> None:
     """SIGTERM to the command's process group (the CLI and its server), SIGKILL if it lingers."""
     os.killpg(process.pid, signal.SIGTERM)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         process.poll()
         try:
-            os.killpg(process.pid, 0)
+            os.killpg(process.pid, 0)  # anyone of the group left?
         except ProcessLookupError:
             return
         time.sleep(0.2)  # polling for exit, not waiting for time itself
@@ -57,26 +54,30 @@ def _stop_group(process: subprocess.Popen) -> None:
 
 @contextmanager
 def serve_dashboard(root: Path, env: dict[str, str]) -> Iterator[str]:
-    """`tracker dashboard --headless` run inside `root`; yields its base URL."""
+    """The dashboard of `root` served until the block ends; yields its base URL."""
     port = free_port()
     command = [sys.executable, "-m", "tracker.cli.main", "dashboard", "--headless"]
-    command += ["--address", "127.0.0.1", "--port", str(port)]
-    # Output goes to a file: a pipe nobody reads makes Streamlit hang on shutdown. Its own
-    # session, so that the server goes down with the CLI.
-    log = (root.parent / f"dashboard-{port}.log").open("wb")
+    command += ["--address", "127.0.0.1", "--port", str(port), "--root", str(root)]
+    # Its own session, so that the server Streamlit starts goes down with it. Output goes to a
+    # file: a pipe nobody reads any more makes Streamlit hang on shutdown.
+    log = (root.parent / "dashboard.log").open("wb")
     process = subprocess.Popen(
-        command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        command,
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
-        _wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", process)
+        wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", process)
         yield f"http://127.0.0.1:{port}"
     finally:
-        _stop_group(process)
+        stop_group(process)
         log.close()
 
 
 def open_and_settle(tab, url: str, expected: list[str]) -> str:  # noqa: ANN001
-    """Open `url`, wait for the expected text, then for the script run to finish."""
+    """Open `url`, wait for the expected text, then for Streamlit to finish running the page."""
     from playwright.sync_api import expect
 
     tab.goto(url, wait_until="domcontentloaded")
