@@ -143,6 +143,7 @@ class SheetsEmulator:
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[str, str]] = []  # (kind, decoded path) of every request
         self.faults_injected = 0
+        self._token_drops = 0
         self.tokens: dict[str, str] = {}  # access token -> identity (client_email / user)
         # Like Google's local emulators, requests without credentials are accepted (as
         # "anonymous") unless a test turns this off to check the 401 path.
@@ -259,6 +260,11 @@ class SheetsEmulator:
         with self._lock:
             self._fail_at[self.total_requests + nth] = _Fault(status, apply_first)
 
+    def drop_token_requests(self, count: int) -> None:
+        """The next `count` requests to the OAuth token endpoint drop the connection."""
+        with self._lock:
+            self._token_drops += count
+
     def on(self, kind: str, hook: Callable[[SheetsEmulator], None], *, times: int = 1) -> None:
         """Run `hook(emulator)` when a request of `kind` (e.g. "values.batchGet") arrives."""
         with self._lock:
@@ -288,6 +294,10 @@ class SheetsEmulator:
             self.counts[kind] += 1
             self.log.append((kind, urllib.parse.unquote(parsed.path)))
             if kind == "token":
+                if self._token_drops > 0:
+                    self._token_drops -= 1
+                    self.faults_injected += 1
+                    return 0, {}, _Fault("drop")
                 return 200, self._token(body), None
             number = self.total_requests
             fault = self._fail_at.pop(number, None)

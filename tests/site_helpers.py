@@ -98,3 +98,18 @@ def built_site(base: Path) -> Path:
     build_site(root, strict=True, today=dt.date.fromisoformat(TODAY))
     _BUILT["root"] = root
     return root
+
+
+def built_folder_site(base: Path) -> Path:
+    """A team repo with the real notes folder (examples/notes/folder) imported and built
+    strictly, once per session (shared by the notes-folder tests and the browser test)."""
+    if "folder" in _BUILT:
+        return _BUILT["folder"]
+    from tracker.notes import import_notes
+    from tracker.site import build_site
+
+    root = make_team_repo(base / "team", results=False)
+    import_notes(root, [EXAMPLES / "folder"])
+    build_site(root, strict=True, today=dt.date.fromisoformat(TODAY))
+    _BUILT["folder"] = root
+    return root

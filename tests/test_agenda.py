@@ -170,7 +170,7 @@ def test_calendar_has_stable_uids_and_presenters() -> None:
     assert len(events) == 4
     assert [str(e["uid"]) for e in events] == [str(e["uid"]) for e in second.walk("VEVENT")]
     assert events[0].decoded("dtstart").date() == MEETING
-    assert "@jiwoo" in str(events[0]["description"])
+    assert "김지우 (@jiwoo)" in str(events[0]["description"])  # people by name
     assert events[0].decoded("dtstart").hour == 20
     assert [str(tz["tzid"]) for tz in first.walk("VTIMEZONE")] == ["Asia/Seoul"]
 
@@ -185,3 +185,19 @@ def test_cli_agenda_writes_the_note_and_the_calendar(tmp_path: Path, monkeypatch
     assert (root / "docs/meetings/2025-07-08.md").is_file() and ics.is_file()
     help_text = runner.invoke(app, ["agenda", "--help"]).output
     assert "Example:" in help_text
+
+
+def test_agenda_draft_and_calendar_follow_the_team_language(tmp_path: Path) -> None:
+    root = team_repo(tmp_path)
+    catalog = load_catalog(root)
+    korean = build_agenda(catalog, today=TODAY).to_markdown()
+    assert "# 2025-07-08 모임 안건" in korean and "## 읽기 진행 상황" in korean
+    assert "— 김지우 (@jiwoo)" in korean
+    settings = root / "papers" / "team.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "language: en\n", "utf-8")
+    catalog = load_catalog(root)
+    english = build_agenda(catalog, today=TODAY).to_markdown()
+    assert "# 2025-07-08 meeting agenda" in english and "## Reading progress" in english
+    assert "모임 안건" not in english and "읽기 진행" not in english
+    events = list(Calendar.from_ical(build_calendar(catalog, weeks=1, today=TODAY)).walk("VEVENT"))
+    assert "(date not set)" in str(events[0]["description"])

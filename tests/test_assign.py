@@ -291,3 +291,56 @@ def test_cover_every_paper_gives_each_paper_a_reader() -> None:
     assert covered.feasible
     assert {p.paper_id for p in covered.pairs} == {"hot1", "hot2", "cold1", "cold2"}
     assert covered.total_relevance < free.total_relevance
+
+
+def test_cli_explain_shows_titles_cut_to_the_terminal_and_marks_filler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.cells import cell_len
+    from typer.testing import CliRunner
+
+    from tracker.cli.main import app
+
+    root = team_repo(tmp_path)
+    monkeypatch.setenv("COLUMNS", "100")
+    out = CliRunner().invoke(app, ["assign", "--root", str(root), "--explain", "jiwoo"])
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("김지우 (jiwoo): 논문 20편")
+    papers = [line for line in lines if line.lstrip().startswith("#")]
+    assert len(papers) == 20 and all(cell_len(line) <= 100 for line in papers)
+    bert = next(line for line in papers if "1810.04805" in line)
+    assert "BERT: Pre-training of Deep Bidirectional" in bert and bert.endswith("…")
+    assert "0.825 [읽는 중]" in bert
+    keywords = "\n".join(lines)
+    assert "사전학습" in keywords and "사전, 학습" not in keywords
+    # The two papers with nothing in common are fill-ins, not matches.
+    fillers = [line for line in papers if "[채우기]" in line]
+    assert fillers and all(" 0.000 " in line for line in fillers)
+    assert keywords.count("공통 키워드 없음: 할당량을 채우는 논문") == len(fillers)
+
+
+def test_cli_assign_table_lists_titles_and_apply_names_every_move(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tracker.cli.main import app
+
+    root = team_repo(tmp_path)
+    dry = CliRunner().invoke(app, ["assign", "--root", str(root), "--json"])
+    moves = __import__("json").loads(dry.stdout)["moves"]
+    assert moves and all(m["taken_by"] for m in moves)
+    out = CliRunner().invoke(app, ["assign", "--root", str(root), "--apply"])
+    assert out.exit_code == 0, out.output
+    assert "\t1810.04805\tBERT: Pre-training of Deep Bidirectional" not in out.stdout  # locked
+    assert "Exploring the Limits of Transfer Learning" in out.stdout, "titles in the table"
+    names = {m.handle: m.name for m in load_catalog(root).team.members}
+    lines = [line for line in out.output.splitlines() if " → " in line]
+    assert len(lines) == len(moves)
+    papers = {p.id: p for p in load_catalog(root).papers}
+    for move, line in zip(moves, lines, strict=True):
+        lost, taken = move["lost_by"], move["taken_by"]
+        assert f"{move['title']} ({move['paper_id']})" in line
+        assert f"{names[lost]} ({lost}) → {names[taken]} ({taken})" in line
+        assert f"{move['taken_score']:.3f} 대 {move['lost_score']:.3f}" in line
+        assert lost not in papers[move["paper_id"]].readers
+        assert taken in papers[move["paper_id"]].readers

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from tests.test_sync_file import edit_paper, set_cell
-from tracker.cli.main import app
+import tracker.cli
+from tests.helpers.repo import edit_paper, set_cell
+from tracker.cli.main import VERBS, app, load_verb
 
 runner = CliRunner()
 
@@ -21,12 +25,66 @@ def all_commands() -> list[tuple[str, ...]]:
 
     def walk(command: object, path: tuple[str, ...]) -> None:
         found.append(path)
-        # typer vendors its own click: look for subcommands by attribute, not by class.
-        for name, sub in getattr(command, "commands", {}).items():
-            walk(sub, (*path, name))
+        # typer vendors its own click: look for subcommands by attribute, not by class. The
+        # root loads its verbs lazily, so ask each group for its commands rather than reading
+        # its `commands` dict.
+        if not hasattr(command, "list_commands"):
+            return
+        ctx = command.context_class(command)
+        for name in command.list_commands(ctx):
+            walk(command.get_command(ctx, name), (*path, name))
 
     walk(root, ())
     return found
+
+
+def test_root_help_lists_each_verb_with_its_own_summary() -> None:
+    # The root help is written from VERBS without importing the verb modules; each summary must
+    # stay the verb's own first line of help.
+    for name, (_, summary) in VERBS.items():
+        assert load_verb(name).get_short_help_str(limit=1000) == summary, name
+    listed = runner.invoke(app, ["--help"])
+    assert listed.exit_code == 0
+    assert all(name in listed.output for name in VERBS)
+
+
+def test_every_cli_module_with_a_verb_is_listed() -> None:
+    cli_dir = Path(tracker.cli.__file__).parent
+    registering = {
+        path.stem
+        for path in cli_dir.glob("*.py")
+        if "def register(" in path.read_text(encoding="utf-8")
+    }
+    listed = {module for module, _ in VERBS.values()}
+    assert registering == listed, (
+        "each verb module must have its entry in VERBS in tracker/cli/main.py "
+        f"(module, summary): missing {sorted(registering - listed)}, stale {sorted(listed - registering)}"
+    )
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["papers", "list"], ["papers", "show", "1810.04805"], ["doctor", "--help"]]
+)
+def test_light_commands_import_no_heavy_library(argv: list[str]) -> None:
+    # Start-up time: scipy, torch, streamlit and pandas are loaded only by the verbs that use
+    # them (assign, repro, dashboard, site), never by the root or by `papers`.
+    probe = (
+        "import sys, runpy; sys.argv = ['tracker', *sys.argv[1:]]\n"
+        "try:\n    runpy.run_module('tracker.cli.main', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'scipy', 'torch', 'streamlit', 'pandas', 'numpy', 'transformers', 'matplotlib'})\n"
+        "print('HEAVY=' + ','.join(heavy), file=sys.stderr)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, *argv],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TRACKER_TODAY": "2025-07-07"},
+    )
+    assert "HEAVY=\n" in proc.stderr, proc.stderr[-2000:]
 
 
 def test_the_command_tree_has_the_foundation_verbs() -> None:

@@ -81,13 +81,13 @@ def shown_ids(app: AppTest) -> list[str]:
 def test_every_page_renders_the_sample_team_without_errors(sample: Path) -> None:
     papers = len(list((sample / "papers").glob("*.md")))
     app = open_page("this_week")
-    assert "Next meeting: 2025-07-08 (Tuesday)" in texts(app)
+    assert "다음 모임: 2025-07-08 (화요일)" in texts(app)
     for page in PAGES:
         app.switch_page(PAGES[page]).run()
         assert not app.exception, (page, [e.value for e in app.exception])
         assert not app.error, (page, [e.value for e in app.error])
     app.switch_page(PAGES["reading_list"]).run()
-    assert f"Showing {papers} of {papers} papers" in texts(app)
+    assert f"논문 {papers}편 중 {papers}편" in texts(app)
     app.switch_page(PAGES["notes"]).run()
     notes = sorted((sample / "docs" / "meetings" / "posts").glob("*.md"))
     assert len(app.selectbox(key="note_choice").options) == len(notes)
@@ -113,7 +113,7 @@ def test_reproductions_without_results_say_how_to_run_one(sample: Path) -> None:
 def test_this_week_lists_presentation_open_items_and_new_papers(tiny: Path) -> None:
     app = open_page("this_week")
     shown = texts(app)
-    assert "Next meeting: 2025-07-08 (Tuesday)" in shown
+    assert "다음 모임: 2025-07-08 (화요일)" in shown
     presentations = app.dataframe[0].value
     assert list(presentations["id"]) == ["1706.03762"]
     assert presentations["slides"][0] == "https://slides.example.org/transformer"
@@ -126,7 +126,7 @@ def test_this_week_lists_presentation_open_items_and_new_papers(tiny: Path) -> N
     )
     assert "한국어 형태소 분석기 비교" in shown  # added 2025-07-02, after the 07-01 meeting
     assert "Long Short-Term Memory" not in shown
-    assert "조은 (@cho): 1 behind pace" in shown
+    assert "조은 (cho): 진도보다 1편 뒤처짐" in shown
 
 
 # ----------------------------------------------------------------------------- Reading list
@@ -134,7 +134,7 @@ def test_this_week_lists_presentation_open_items_and_new_papers(tiny: Path) -> N
 
 def test_reading_list_shows_every_paper_with_link_columns(tiny: Path) -> None:
     app = open_page("reading_list")
-    assert "Showing 4 of 4 papers" in texts(app)
+    assert "논문 4편 중 4편" in texts(app)
     table = app.dataframe[0].value.set_index("id")
     assert table.loc["1706.03762", "link"] == "https://arxiv.org/abs/1706.03762"
     assert table.loc["1706.03762", "slides"] == "https://slides.example.org/transformer"
@@ -161,7 +161,7 @@ def test_reading_list_text_search_matches_korean_and_aliases(
         assert sorted(shown_ids(app)) == expected
     else:
         assert not app.dataframe
-        assert "No paper matches these filters." in texts(app)
+        assert "조건에 맞는 논문이 없습니다." in texts(app)
 
 
 def test_reading_list_filters_by_topic_status_reader_and_year(tiny: Path) -> None:
@@ -179,7 +179,7 @@ def test_reading_list_filters_by_topic_status_reader_and_year(tiny: Path) -> Non
     app.multiselect(key="readers").set_value([]).run()
     app.slider(key="years").set_range(2015, 2019).run()
     assert sorted(shown_ids(app)) == ["1706.03762", "1802.05365"]
-    assert "Showing 2 of 4 papers" in texts(app)
+    assert "논문 4편 중 2편" in texts(app)
 
 
 def test_reading_list_sorts_by_the_chosen_column(tiny: Path) -> None:
@@ -205,7 +205,7 @@ def test_quota_shows_progress_and_who_is_behind(tiny: Path) -> None:
     assert table["expected_by_now"].tolist() == [1, 1, 1]
     assert table["behind"].tolist() == [False, False, True]
     warning = texts(app)
-    assert "Behind pace: 조은 (@cho, 1 behind)" in warning
+    assert "진도가 늦은 사람: 조은 (cho) 1편 뒤처짐" in warning
     assert app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")
 
 
@@ -215,9 +215,11 @@ def test_quota_explains_a_members_assignment_on_request(tiny: Path) -> None:
     app.selectbox(key="explain_member").select("ana").run()
     assert not app.exception
     explanation = app.code[0].value
-    assert explanation.startswith("ana:")
+    assert explanation.startswith("안나 (ana): 논문 3편")
+    assert "Attention Is All You Need" in explanation, "titles, not only ids"
+    assert "0.000 [채우기]  Long Short-Term Memory" in explanation
     # 3 members x quota 4 cannot come from 4 papers x 2 readers.
-    assert "cannot be met" in texts(app)
+    assert "할당량을 채울 수 없습니다" in texts(app)
 
 
 # ----------------------------------------------------------------------------- Reproductions
@@ -227,8 +229,12 @@ def test_reproductions_show_parity_metrics_curves_and_commands(tiny: Path) -> No
     write_results(tiny)
     app = open_page("reproductions")
     shown = texts(app)
-    assert "Parity: all 3 checks passed (run 2025-07-02T09:30:00+00:00)" in shown
-    by_dtype = app.dataframe[0].value.set_index("dtype")
+    assert "참조 구현과의 일치: 검사 3개 모두 통과 (2025-07-02 09:30 실행)" in shown
+    assert "2025-07-02T" not in shown, "no ISO timestamps"
+    frames = [d.value for d in app.dataframe]
+    # Results lead; the parity tables come after them, folded into an expander.
+    assert "metric" in frames[0].columns and "dtype" in frames[1].columns
+    by_dtype = frames[1].set_index("dtype")
     assert by_dtype.loc["float64", "max_abs_diff"] == pytest.approx(7.0e-13)
     assert by_dtype.loc["float32", "max_abs_diff"] == pytest.approx(2.5e-6)
     assert by_dtype["passed"].all()
@@ -247,8 +253,8 @@ def test_reproductions_show_parity_metrics_curves_and_commands(tiny: Path) -> No
 def test_reproductions_flag_a_failed_parity_check(tiny: Path) -> None:
     write_results(tiny, parity_passed=False)
     app = open_page("reproductions")
-    assert "Parity: 1 of 3 checks failed" in texts(app)
-    by_dtype = app.dataframe[0].value.set_index("dtype")
+    assert "참조 구현과의 일치: 검사 3개 중 1개 실패" in texts(app)
+    by_dtype = next(d.value for d in app.dataframe if "dtype" in d.value.columns).set_index("dtype")
     assert by_dtype["passed"].to_dict() == {"float32": False, "float64": True}
 
 
@@ -276,7 +282,7 @@ def test_notes_filter_by_tag_and_show_drafts_on_request(tiny: Path) -> None:
     app.multiselect(key="note_tags").set_value(["attention"]).run()
     app.toggle(key="note_drafts").set_value(True).run()
     assert app.selectbox(key="note_choice").options == [
-        "2025-07-08 · 3주차 초안 (draft)",
+        "2025-07-08 · 3주차 초안 (초안)",
         "2025-07-01 · 2주차: 어텐션",
     ]
 
@@ -293,11 +299,11 @@ def test_an_empty_repository_gets_helpful_empty_states(
     monkeypatch.setenv("TRACKER_ROOT", str(root))
     monkeypatch.setenv("TRACKER_TODAY", TODAY)
     expected = {
-        "this_week": "Nobody is down to present",
+        "this_week": "아직 발표자가 없습니다",
         "reading_list": "tracker sync --apply",
-        "quota": "No members yet",
+        "quota": "아직 구성원이 없습니다",
         "reproductions": "tracker repro check NAME",
-        "notes": "No meeting notes yet",
+        "notes": "아직 모임 기록이 없습니다",
     }
     app = open_page("this_week")
     for page, hint in expected.items():
@@ -313,15 +319,15 @@ def test_a_broken_paper_file_is_reported_beside_what_loaded(tiny: Path) -> None:
     for page in PAGES:
         app.switch_page(PAGES[page]).run()
         assert not app.exception, (page, [e.value for e in app.exception])
-        errors = [e.value for e in app.error if "could not be read" in e.value]
+        errors = [e.value for e in app.error if "읽지 못했습니다" in e.value]
         assert len(errors) == 1 and "papers/broken-paper.md" in errors[0], page
     app.switch_page(PAGES["reading_list"]).run()
-    assert "Showing 4 of 4 papers" in texts(app)
+    assert "논문 4편 중 4편" in texts(app)
 
 
 def test_edits_to_paper_files_show_on_the_next_run(tiny: Path) -> None:
     app = open_page("reading_list")
-    assert "Showing 4 of 4 papers" in texts(app)
+    assert "논문 4편 중 4편" in texts(app)
     path = tiny / "papers" / "lstm-1997.md"
     path.write_text(
         path.read_text(encoding="utf-8").replace("Long Short-Term", "Longer Short-Term"),
@@ -331,7 +337,7 @@ def test_edits_to_paper_files_show_on_the_next_run(tiny: Path) -> None:
         "---\nid: new-one\ntitle: 새 논문\n---\n", encoding="utf-8"
     )
     app.run()
-    assert "Showing 5 of 5 papers" in texts(app)
+    assert "논문 5편 중 5편" in texts(app)
     assert "Longer Short-Term Memory" in set(app.dataframe[0].value["title"])
 
 
@@ -350,10 +356,93 @@ def test_sync_button_previews_then_applies_the_sheets_changes(
     app = open_page("reading_list")
     app.sidebar.button(key="sync_preview").click().run()
     preview = app.sidebar.code[0].value
-    assert "pull 007 title: 'Licence to Parse' → 'Licence to Tag'" in preview
+    assert "가져오기 007 title: 'Licence to Parse' → 'Licence to Tag'" in preview
     assert "Licence to Parse" in (synced_repo / "papers" / "007.md").read_text(encoding="utf-8")
     app.sidebar.button(key="sync_apply").click().run()
     assert not app.exception
     assert "Licence to Tag" in (synced_repo / "papers" / "007.md").read_text(encoding="utf-8")
-    assert any("Applied: wrote 1 file(s)" in s.value for s in app.sidebar.success)
+    assert any("적용 완료: 파일 1개 저장" in s.value for s in app.sidebar.success)
     assert "Licence to Tag" in set(app.dataframe[0].value["title"])
+
+
+# ----------------------------------------------------------------------------- language
+
+
+def column_labels(element) -> dict[str, str]:  # noqa: ANN001 - an AppTest Dataframe
+    """Column key -> the title a reader sees (column_config labels, else the key), shown only."""
+    import json
+
+    config = json.loads(element.proto.columns or "{}")
+    order = list(element.proto.column_order) or [
+        c for c in element.value.columns if not config.get(c, {}).get("hidden")
+    ]
+    return {c: (config.get(c) or {}).get("label") or c for c in order}
+
+
+# English words a Korean page must not show as a label or heading.
+ENGLISH_LABELS = [
+    "This week", "Reading list", "Quota", "Reproductions", "Notes", "Next meeting",
+    "Presentations", "Carried-over", "Behind", "Showing", "Search", "Topic", "Status",
+    "Reader", "Sort by", "Sheet sync", "Parity", "Run ", "Meeting", "Tags", "Show drafts",
+    "Why these papers", "None",
+]  # fmt: skip
+
+
+def test_a_korean_team_sees_every_page_in_korean_with_unique_column_titles(tiny: Path) -> None:
+    write_results(tiny)
+    app = open_page("this_week")
+    for page in PAGES:
+        app.switch_page(PAGES[page]).run()
+        shown = texts(app)
+        labels = []
+        for frame in app.dataframe:
+            titles = list(column_labels(frame).values())
+            assert len(titles) == len(set(titles)), (page, titles)
+            labels += titles
+        widgets = [w.label for kind in ("selectbox", "multiselect", "text_input", "toggle")
+                   for w in getattr(app, kind)]  # fmt: skip
+        visible = "\n".join([shown, *labels, *widgets])
+        for english in ENGLISH_LABELS:
+            assert english not in visible, (page, english)
+        assert "results/" not in shown and "T09:30" not in shown, page
+
+
+def test_language_en_in_team_yaml_turns_the_dashboard_english(tiny: Path) -> None:
+    team = tiny / "papers" / "team.yaml"
+    team.write_text(team.read_text(encoding="utf-8") + "language: en\n", encoding="utf-8")
+    app = open_page("this_week")
+    assert "Next meeting: 2025-07-08 (Tuesday)" in texts(app)
+    assert "조은 (cho): 1 behind pace" in texts(app)
+    app.switch_page(PAGES["reading_list"]).run()
+    assert "Showing 4 of 4 papers" in texts(app)
+    assert column_labels(app.dataframe[0])["people"] == "readers (✓ done)"
+
+
+def test_reading_list_names_people_and_leaves_missing_values_empty(tiny: Path) -> None:
+    app = open_page("reading_list")
+    frame = app.dataframe[0]
+    assert list(column_labels(frame)) == [
+        "title", "year", "status", "topics", "people", "presenting", "link", "slides",
+    ]  # fmt: skip
+    table = frame.value.set_index("id")
+    assert table.loc["1706.03762", "people"] == "안나 ✓, 벤 ✓"
+    assert table.loc["lstm-1997", "people"] == "안나, 조은"
+    assert table.loc["1706.03762", "presenting"] == "안나 · 07-08"
+    assert table.loc["lstm-1997", "presenting"] == ""
+    assert table.loc["1706.03762", "status"] == "요약 완료"
+    assert table.loc["1706.03762", "topics"] == "attention · 어텐션 · transformer"
+    shown = table[["title", "status", "topics", "people", "presenting"]].astype(str)
+    assert not shown.isin(["None", "nan", "<NA>"]).any().any()
+
+
+def test_this_week_says_changed_results_as_sentences(tiny: Path) -> None:
+    write_results(tiny)
+    app = open_page("this_week")
+    blocks = [m.value for m in app.markdown]
+    changed = blocks[blocks.index("#### 바뀐 재현 결과") + 1]
+    assert changed.splitlines() == [
+        "- bert: 참조 구현과 일치, 검사 3개 모두 통과",
+        "- bert: 마스크 언어 모델 정확도 41.0%",
+    ]
+    presentations = column_labels(app.dataframe[0])
+    assert list(presentations.values()) == ["논문", "발표자", "발표 자료", "링크"]

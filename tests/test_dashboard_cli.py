@@ -54,6 +54,7 @@ def test_dashboard_runs_streamlit_on_the_app_with_the_root_in_env(
     assert flags["--server.address"] == "0.0.0.0"
     assert flags["--server.headless"] == "true"
     assert flags["--browser.gatherUsageStats"] == "false"
+    assert flags["--client.toolbarMode"] == "minimal"  # no "Deploy" button on the meeting screen
     assert started["env"]["TRACKER_ROOT"] == str(team_repo.resolve())
 
 

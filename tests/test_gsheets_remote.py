@@ -304,8 +304,8 @@ def test_every_request_carries_a_timeout(tmp_path: Path, emulator: SheetsEmulato
         return original(*args, **kwargs)
 
     remote.http.session.request = spy  # type: ignore[method-assign]
-    remote.read()
-    assert seen == [DEFAULT_TIMEOUT, DEFAULT_TIMEOUT]
+    remote.read()  # metadata, values, the id column unformatted ('2101.10000 looks numeric)
+    assert seen == [DEFAULT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_TIMEOUT]
 
 
 def test_append_after_a_dropped_connection_is_checked_not_blindly_repeated(

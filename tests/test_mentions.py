@@ -92,3 +92,15 @@ def test_a_heading_counts_as_a_mention_but_is_not_linked(index: MentionIndex) ->
     text = "## 발표: BERT (1810.04805)\n\n본문에는 이름이 없다.\n"
     assert find_mentions(text, index) == ["1810.04805"]
     assert link_mentions(text, index, href) == text
+
+
+def test_headings_get_a_label_less_link_beside_their_text_on_request(index: MentionIndex) -> None:
+    text = "## Word2Vec와 BERT ##\n\n본문의 BERT와 `Transformer` 코드\n\n### Word2Vec 다시\n"
+    out = link_mentions(text, index, href, headings=True)
+    assert out == (
+        '## Word2Vec와 BERT [](../../papers/1301.3781.md "논문 페이지: Word2Vec") '
+        '[](../../papers/1810.04805.md "논문 페이지: BERT") ##\n\n'
+        "본문의 BERT와 `Transformer` 코드\n\n### Word2Vec 다시\n"
+    )  # each paper once: the heading's link is the note's link to it
+    assert link_mentions(out, index, href, headings=True) == out
+    assert find_mentions(out, index) == ["1301.3781", "1810.04805"]

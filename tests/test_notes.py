@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 from tracker import store
 from tracker.catalog import load_catalog
 from tracker.cli.main import app
-from tracker.errors import DataError
 from tracker.notes import ascii_slug, import_notes, romanize_hangul
 
 POSTS = Path("docs/meetings/posts")
@@ -68,8 +67,9 @@ def test_obsidian_digital_garden_json_front_matter_gets_title_and_date(team: Pat
     report = import_notes(team, example_notes("obsidian"))
     assert {n.dialect for n in report.notes} == {"obsidian-digital-garden"}
     albert, body = _post(team, "2025-07-29-albert.md")  # date and slug from the permalink
-    assert albert["title"] == "9주차 모임: ALBERT"  # from the <h1>
+    assert albert["title"] == "ALBERT 모임"  # the file name, as Obsidian titles a note
     assert albert["slug"] == "albert"
+    assert "## 9주차 모임: ALBERT" in body  # the <h1> is a (demoted) heading of the page
     assert "<script>" not in body and "onclick" not in body and "javascript:" not in body
     assert "SOP 메모" in body and "[[" not in body  # wiki links keep their label
     distil, _ = _post(team, "2025-08-05-distillation.md")  # date from the file name 250805
@@ -95,38 +95,41 @@ def test_month_day_file_name_without_year_asks_for_one_and_year_option_fixes_it(
     team: Path,
 ) -> None:
     note = EXAMPLES / "broken" / "0909.md"
-    with pytest.raises(DataError) as caught:
-        import_notes(team, [note])
-    assert "0909.md" in caught.value.message and "no year" in caught.value.message
-    assert "--year" in str(caught.value)
+    [line] = import_notes(team, [note]).lines
+    assert line.status == "skipped" and line.source.endswith("0909.md")
+    assert "no year" in line.reason and "--year" in line.fix
     import_notes(team, [note], year=2025)
     data, _ = _post(team, next(p.name for p in (team / POSTS).glob("2025-09-09-*.md")))
     assert data["date"] == dt.date(2025, 9, 9)
 
 
-def test_broken_front_matter_names_file_and_line_and_imports_nothing(team: Path) -> None:
+def test_broken_front_matter_is_skipped_with_its_line_and_the_good_note_imports(
+    team: Path,
+) -> None:
     before = _posts(team)
     batch = [*example_notes("astro"), EXAMPLES / "broken" / "unclosed-quote.md"]
-    with pytest.raises(DataError) as caught:
-        import_notes(team, batch)
-    assert "unclosed-quote.md:2" in caught.value.message
-    assert "nothing was written" in caught.value.message
-    assert _posts(team) == before  # the good astro note was not written either
+    report = import_notes(team, batch)
+    good, broken = report.lines
+    assert (good.status, broken.status) == ("imported", "skipped")
+    assert broken.reason.startswith("line 2: YAML error") and broken.problem
+    assert "front matter" in broken.fix
+    after = _posts(team)
+    assert sorted(set(after) - set(before)) == ["2025-07-08-week-06-bert.md"]
 
 
-def test_note_without_any_date_is_refused_with_a_fix(team: Path) -> None:
-    with pytest.raises(DataError) as caught:
-        import_notes(team, [EXAMPLES / "broken" / "no-date.md"])
-    assert "no-date.md: no date" in caught.value.message
-    assert "date: YYYY-MM-DD" in str(caught.value)
+def test_note_without_any_date_is_skipped_with_a_fix(team: Path) -> None:
+    [line] = import_notes(team, [EXAMPLES / "broken" / "no-date.md"]).lines
+    assert line.status == "skipped"
+    assert line.reason == "no date in its front matter, file name or first heading"
+    assert "date: YYYY-MM-DD" in line.fix and "--date YYYY-MM-DD" in line.fix
 
 
-def test_unknown_author_is_refused_with_the_line(team: Path, tmp_path: Path) -> None:
+def test_unknown_author_is_skipped_with_the_line(team: Path, tmp_path: Path) -> None:
     note = tmp_path / "2025-09-02-guest.md"
     note.write_text("---\ntitle: 손님\ndate: 2025-09-02\nauthor: 홍길동\n---\n\n본문\n", "utf-8")
-    with pytest.raises(DataError) as caught:
-        import_notes(team, [note])
-    assert "2025-09-02-guest.md:4" in caught.value.message and "홍길동" in caught.value.message
+    [line] = import_notes(team, [note]).lines
+    assert line.status == "skipped"
+    assert line.reason.startswith("line 4: author '홍길동'")
 
 
 def test_reimport_updates_in_place_and_never_duplicates(team: Path, tmp_path: Path) -> None:
@@ -153,7 +156,7 @@ def test_imported_posts_load_through_the_catalog_without_errors(team: Path) -> N
     catalog = load_catalog(team)
     assert catalog.errors == []
     titles = {m.title for m in catalog.meetings}
-    assert "9주차 모임: ALBERT" in titles and "7주차 모임 - GPT와 GPT-2" in titles
+    assert "ALBERT 모임" in titles and "7주차 모임 - GPT와 GPT-2" in titles
 
 
 def test_korean_titles_get_a_deterministic_ascii_slug() -> None:
@@ -174,4 +177,5 @@ def test_cli_dry_run_writes_nothing_and_broken_input_exits_1(team: Path) -> None
     assert _posts(team) == before
     broken = runner.invoke(app, ["notes", "import", "--root", str(team), str(EXAMPLES / "broken")])
     assert broken.exit_code == 1
+    assert broken.output.count("skipped: ") == 3
     assert _posts(team) == before

@@ -28,8 +28,8 @@ def _doc(root: Path, relative: str) -> str:
 def test_paper_page_shows_results_beside_the_papers_numbers_with_a_plot(team: Path) -> None:
     generate_site(team, today=DAY)
     page = _doc(team, "papers/1810.04805.md")
-    assert "| glue_sst2 | 0.8031 | 0.935 | BERT-base; we train a tiny model |" in page
-    assert "| mlm_accuracy | 0.4125 | — |" in page
+    assert "| glue sst2 · `glue_sst2` | 0.8031 | 0.935 | BERT-base; we train a tiny model |" in page
+    assert "| 마스크 언어 모델 정확도 · `mlm_accuracy` | 41.3% | — |" in page
     assert "통과" in page and "검사 2/2개 통과" in page
     assert "![tiny 학습 곡선](img/1810.04805-bert-tiny.svg)" in page
     svg = _doc(team, "papers/img/1810.04805-bert-tiny.svg")
@@ -37,6 +37,40 @@ def test_paper_page_shows_results_beside_the_papers_numbers_with_a_plot(team: Pa
     # Readers and presenter link to member pages; the slides link is there.
     assert "[김지우 (jiwoo)](../members/jiwoo.md)" in page
     assert "[슬라이드 열기](https://docs.google.com/presentation/" in page
+
+
+def test_reproduction_section_leads_with_results_and_folds_the_parity_table(team: Path) -> None:
+    generate_site(team, today=DAY)
+    page = _doc(team, "papers/1810.04805.md")
+    section = page.split("## 재현", 1)[1]
+    results, parity = section.index("### 학습 결과: tiny"), section.index("### 참조 구현과의 일치")
+    assert results < parity, "the numbers come before the parity record"
+    assert "참조 구현과의 일치(parity): <span" in section and "(2025-08-29 09:00)" in section
+    assert "T09:00" not in section, "no ISO timestamps"
+    # The per-check table sits inside a collapsed details block, indented under it.
+    folded = section.split('??? note "검사 2개 전체"', 1)[1]
+    assert folded.lstrip("\n").startswith("    | 검사 | dtype |")
+    assert "    | last_hidden_state | float64 |" in folded
+
+
+def test_papers_index_names_people_as_the_paper_pages_do(team: Path) -> None:
+    generate_site(team, today=DAY)
+    index = _doc(team, "papers/index.md")
+    assert "[김지우 (jiwoo)](../members/jiwoo.md)" in index
+    assert not re.search(r"\| (jiwoo|minseo)(, \w+)? \|", index), "no bare handles"
+    members = _doc(team, "members/index.md")
+    assert 'class="tracker-progress tracker-progress--compact"' in members
+
+
+def test_language_en_turns_the_generated_pages_english(team: Path) -> None:
+    settings = team / "papers" / "team.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "language: en\n", "utf-8")
+    generate_site(team, today=DAY)
+    page = _doc(team, "papers/1810.04805.md")
+    assert "## Reproduction" in page and "### Training results: tiny" in page
+    section = page.split("## Reproduction", 1)[1]  # the team's own summary stays Korean
+    assert "재현" not in section and "학습" not in section
+    assert "# Members" in _doc(team, "members/index.md")
 
 
 def test_paper_without_results_or_reproduction_says_so(team: Path) -> None:

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, snapshot_tree
-from tests.test_sync_file import edit_paper, set_cell
+from tests.helpers.repo import REPO, edit_paper, set_cell, snapshot_tree
 from tracker.sync import sync
 
 DRIVER = textwrap.dedent(

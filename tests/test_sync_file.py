@@ -2,50 +2,24 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import HEADER, snapshot_tree, write_team_repo
+from tests.helpers.repo import (  # noqa: F401 - re-exported for older imports
+    HEADER,
+    SHEET,
+    edit_paper,
+    read_rows,
+    set_cell,
+    snapshot_tree,
+    write_rows,
+    write_team_repo,
+)
 from tracker import store
 from tracker.errors import ConflictError, DataError, SheetError
 from tracker.remotes.file import FileRemote
 from tracker.sync import sync
-
-SHEET = "papers/reading-list.csv"
-
-
-def read_rows(root: Path) -> list[list[str]]:
-    text = (root / SHEET).read_bytes().decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text, newline="")))
-
-
-def write_rows(root: Path, rows: list[list[str]], *, bom: bool = False) -> None:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    (root / SHEET).write_bytes(
-        (b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode("utf-8")
-    )
-
-
-def set_cell(root: Path, paper_id: str, header: str, value: str) -> None:
-    rows = read_rows(root)
-    col = rows[0].index(header)
-    for row in rows[1:]:
-        if row[0] == paper_id:
-            row[col] = value
-    write_rows(root, rows)
-
-
-def edit_paper(root: Path, paper_id: str, **changes: object) -> None:
-    from tracker.models import Paper
-
-    paper = store.read_paper(store.paper_path(root, paper_id))
-    store.write_paper(
-        root, Paper.model_validate({**paper.model_dump(), **changes, "body": paper.body})
-    )
 
 
 def test_first_sync_pulls_every_row_with_text_ids_and_korean_intact(team_repo: Path) -> None:

@@ -30,6 +30,7 @@ from typing import Any
 from tracker import store
 from tracker.catalog import Catalog, ReproResult
 from tracker.errors import DataError
+from tracker.i18n import Translator, translator
 from tracker.models import Meeting, Status, TeamSettings
 from tracker.progress import MemberProgress, member_progress
 
@@ -46,7 +47,7 @@ FUZZY_RATIO = 0.92
 
 def next_meeting_date(team: TeamSettings, today: dt.date | None = None) -> dt.date:
     """The first meeting day on or after `today` (a meeting today is still the next one)."""
-    today = today or store.today()
+    today = today or store.today(team=team)
     return today + dt.timedelta(days=(team.schedule.weekday - today.weekday()) % 7)
 
 
@@ -179,6 +180,16 @@ class Agenda:
     last_meeting: dt.date | None = None
     paper_titles: dict[str, str] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
+    language: str = "ko"
+    # `changed_results` as sentences ("BERT: 미세조정 정확도 79.0% (이전 71.3%)"), same order.
+    changed_summaries: list[str] = field(default_factory=list)
+    member_names: dict[str, str] = field(default_factory=dict)
+    # The presenter rota of the coming weeks (tracker.schedule.upcoming_rota).
+    rota: list[dict[str, Any]] = field(default_factory=list)
+
+    def _person(self, handle: str) -> str:
+        name = self.member_names.get(handle)
+        return f"{name} (@{handle})" if name else f"@{handle}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -190,11 +201,13 @@ class Agenda:
             "progress": [p.to_json() for p in self.progress],
             "new_papers": self.new_papers,
             "changed_results": self.changed_results,
+            "rota": [{**row, "date": row["date"].isoformat()} for row in self.rota],
         }
 
     def front_matter(self) -> dict[str, Any]:
+        _ = translator(self.language)
         return {
-            "title": f"{self.date.isoformat()} 모임 안건",
+            "title": _("{date} meeting agenda", date=self.date.isoformat()),
             "date": self.date,
             "draft": True,
             "categories": ["Agenda"],
@@ -204,56 +217,103 @@ class Agenda:
 
     def to_markdown(self) -> str:
         """The draft note, ending with the hash that marks it as untouched generated text."""
-        lines = [f"# {self.date.isoformat()} 모임 안건", ""]
-        lines += ["## 발표", ""]
+        _ = translator(self.language)
+        lines = ["# " + _("{date} meeting agenda", date=self.date.isoformat()), ""]
+        skipped = next((r for r in self.rota if r["date"] == self.date and r["skipped"]), None)
+        if skipped:
+            held = next((r["date"] for r in self.rota if not r["skipped"]), None)
+            note = _("No meeting on this day ({reason}).", reason=skipped["skipped"])
+            if held:
+                note += " " + _("The next meeting is on {date}.", date=held.isoformat())
+            lines += [f"> {note}", ""]
+        lines += ["## " + _("Presentations"), ""]
         if not self.presentations:
-            lines.append("- (정해진 발표 없음)")
+            lines.append("- " + _("(no presentations scheduled)"))
         for talk in self.presentations:
             slides = (
-                f" · [발표 자료]({talk['slides']})" if talk.get("slides") else " · 발표 자료 없음"
+                f" · [{_('slides')}]({talk['slides']})"
+                if talk.get("slides")
+                else " · " + _("no slides yet")
             )
-            when = "" if talk.get("date_set") else " (발표일 미정)"
-            lines.append(
-                f"- **{talk['title']}** ({talk['paper_id']}) — @{talk['presenter']}{slides}{when}"
-            )
-        lines += ["", "## 지난 할 일", ""]
+            when = "" if talk.get("date_set") else " " + _("(date not set)")
+            who = self._person(talk["presenter"])
+            lines.append(f"- **{talk['title']}** ({talk['paper_id']}) — {who}{slides}{when}")
+        if self.rota:
+            lines += ["", "## " + _("Presenters of the coming weeks"), ""]
+            lines += rota_lines(self.rota, _)
+        lines += ["", "## " + _("Carried-over action items"), ""]
         if not self.open_items:
-            lines.append("- (남은 할 일 없음)")
+            lines.append("- " + _("(no open action items)"))
         for item in self.open_items:
+            weeks = _("week {weeks}", weeks=item.weeks_open)
             lines.append(
                 f"- [ ] {item.text} — _{item.meeting_date.isoformat()} {item.meeting_title}, "
-                f"{item.weeks_open}주째_"
+                f"{weeks}_"
             )
-        lines += ["", "## 읽기 진행 상황", ""]
-        lines.append("| 멤버 | 배정 | 읽음 | 요약 | 발표 | 지금까지 기대치 | 상태 |")
+        lines += ["", "## " + _("Reading progress"), ""]
+        header = [
+            _("member"), _("assigned"), _("read"), _("summarised"), _("presented"),
+            _("expected by now"), _("state"),
+        ]  # fmt: skip
+        lines.append("| " + " | ".join(header) + " |")
         lines.append("|---|---:|---:|---:|---:|---:|---|")
         for row in self.progress:
             expected = "-" if row.expected_by_now is None else str(row.expected_by_now)
-            state = f"{row.behind_by}편 뒤처짐" if row.behind else "순조로움"
+            state = _("{count} behind", count=row.behind_by) if row.behind else _("on pace")
             lines.append(
                 f"| {row.name} (@{row.handle}) | {row.assigned}/{row.quota} | {row.read} | "
                 f"{row.summarised} | {row.presented} | {expected} | {state} |"
             )
-        behind = [r.handle for r in self.progress if r.behind]
-        lines += ["", f"뒤처진 멤버: {', '.join('@' + h for h in behind) if behind else '없음'}"]
-        since = self.last_meeting.isoformat() if self.last_meeting else "처음"
-        lines += ["", f"## 새로 추가된 논문 ({since} 이후)", ""]
+        behind = [self._person(r.handle) for r in self.progress if r.behind]
+        lines += ["", _("Behind pace:") + " " + (", ".join(behind) if behind else _("nobody"))]
+        since = self.last_meeting.isoformat() if self.last_meeting else None
+        heading = _("New papers (since {date})", date=since) if since else _("New papers")
+        lines += ["", "## " + heading, ""]
         if not self.new_papers:
-            lines.append("- (없음)")
+            lines.append("- " + _("(none)"))
         for paper_id in self.new_papers:
             lines.append(f"- {self.paper_titles.get(paper_id, paper_id)} ({paper_id})")
-        lines += ["", f"## 바뀐 재현 결과 ({since} 이후)", ""]
+        heading = (
+            _("Reproduction results that changed (since {date})", date=since)
+            if since
+            else _("Reproduction results that changed")
+        )
+        lines += ["", "## " + heading, ""]
         if not self.changed_results:
-            lines.append("- (없음)")
-        for result in self.changed_results:
-            verdict = {True: "통과", False: "실패", None: "-"}[result.get("passed")]
-            lines.append(
-                f"- {result['reproduction']} / {result['run']} ({result['kind']}): {verdict}, "
-                f"{result['started_at']} — `{result['path']}`"
-            )
+            lines.append("- " + _("(none)"))
+        lines += [f"- {line}" for line in self.changed_summaries]
         body = "\n".join(lines) + "\n"
         text = store.join_front_matter(self.front_matter(), "\n" + body)
         return text + f"\n<!-- tracker-agenda sha256={_digest(text)} -->\n"
+
+
+def rota_lines(rota: list[dict[str, Any]], _: Translator | None = None) -> list[str]:
+    """One Markdown bullet per coming meeting: its talks, or why there is no meeting."""
+    _ = _ or translator("ko")
+    weekdays = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+    lines = []
+    for row in rota:
+        day = row["date"]
+        head = f"- {day.isoformat()} ({weekdays[day.weekday()]})"
+        if row["skipped"]:
+            lines.append(f"{head}: " + _("no meeting") + f" — {row['skipped']}")
+            continue
+        talks = [
+            f"@{t['presenter']} {t['title']} ({t['paper']})"
+            + (" _" + _("(proposed)") + "_" if t["origin"] == "new" else "")
+            for t in row["talks"]
+        ]
+        talks += [_("no presenter")] * int(row.get("open_slots") or 0)
+        lines.append(f"{head}: " + ("; ".join(talks) if talks else _("no presentation scheduled")))
+    if any(t["origin"] == "new" for row in rota for t in row["talks"]):
+        lines += [
+            "",
+            "_"
+            + _("(proposed)")
+            + "_ "
+            + _("marks a proposal until `tracker schedule --apply` makes it the plan."),
+        ]
+    return lines
 
 
 def _digest(text: str) -> str:
@@ -286,7 +346,7 @@ def build_agenda(
     catalog: Catalog, date: dt.date | None = None, today: dt.date | None = None
 ) -> Agenda:
     """Everything the meeting on `date` (default: the next one) should look at."""
-    today = today or store.today()
+    today = today or store.today(catalog.root)
     date = date or next_meeting_date(catalog.team, today)
     notes = [m for m in catalog.meetings if not m.draft and m.date < date]
     last_meeting = max((m.date for m in notes), default=None)
@@ -343,7 +403,12 @@ def build_agenda(
             for t in presentations
         }
     )
+    from tracker.result_text import describe_changes
+    from tracker.schedule import upcoming_rota
+
+    _ = translator(catalog.team)
     return Agenda(
+        rota=upcoming_rota(catalog, weeks=4, today=today),
         date=date,
         team_name=catalog.team.name,
         presentations=presentations,
@@ -354,6 +419,9 @@ def build_agenda(
         last_meeting=last_meeting,
         paper_titles={p.id: p.title for p in catalog.papers},
         tags=tags,
+        language=_.language,
+        changed_summaries=describe_changes(catalog, changed, _, last_meeting),
+        member_names={m.handle: m.name for m in catalog.team.members},
     )
 
 

@@ -34,6 +34,7 @@ from scipy.sparse.csgraph import maximum_flow
 from tracker import store
 from tracker.catalog import Catalog
 from tracker.errors import DataError, UsageError
+from tracker.i18n import Translator, translator
 from tracker.models import STATUS_ORDER, Member, Paper, Status, TeamSettings
 from tracker.relevance import RelevanceMatrix, relevance_matrix
 
@@ -52,16 +53,91 @@ class Pair:
     keywords: list[str]
     rank: int
     origin: str = "new"  # 'locked' (already being read), 'kept' (current reader), 'new'
+    title: str = ""
+
+    @property
+    def filler(self) -> bool:
+        """Nothing in common with the member's interests: the paper only fills the quota."""
+        return self.score <= 0.0 or not self.keywords
 
     def to_json(self) -> dict[str, Any]:
         return {
             "member": self.member,
             "paper_id": self.paper_id,
+            "title": self.title,
             "score": round(self.score, 4),
             "keywords": self.keywords,
             "rank": self.rank,
             "origin": self.origin,
+            "filler": self.filler,
         }
+
+
+@dataclass
+class Move:
+    """A current reader taken off a paper, who (if anyone) took it, and the scores behind it."""
+
+    paper_id: str
+    title: str
+    lost_by: str
+    lost_score: float
+    taken_by: str | None = None
+    taken_score: float | None = None
+    instead: list[tuple[str, str, float]] = field(default_factory=list)  # (id, title, score)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "paper_id": self.paper_id,
+            "title": self.title,
+            "lost_by": self.lost_by,
+            "lost_score": round(self.lost_score, 4),
+            "taken_by": self.taken_by,
+            "taken_score": None if self.taken_score is None else round(self.taken_score, 4),
+            "instead": [
+                {"paper_id": i, "title": t, "score": round(v, 4)} for i, t, v in self.instead
+            ],
+        }
+
+    def describe(self, team: TeamSettings | None = None, _: Translator | None = None) -> str:
+        """ "LLaMA (2302.13971): 김지우 (jiwoo) → 정유나 (yuna), because ..." """
+        _ = _ or translator("en")
+
+        def who(handle: str) -> str:
+            member = team.member(handle) if team else None
+            return f"{member.name} ({handle})" if member else handle
+
+        paper = f"{self.title} ({self.paper_id})" if self.title else self.paper_id
+        if self.taken_by is not None and self.taken_score is not None:
+            values = {
+                "paper": paper,
+                "lost": who(self.lost_by),
+                "taken": who(self.taken_by),
+                "taken_score": self.taken_score,
+                "lost_score": self.lost_score,
+            }
+            if self.taken_score > self.lost_score:
+                text = _(
+                    "{paper}: {lost} → {taken}, who matches it better ({taken_score:.3f} "
+                    "against {lost_score:.3f})",
+                    **values,
+                )
+            else:
+                text = _(
+                    "{paper}: {lost} → {taken}, who needs it to fill their quota "
+                    "({taken_score:.3f} against {lost_score:.3f})",
+                    **values,
+                )
+        else:
+            text = _(
+                "{paper}: {lost} no longer reads it (score {lost_score:.3f}); nobody else needs it",
+                paper=paper,
+                lost=who(self.lost_by),
+                lost_score=self.lost_score,
+            )
+        if self.instead:
+            better = ", ".join(f"{t or i} ({v:.3f})" for i, t, v in self.instead)
+            text += "; " + _("the freed slot goes to {papers}", papers=better)
+        return text
 
 
 @dataclass
@@ -98,6 +174,7 @@ class AssignmentResult:
     removed: list[tuple[str, str]] = field(default_factory=list)
     uncovered: list[str] = field(default_factory=list)
     solve_seconds: float = 0.0
+    moves: list[Move] = field(default_factory=list)
 
     @property
     def total_relevance(self) -> float:
@@ -117,25 +194,59 @@ class AssignmentResult:
             "members": [m.to_json() for m in self.members],
             "pairs": [p.to_json() for p in self.pairs],
             "churn": self.churn,
+            "moves": [m.to_json() for m in self.moves],
             "uncovered": self.uncovered,
         }
 
-    def explain(self, member: str) -> list[str]:
-        """Readable lines: the member's summary, then each paper with score, rank and keywords."""
+    def explain(
+        self,
+        member: str,
+        *,
+        team: TeamSettings | None = None,
+        width: int | None = None,
+        _: Translator | None = None,
+    ) -> list[str]:
+        """Readable lines: the member's summary, then each paper with its title (cut to `width`
+        terminal cells), score, rank and keywords; papers sharing nothing are marked as filler."""
+        from rich.cells import cell_len, set_cell_size
+
+        _ = _ or translator("en")
         summary = next((m for m in self.members if m.handle == member), None)
         if summary is None:
             known = ", ".join(m.handle for m in self.members)
             raise UsageError(f"no member {member!r} in this assignment", fix=f"use one of {known}")
+        found = team.member(member) if team else None
+        name = f"{found.name} ({member})" if found else member
         lines = [
-            f"{member}: {summary.load} paper(s), total relevance {summary.total_relevance:.3f}, "
-            f"best possible alone {summary.best_possible:.3f}, regret {summary.regret:.3f}"
-        ]
-        for pair in self.pairs_for(member):
-            why = ", ".join(pair.keywords) if pair.keywords else "no shared keywords (fills quota)"
-            lines.append(
-                f"  #{pair.rank:<3} {pair.paper_id:<14} score {pair.score:.3f} [{pair.origin}] "
-                f"because: {why}"
+            _(
+                "{member}: {load} paper(s), total relevance {total:.3f}, best possible alone "
+                "{best:.3f}, regret {regret:.3f}",
+                member=name,
+                load=summary.load,
+                total=summary.total_relevance,
+                best=summary.best_possible,
+                regret=summary.regret,
             )
+        ]
+        origins = {"locked": _("reading"), "kept": _("kept"), "new": _("new")}
+        pairs = self.pairs_for(member)
+        id_width = max((len(p.paper_id) for p in pairs), default=0)
+        for pair in pairs:
+            if pair.filler:
+                tag = _("filler")
+                why = _("no shared keywords: fills the quota")
+            else:
+                tag = origins.get(pair.origin, pair.origin)
+                why = _("because: {keywords}", keywords=", ".join(pair.keywords))
+            head = f"  #{pair.rank:<3} {pair.paper_id:<{id_width}}  {pair.score:.3f} [{tag}]  "
+            title = pair.title or ""
+            if width:
+                # The title gets the rest of the line (and at least a readable stub).
+                room = max(width - cell_len(head), 16)
+                if cell_len(title) > room:
+                    title = set_cell_size(title, room - 1).rstrip() + "…"
+            lines.append(f"{head}{title}".rstrip())
+            lines.append(" " * 7 + why)
         return lines
 
 
@@ -457,7 +568,8 @@ def explain_infeasible(problem: _Problem, max_pairs: int) -> list[str]:
             f"too few papers: {n_members} members x quota {problem.quota} need "
             f"{needed} more reading slot(s) beyond those already being read, but {n_papers} papers "
             f"x {problem.k} readers = {n_papers * problem.k} slots, of which {taken} are already "
-            f"held, leave {slots} ({needed - slots} short); add papers or raise readers_per_paper"
+            f"held, leave {slots} ({needed - slots} short); add papers (`tracker suggest` finds "
+            "candidates) or raise readers_per_paper"
         )
     open_pairs = np.bincount(problem.var_member, minlength=n_members)
     for m_index, member in enumerate(problem.members):
@@ -584,6 +696,7 @@ def _result(
                     keywords=problem.relevance.keywords(m_index, p_index),
                     rank=int(ranks[m_index, p_index]),
                     origin="kept" if (m_index, p_index) in current else origin,
+                    title=problem.papers[p_index].title,
                 )
             )
     pairs.sort(key=lambda p: (p.member, p.rank, p.paper_id))
@@ -608,6 +721,7 @@ def _result(
         (problem.members[m].handle, problem.papers[p].id) for m, p in sorted(chosen_set - current)
     ]
     kept = len(current & chosen_set)
+    moves = _moves(problem, current - chosen_set, chosen_set - current)
     churn = {
         "kept": kept,
         "removed": len(removed),
@@ -631,7 +745,48 @@ def _result(
         removed=removed,
         uncovered=uncovered,
         solve_seconds=elapsed,
+        moves=moves,
     )
+
+
+def _moves(
+    problem: _Problem, lost: set[tuple[int, int]], gained: set[tuple[int, int]]
+) -> list[Move]:
+    """Each current reader the optimum takes off a paper, with who took the paper and what the
+    reader's freed slot went to (their best new paper, one per loss in order)."""
+    scores = problem.relevance.scores
+    papers, members = problem.papers, problem.members
+    takers: dict[int, list[int]] = {}
+    new_for: dict[int, list[int]] = {}
+    for m_index, p_index in sorted(gained):
+        takers.setdefault(p_index, []).append(m_index)
+        new_for.setdefault(m_index, []).append(p_index)
+    for m_index in new_for:
+        new_for[m_index].sort(key=lambda p: (-scores[m_index, p], papers[p].id))
+    moves = []
+    seen: dict[int, int] = {}
+    for m_index, p_index in sorted(lost, key=lambda x: (members[x[0]].handle, papers[x[1]].id)):
+        candidates = [t for t in takers.get(p_index, []) if t != m_index]
+        taker = max(candidates, key=lambda t: (scores[t, p_index], members[t].handle), default=None)
+        if taker is not None:
+            takers[p_index].remove(taker)
+        # This loss's share of the member's new papers (one each, the rest on the last loss).
+        order = seen.get(m_index, 0)
+        seen[m_index] = order + 1
+        mine = new_for.get(m_index, [])
+        share = mine[order : order + 1]
+        moves.append(
+            Move(
+                paper_id=papers[p_index].id,
+                title=papers[p_index].title,
+                lost_by=members[m_index].handle,
+                lost_score=float(scores[m_index, p_index]),
+                taken_by=members[taker].handle if taker is not None else None,
+                taken_score=float(scores[taker, p_index]) if taker is not None else None,
+                instead=[(papers[p].id, papers[p].title, float(scores[m_index, p])) for p in share],
+            )
+        )
+    return moves
 
 
 def apply_assignment(root: Path, result: AssignmentResult) -> list[str]:

@@ -16,6 +16,7 @@ from icalendar import Calendar, Event
 
 from tracker import store
 from tracker.catalog import Catalog
+from tracker.i18n import translator
 from tracker.models import Status
 
 PRODID = "-//reading-group-tracker//agenda//KO"
@@ -35,8 +36,9 @@ def upcoming_dates(catalog: Catalog, weeks: int, today: dt.date) -> list[dt.date
 
 def build_calendar(catalog: Catalog, *, weeks: int = 8, today: dt.date | None = None) -> bytes:
     """One VEVENT per upcoming meeting; papers presented that day are in the description."""
-    today = today or store.today()
+    today = today or store.today(catalog.root)
     team = catalog.team
+    _ = translator(team)
     schedule = team.schedule
     zone = ZoneInfo(schedule.timezone)
     calendar = Calendar()
@@ -45,6 +47,9 @@ def build_calendar(catalog: Catalog, *, weeks: int = 8, today: dt.date | None = 
     calendar.add("x-wr-calname", team.name)
     dates = upcoming_dates(catalog, weeks, today)
     first = dates[0] if dates else None
+    from tracker.schedule import upcoming_rota
+
+    rota = {row["date"]: row for row in upcoming_rota(catalog, weeks=weeks, today=today)}
     for date in dates:
         talks = [
             p
@@ -55,27 +60,54 @@ def build_calendar(catalog: Catalog, *, weeks: int = 8, today: dt.date | None = 
                 or (p.presented_on is None and p.status != Status.presented and date == first)
             )
         ]
+        row = rota.get(date) or {"skipped": None, "talks": []}
+        listed = {p.id for p in talks}
+        # The rota's proposals for this day, beside what the papers already say.
+        proposed = [t for t in row["talks"] if t["paper"] not in listed]
         start = dt.datetime.combine(date, schedule.time, tzinfo=zone)
         event = Event()
         event.add("uid", meeting_uid(team.name, date))
         event.add("dtstamp", dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.UTC))
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=schedule.duration_minutes))
-        names = ", ".join(f"{p.aliases[0] if p.aliases else p.id} (@{p.presenter})" for p in talks)
+        if row["skipped"] and not talks:
+            # Same UID, so a calendar that imported the meeting before shows it cancelled.
+            event.add("status", "CANCELLED")
+            event.add("summary", f"{team.name}: 쉼 ({row['skipped']})")
+            event.add("description", f"모임 없음: {row['skipped']}")
+            calendar.add_component(event)
+            continue
+        names = ", ".join(
+            [f"{p.aliases[0] if p.aliases else p.id} (@{p.presenter})" for p in talks]
+            + [f"{_alias(catalog, t['paper'])} (@{t['presenter']})" for t in proposed]
+        )
         event.add("summary", f"{team.name}: {names}" if names else team.name)
         lines = []
         for paper in talks:
-            when = "" if paper.presented_on else " (발표일 미정)"
-            lines.append(f"@{paper.presenter}: {paper.title} ({paper.id}){when}")
+            when = "" if paper.presented_on else " " + _("(date not set)")
+            member = team.member(paper.presenter or "")
+            who = f"{member.name} (@{paper.presenter})" if member else f"@{paper.presenter}"
+            lines.append(f"{who}: {paper.title} ({paper.id}){when}")
             if paper.slides:
-                lines.append(f"  slides: {paper.slides}")
-        event.add("description", "\n".join(lines) or "발표 미정")
+                lines.append("  " + _("slides:") + f" {paper.slides}")
+        for talk in proposed:
+            member = team.member(talk["presenter"])
+            who = f"{member.name} (@{talk['presenter']})" if member else f"@{talk['presenter']}"
+            lines.append(f"{who}: {talk['title']} ({talk['paper']}) " + _("(proposed)"))
+            if talk.get("slides"):
+                lines.append("  " + _("slides:") + f" {talk['slides']}")
+        event.add("description", "\n".join(lines) or _("no presentation scheduled"))
         if schedule.location:
             event.add("location", schedule.location)
         calendar.add_component(event)
     # Clients that do not know the IANA zone name need its VTIMEZONE definition in the file.
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def _alias(catalog: Catalog, paper_id: str) -> str:
+    paper = catalog.paper(paper_id)
+    return paper.aliases[0] if paper and paper.aliases else paper_id
 
 
 def write_calendar(

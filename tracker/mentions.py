@@ -4,8 +4,9 @@ A mention is a paper's title, one of its common names (`aliases`: "BERT", "Word2
 arXiv id. Notes are Korean, so names sit right against particles ("BERT는", "Word2Vec의"):
 a mention is bounded by anything that is not an ASCII letter or digit, which also keeps
 "BERT" from matching inside "RoBERTa". Code, math, headings, existing links, raw HTML tags
-and URLs are never touched. Only the first mention of each paper in a note becomes a link,
-as in an encyclopaedia article, so the prose stays readable.
+and URLs are never touched (a heading gets a link beside its text on request). Only the first
+mention of each paper in a note becomes a link, as in an encyclopaedia article, so the prose
+stays readable.
 """
 
 from __future__ import annotations
@@ -118,11 +119,15 @@ def link_mentions(
     href_for: Callable[[str], str],
     *,
     already_linked: Iterable[str] = (),
+    headings: bool = False,
 ) -> str:
     """Link the first prose mention of each paper to `href_for(paper_id)`.
 
     Papers the note already links to (`already_linked`, or found in existing links) are not
-    linked again, so running this twice gives the same text.
+    linked again, so running this twice gives the same text. With `headings`, a Markdown
+    heading that names papers gets a link to each (the first heading per paper) placed after
+    its text, with no link text of its own: the heading's anchor is computed from its text, so
+    it stays what it was (the site's CSS shows the link as a small label).
     """
     if index.pattern is None:
         return markdown
@@ -136,6 +141,8 @@ def link_mentions(
                     linked.add(by_href[href])
     out: list[str] = []
     for kind, chunk in pieces:
+        if kind == "heading" and headings:
+            chunk = _link_heading(chunk, index, href_for, linked)
         if kind != "text":
             out.append(chunk)
             continue
@@ -149,3 +156,28 @@ def link_mentions(
 
         out.append(index.pattern.sub(replace, chunk))
     return "".join(out)
+
+
+_CLOSING_HASHES = re.compile(r"(?P<text>.*?)(?P<close>[ \t]+#+[ \t]*|[ \t]*)$")
+
+
+def _link_heading(
+    heading: str, index: MentionIndex, href_for: Callable[[str], str], linked: set[str]
+) -> str:
+    """`## Word2Vec와 GloVe` -> `## Word2Vec와 GloVe [](w2v.md "논문: ...") [](glove.md ...)`."""
+    assert index.pattern is not None
+    # Names inside the heading's own links or code are not looked at (they are elsewhere).
+    text = re.sub(r"`[^`]*`|\[[^\]]*\]\([^)]*\)", " ", heading)
+    added = []
+    for match in index.pattern.finditer(text):
+        paper_id = index.paper_for(match.group(0))
+        if paper_id is None or paper_id in linked:
+            continue
+        linked.add(paper_id)
+        label = match.group(0).replace('"', "'")
+        added.append(f'[]({href_for(paper_id)} "논문 페이지: {label}")')
+    if not added:
+        return heading
+    parts = _CLOSING_HASHES.match(heading)
+    assert parts is not None
+    return f"{parts.group('text')} {' '.join(added)}{parts.group('close')}"

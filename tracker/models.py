@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from enum import StrEnum
 from typing import Any
 
@@ -42,6 +43,11 @@ STATUS_ALIASES: dict[str, Status] = {
 }
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+# An id names the file papers/<id>.md (and its temp file while written): well under the
+# 255-byte file name limit.
+MAX_ID_LENGTH = 100
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 ARXIV_PATTERN = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
 
@@ -49,7 +55,7 @@ def parse_status(value: str | Status) -> Status:
     """Read a status as the team writes it (English or Korean); raise ValueError otherwise."""
     if isinstance(value, Status):
         return value
-    text = str(value).strip()
+    text = unicodedata.normalize("NFC", str(value)).strip()
     lowered = text.lower()
     if lowered in Status.__members__:
         return Status(lowered)
@@ -79,12 +85,33 @@ class Paper(BaseModel):
     status: Status = Status.proposed
     readers: list[str] = Field(default_factory=list)
     read_by: list[str] = Field(default_factory=list, description="members who finished reading")
+    read_on: dict[str, dt.date] = Field(default_factory=dict, description="handle -> day read")
+    summarised_on: dict[str, dt.date] = Field(
+        default_factory=dict, description="handle -> day their own summary was written"
+    )
     presenter: str | None = None
     presented_on: dt.date | None = None
     slides: str | None = None
     reproduction: str | None = None
     added_on: dt.date | None = None
+    notes: str | None = Field(default=None, description="the sheet's free-text remark (비고)")
     body: str = Field(default="", exclude=True, description="the team's Markdown summary")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        # NUL, BEL or an ANSI escape in a field would reach terminals, the sheet and the site.
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if name == "body":
+                    continue
+                for text in value if isinstance(value, list) else [value]:
+                    if isinstance(text, str) and (found := _CONTROL.search(text)):
+                        raise ValueError(
+                            f"{name} holds a control character (U+{ord(found.group()):04X}): "
+                            "remove it (a copy-paste from a terminal or PDF often brings one)"
+                        )
+        return data
 
     @field_validator("id", mode="before")
     @classmethod
@@ -96,6 +123,11 @@ class Paper(BaseModel):
                 f'paper id {value!r} was read as a number: write it as text, e.g. id: "{value}"'
             )
         text = value.strip()
+        if len(text) > MAX_ID_LENGTH:
+            raise ValueError(
+                f"paper id is too long ({len(text)} characters, at most {MAX_ID_LENGTH}): use "
+                "an arXiv id or a short slug such as lstm-1997"
+            )
         if not ID_PATTERN.match(text):
             raise ValueError(
                 f"paper id {text!r} is not a valid id: use an arXiv id (1810.04805) or a "
@@ -182,6 +214,44 @@ def has_summary(body: str) -> bool:
     return any(not _PLACEHOLDER.match(line) for line in body.splitlines())
 
 
+def parse_date_ranges(value: Any, *, what: str) -> list[tuple[dt.date, dt.date]]:
+    """Dates and ranges as the team writes them: `2025-10-07`, `2025-10-01..2025-10-14` (also
+    `~` or ` to `), or `{from: ..., to: ...}`; returns inclusive (first, last) pairs."""
+    if value is None or value == "":
+        return []
+    items = value if isinstance(value, list | tuple) else [value]
+    ranges: list[tuple[dt.date, dt.date]] = []
+    for item in items:
+        first: Any
+        last: Any
+        if isinstance(item, dict):
+            first = item.get("from", item.get("start"))
+            last = item.get("to", item.get("end", first))
+        elif isinstance(item, dt.date):
+            first = last = item
+        else:
+            parts = re.split(r"\s*(?:\.\.|~|\bto\b)\s*", str(item).strip())
+            first, last = (parts[0], parts[-1]) if len(parts) <= 2 else (None, None)
+        try:
+            start = first if isinstance(first, dt.date) else dt.date.fromisoformat(str(first))
+            end = last if isinstance(last, dt.date) else dt.date.fromisoformat(str(last))
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{what} entry {item!r} is not a date or a range: write 2025-10-07 or "
+                "2025-10-01..2025-10-14"
+            ) from None
+        if end < start:
+            raise ValueError(f"{what} entry {item!r} ends before it starts")
+        ranges.append((start, end))
+    return ranges
+
+
+def skip_reasons(value: Any) -> list[str | None]:
+    """The optional `reason` of each `schedule.skip` entry (None where none is given)."""
+    items = value if isinstance(value, list | tuple) else [value]
+    return [item.get("reason") if isinstance(item, dict) else None for item in items]
+
+
 class Member(BaseModel):
     """A team member: a stable handle (used in readers/presenter), a name, interests."""
 
@@ -193,6 +263,17 @@ class Member(BaseModel):
     email: str | None = None
     github: str | None = None
     active: bool = True
+    away: list[Any] = Field(default_factory=list, description="dates or ranges they cannot come")
+
+    @field_validator("away", mode="before")
+    @classmethod
+    def _away(cls, value: Any) -> list[Any]:
+        items = [] if value in (None, "") else value if isinstance(value, list) else [value]
+        parse_date_ranges(items, what="away")
+        return items
+
+    def is_away(self, day: dt.date) -> bool:
+        return any(a <= day <= b for a, b in parse_date_ranges(self.away, what="away"))
 
     @field_validator("handle")
     @classmethod
@@ -215,6 +296,16 @@ class Schedule(BaseModel):
     timezone: str = "Asia/Seoul"
     duration_minutes: int = 90
     location: str | None = None
+    slots: int = Field(default=2, ge=1, description="presentations per meeting")
+    holidays: str | None = Field(default="KR", description="public holidays of this country")
+    skip: list[Any] = Field(default_factory=list, description="dates or ranges with no meeting")
+
+    @field_validator("skip", mode="before")
+    @classmethod
+    def _skip(cls, value: Any) -> list[Any]:
+        items = [] if value in (None, "") else value if isinstance(value, list) else [value]
+        parse_date_ranges(items, what="schedule.skip")
+        return items
 
     @field_validator("weekday", mode="before")
     @classmethod
@@ -268,12 +359,30 @@ class RemoteSettings(BaseModel):
     credentials_path: str | None = None
     auth: str = Field(default="service_account", description="service_account|oauth|api_key")
     endpoint: str | None = Field(default=None, description="Sheets API override (emulators)")
+    people: str = Field(
+        default="handle",
+        description="how the sheet writes people in readers/presenter: 'handle' or 'name'",
+    )
     columns: list[SheetColumn] = Field(default_factory=lambda: list(DEFAULT_COLUMNS))
+
+    @field_validator("people")
+    @classmethod
+    def _people(cls, value: str) -> str:
+        if value not in ("handle", "name"):
+            raise ValueError(f"remote.people {value!r}: use 'handle' or 'name'")
+        return value
 
     @model_validator(mode="after")
     def _columns_unique(self) -> RemoteSettings:
+        # A team that lists only the columns it changes keeps the defaults for the others:
+        # adding one entry must not silently unmap the other fourteen.
+        mapped_fields = {c.field for c in self.columns}
+        mapped_headers = {c.header.strip() for c in self.columns}
+        for default in DEFAULT_COLUMNS:
+            if default.field not in mapped_fields and default.header not in mapped_headers:
+                self.columns.append(default)
         headers = [c.header for c in self.columns]
-        fields = [c.field for c in self.columns]
+        fields = [c.field for c in self.columns if c.field != "ignore"]
         for name, values in (("header", headers), ("field", fields)):
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
@@ -281,6 +390,16 @@ class RemoteSettings(BaseModel):
         if "id" not in fields or "title" not in fields:
             raise ValueError("sheet columns must map a header to 'id' and one to 'title'")
         return self
+
+
+class NotesSettings(BaseModel):
+    """`notes:` in team.yaml: how `tracker notes import` treats the images notes link to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    keep_images: bool = False  # archive external images by default (as --keep-images does)
+    image_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    image_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
 
 
 class TeamSettings(BaseModel):
@@ -296,9 +415,27 @@ class TeamSettings(BaseModel):
     deadline: dt.date | None = None
     start: dt.date | None = None
     site_url: str | None = None
+    language: str | None = Field(
+        default=None, description="ko|en for team-facing text; default Korean for a Korean team"
+    )
+    today: dt.date | None = Field(
+        default=None,
+        description="a fixed 'today' for a demo team (the bundled sample); $TRACKER_TODAY wins",
+    )
     schedule: Schedule = Field(default_factory=Schedule)
     members: list[Member] = Field(default_factory=list)
     remote: RemoteSettings = Field(default_factory=RemoteSettings)
+    notes: NotesSettings = Field(default_factory=NotesSettings)
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language(cls, value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        text = str(value).strip().lower()
+        if text not in ("ko", "en"):
+            raise ValueError(f"language {value!r}: use ko (한국어) or en (English)")
+        return text
 
     @model_validator(mode="after")
     def _unique_handles(self) -> TeamSettings:

@@ -5,7 +5,7 @@ A member's interests and a paper's topics, aliases, title and abstract are turne
 * concepts from a small bilingual synonym map (기계번역 and "machine translation" are one term),
   plus every multi-word interest or topic the team itself uses, matched as a phrase;
 * single words: English words (lower-cased, plural `s` dropped) and Korean nouns from the kiwi
-  morphological analyser (so 사전학습된 → 사전, 학습).
+  morphological analyser, compounds written as one word kept whole (사전학습된 → 사전학습).
 
 Terms are weighted TF-IDF-style over the reading list (a term every paper has tells nothing),
 papers weight topics above title above abstract, and the score is the cosine between the member's
@@ -20,7 +20,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -118,13 +118,38 @@ def _kiwi():  # noqa: ANN202 - kiwipiepy has no type stubs
     return Kiwi()
 
 
+_NOUN_TAGS = ("NNG", "NNP")
+
+
 @functools.lru_cache(maxsize=65536)
 def korean_nouns(text: str) -> tuple[str, ...]:
-    """Common and proper nouns (two syllables or more) of Korean text, via kiwi."""
+    """Nouns (two syllables or more) of Korean text, via kiwi, compounds kept whole.
+
+    kiwi splits a compound into its nouns (사전학습 → 사전 + 학습); written without a space the
+    team means one word, so nouns that touch in the text (and a prefix such as 대- glued to
+    one) are joined back: 사전학습된 → 사전학습, 대규모 언어모델 → 대규모, 언어모델.
+    """
     if not _has_hangul(text):
         return ()
-    tokens = _kiwi().tokenize(text)
-    return tuple(t.form for t in tokens if t.tag in ("NNG", "NNP") and len(t.form) >= 2)
+    nouns: list[str] = []
+    run, has_noun, end = "", False, -1
+
+    def flush() -> None:
+        if has_noun and len(run) >= 2:
+            nouns.append(run)
+
+    for token in _kiwi().tokenize(text):
+        if token.tag in _NOUN_TAGS and token.start == end and run:
+            run, has_noun = run + token.form, True
+        elif token.tag in _NOUN_TAGS or token.tag == "XPN":
+            flush()
+            run, has_noun = token.form, token.tag in _NOUN_TAGS
+        else:
+            flush()
+            run, has_noun = "", False
+        end = token.start + token.len
+    flush()
+    return tuple(nouns)
 
 
 @dataclass(frozen=True)
@@ -192,6 +217,9 @@ class RelevanceMatrix:
     _member_vectors: sparse.csr_matrix
     _paper_vectors: sparse.csr_matrix
     _vocabulary: list[str]
+    # Concept/phrase term -> its Korean forms without spaces (지식증류), to keep a Korean keyword
+    # whole: 지식 and 증류 are not listed again beside "knowledge distillation".
+    _korean_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def score(self, member: str, paper_id: str) -> float:
         return float(self.scores[self.members.index(member), self.papers.index(paper_id)])
@@ -206,11 +234,18 @@ class RelevanceMatrix:
             key=lambda item: (-round(item[1], 12), self._vocabulary[item[0]]),
         )
         labels: list[str] = []
+        korean_shown: list[str] = []
         for column, _value in ranked:
-            label = term_label(self._vocabulary[column])
-            # "translation" adds nothing next to "machine translation".
-            if not any(label in shown for shown in labels):
-                labels.append(label)
+            term = self._vocabulary[column]
+            label = term_label(term)
+            # "translation" adds nothing next to "machine translation", nor 증류 (a piece of
+            # 지식 증류) next to "knowledge distillation"; a whole Korean word (사전학습) stays.
+            if any(label in shown for shown in labels):
+                continue
+            if term.startswith("w:") and any(label in f and label != f for f in korean_shown):
+                continue
+            labels.append(label)
+            korean_shown.extend(self._korean_forms.get(term, ()))
             if len(labels) == limit:
                 break
         return labels
@@ -282,4 +317,5 @@ def relevance_matrix(members: Sequence[Member], papers: Sequence[Paper]) -> Rele
         _member_vectors=member_vectors,
         _paper_vectors=paper_vectors,
         _vocabulary=vocabulary,
+        _korean_forms={p.term: p.korean for p in phrases if p.korean},
     )

@@ -12,16 +12,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
 from tracker.errors import SheetError
-from tracker.models import ID_PATTERN, Paper, SheetColumn, parse_status, split_list
+from tracker.models import (
+    ID_PATTERN,
+    MAX_ID_LENGTH,
+    Paper,
+    SheetColumn,
+    parse_status,
+    split_list,
+)
+from tracker.people import Roster
 
 IGNORE_FIELD = "ignore"
 LIST_FIELDS = {"authors", "topics", "aliases", "readers", "read_by"}
+# Cells naming members: the sheet may write handles or names, papers/ always hold handles.
+PEOPLE_FIELDS = {"readers", "read_by", "presenter"}
 DATE_FIELDS = {"presented_on", "added_on"}
 
 
@@ -97,6 +108,11 @@ def canonical(field_name: str, text: str) -> str:
     if field_name == "id":
         if not value:
             return ""
+        if len(value) > MAX_ID_LENGTH:
+            raise ValueError(
+                f"id is too long ({len(value)} characters, at most {MAX_ID_LENGTH}): it names the "
+                f"file papers/<id>.md; use an arXiv id or a short slug such as lstm-1997"
+            )
         if not ID_PATTERN.match(value):
             raise ValueError(
                 f"id {value!r} is not a valid id: use an arXiv id (1810.04805) or a lower-case "
@@ -112,13 +128,30 @@ def canonical(field_name: str, text: str) -> str:
     if field_name == "status":
         return parse_status(value).value
     if field_name == "year":
-        if re.fullmatch(r"\d{4}(\.0+)?", value):
+        # Full-width digits (１９９７, typed with a Korean/Japanese IME) are the same year.
+        value = unicodedata.normalize("NFKC", value)
+        if re.fullmatch(r"[0-9]{4}(\.0+)?", value):
             return value[:4]
         raise ValueError(f"year {value!r} is not a four-digit year such as 2018")
     if field_name == "arxiv":
         value = value.removeprefix("arXiv:").removeprefix("arxiv:")
         return value
     return value
+
+
+def people_to_handles(field_name: str, text: str, roster: Roster) -> str:
+    """Canonical text of a people cell with every name replaced by its member's handle."""
+    if field_name not in PEOPLE_FIELDS or not text:
+        return text
+    handles = [roster.handle_of(part) for part in split_list(text)]
+    return ", ".join(dict.fromkeys(handles))
+
+
+def sheet_text(field_name: str, text: str, roster: Roster | None) -> str:
+    """What to write into the sheet for canonical `text`: names where the sheet uses names."""
+    if roster is None or field_name not in PEOPLE_FIELDS or not text:
+        return text
+    return ", ".join(roster.name_of(handle) for handle in split_list(text))
 
 
 def paper_record(paper: Paper, fields: list[str]) -> dict[str, str]:
@@ -167,10 +200,17 @@ def parse_table(
     columns: list[SheetColumn],
     *,
     progress: Callable[[int], None] | None = None,
+    roster: Roster | None = None,
 ) -> ParsedSheet:
-    """Validate the whole table; raise SheetError listing every problem by row and column."""
+    """Validate the whole table; raise SheetError listing every problem by row and column.
+
+    With a `roster`, people cells (readers, presenter, read_by) may name members by handle or
+    by name; they come out as handles, and a person not on the roster is a problem of the row.
+    """
     problems: list[str] = []
-    header_to_field = {c.header.strip(): c.field for c in columns}
+    # Headers compare as NFC: macOS and some exports write Korean decomposed (NFD), which looks
+    # identical to the configured header yet is different text.
+    header_to_field = {unicodedata.normalize("NFC", c.header.strip()): c.field for c in columns}
     col_of: dict[str, int] = {}
     seen_headers: dict[str, int] = {}
     used_cols: list[tuple[int, str]] = []
@@ -178,7 +218,9 @@ def parse_table(
 
     for index in range(width):
         col_number = index + 1
-        header = (table.headers[index] if index < len(table.headers) else "").strip()
+        header = unicodedata.normalize(
+            "NFC", (table.headers[index] if index < len(table.headers) else "").strip()
+        )
         letter = column_letter(col_number)
         if not header:
             if any(index < len(r) and r[index].strip() for r in table.rows):
@@ -242,6 +284,8 @@ def parse_table(
                 continue
             try:
                 record[name] = canonical(name, raw)
+                if roster is not None:
+                    record[name] = people_to_handles(name, record[name], roster)
             except ValueError as exc:
                 problems.append(
                     f"row {row_number}, column {column_letter(col_number)} ({name}): {exc}"
@@ -282,10 +326,17 @@ def parse_table(
 
 
 def build_table(
-    records: dict[str, dict[str, str]], columns: list[SheetColumn], *, source: str
+    records: dict[str, dict[str, str]],
+    columns: list[SheetColumn],
+    *,
+    source: str,
+    roster: Roster | None = None,
 ) -> SheetTable:
     """A fresh table holding `records` under the configured headers (used to create a sheet)."""
     mapped = [c for c in columns if c.field != IGNORE_FIELD]
     headers = [c.header for c in mapped]
-    rows = [[records[i].get(c.field, "") for c in mapped] for i in sorted(records)]
+    rows = [
+        [sheet_text(c.field, records[i].get(c.field, ""), roster) for c in mapped]
+        for i in sorted(records)
+    ]
     return SheetTable(headers=headers, rows=rows, source=source)

@@ -23,6 +23,7 @@ import html
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -36,6 +37,7 @@ from typing import Any
 from tracker import store
 from tracker.catalog import Catalog, ReproResult, load_catalog
 from tracker.errors import DataError, RemoteError
+from tracker.i18n import Translator, translator
 from tracker.mentions import MentionIndex, find_mentions
 from tracker.models import Meeting, Paper
 
@@ -47,13 +49,17 @@ KATEX_SHA256 = "e9e0d167db3175481cbadaff38e8d90b130f6a3ddb451a47e43c577fd511f365
 KATEX_DIR = "assets/vendor/katex"  # relative to docs/
 CACHE_ENV = "TRACKER_CACHE_DIR"
 
-STATUS_KO = {
-    "proposed": "제안",
-    "assigned": "배정",
-    "read": "읽음",
-    "summarised": "요약 완료",
-    "presented": "발표 완료",
-}
+
+def status_label(status: str, _: Translator) -> str:
+    """A paper's status in the team's language."""
+    labels = {
+        "proposed": _("proposed"),
+        "assigned": _("assigned"),
+        "read": _("read"),
+        "summarised": _("summarised"),
+        "presented": _("presented"),
+    }
+    return labels.get(status, status)
 
 
 @dataclass
@@ -103,8 +109,36 @@ def _md_text(text: Any) -> str:
     return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
 
 
+# Markdown punctuation as character references: a value from the sheet is text, so
+# `[x](javascript:...)`, `*`, `$...$` or a backslash in a cell must not become markup.
+_MARKDOWN_REFS = str.maketrans(
+    {c: f"&#{ord(c)};" for c in "\\`*_[]!$~{}"} | {"|": "\\|", "\n": " "}
+)
+
+
+_URL_SAFE = "/:?#@!$&'*+,;=%~-._"
+
+
+def _sheet_text(text: Any) -> str:
+    """A value from the sheet or a file as literal text on a generated page."""
+    return html.escape(str(text), quote=False).translate(_MARKDOWN_REFS)
+
+
 def _link(label: str, href: str) -> str:
-    return f"[{_md_text(label)}]({href})"
+    return f"[{_sheet_text(label)}]({href})"
+
+
+def _url_link(label: str, url: str | None) -> str:
+    """A link to a URL from the sheet: only http(s) and mailto; anything else is shown as
+    text, never as a link (a `javascript:` slides cell stays inert)."""
+    from urllib.parse import quote
+
+    from tracker.site_sanitize import url_or_none
+
+    safe = url_or_none(url)
+    if safe is None:
+        return _sheet_text(url or "—")
+    return f"[{_sheet_text(label)}]({quote(safe, safe=_URL_SAFE)})"
 
 
 def _page(title: str, body: str, *, extra: dict[str, Any] | None = None) -> str:
@@ -125,10 +159,12 @@ def _demote_headings(body: str) -> str:
     return "\n".join(out)
 
 
-def _progress_bar(done: int, total: int) -> str:
+def _progress_bar(done: int, total: int, *, compact: bool = False) -> str:
     share = 0 if total <= 0 else min(100, round(100 * done / total))
+    # The compact bar fits a table of several columns (the member index) at 1400 px.
+    kind = "tracker-progress tracker-progress--compact" if compact else "tracker-progress"
     return (
-        f'<span class="tracker-progress" title="{done}/{total}">'
+        f'<span class="{kind}" title="{done}/{total}">'
         f'<span style="width: {share}%"></span></span> {done}/{total}'
     )
 
@@ -137,7 +173,7 @@ def _member_label(catalog: Catalog, handle: str, prefix: str) -> str:
     member = catalog.team.member(handle)
     label = f"{member.name} ({handle})" if member else handle
     if member is None:
-        return _md_text(label)
+        return _sheet_text(label)
     return _link(label, f"{prefix}members/{handle}.md")
 
 
@@ -163,23 +199,35 @@ def _format_number(value: Any) -> str:
     return _md_text(value)
 
 
-def _parity_line(result: ReproResult) -> str:
+def _when(stamp: str | None, _: Translator) -> str:
+    """A run's start as "2025-08-29 09:00" (not an ISO timestamp)."""
+    return str(stamp).replace("T", " ")[:16] if stamp else _("unknown time")
+
+
+def _parity_line(result: ReproResult, _: Translator) -> str:
     if result.passed is True:
-        status = '<span class="tracker-parity-pass">통과</span>'
+        status = '<span class="tracker-parity-pass">' + _("passed") + "</span>"
     elif result.passed is False:
-        status = '<span class="tracker-parity-fail">실패</span>'
+        status = '<span class="tracker-parity-fail">' + _("failed") + "</span>"
     else:
-        status = "결과 없음"
+        status = _("no result")
     checks = result.checks
     passed = sum(1 for c in checks if c.get("passed"))
-    when = result.started_at or "시각 미상"
-    return f"참조 구현과의 일치(parity): {status}, 검사 {passed}/{len(checks)}개 통과 ({when})"
+    return _(
+        "Parity with the reference implementation: {status}, {passed}/{total} checks passed "
+        "({when})",
+        status=status,
+        passed=passed,
+        total=len(checks),
+        when=_when(result.started_at, _),
+    )
 
 
-def _checks_table(result: ReproResult) -> str:
+def _checks_table(result: ReproResult, _: Translator) -> str:
     if not result.checks:
         return ""
-    rows = ["| 검사 | dtype | 최대 절대 오차 | 허용 오차 | 결과 |", "|---|---|---|---|---|"]
+    header = [_("check"), "dtype", _("max abs diff"), _("tolerance"), _("result")]
+    rows = ["| " + " | ".join(header) + " |", "|---|---|---|---|---|"]
     for check in result.checks:
         rows.append(
             "| {} | {} | {} | {} | {} |".format(
@@ -187,26 +235,36 @@ def _checks_table(result: ReproResult) -> str:
                 _md_text(check.get("dtype", "")),
                 _format_number(check.get("max_abs_diff")),
                 _format_number(check.get("tol")),
-                "통과" if check.get("passed") else "실패",
+                _("passed") if check.get("passed") else _("failed"),
             )
         )
     return "\n".join(rows)
 
 
-def _metrics_table(result: ReproResult) -> str:
+def _metrics_table(result: ReproResult, _: Translator) -> str:
     metrics = result.metrics
     paper_metrics = result.paper_metrics
     names = list(metrics) + [k for k in paper_metrics if k not in metrics]
     if not names:
         return ""
-    rows = ["| 지표 | 우리 결과 | 논문 수치 | 비고 |", "|---|---|---|---|"]
+    header = [_("metric"), _("ours"), _("paper reports"), _("note")]
+    rows = ["| " + " | ".join(header) + " |", "|---|---|---|---|"]
+    from tracker.result_text import format_metric, metric_label
+
+    def shown(name: str, value: Any) -> str:
+        # Accuracies as percentages (as the dashboard and the agenda say them), else as before.
+        text = format_metric(name, value)
+        return _md_text(text) if text.endswith("%") else _format_number(value)
+
     for name in names:
-        ours = _format_number(metrics[name]) if name in metrics else "—"
+        ours = shown(name, metrics[name]) if name in metrics else "—"
         reported = paper_metrics.get(name) or {}
         value = reported.get("value") if isinstance(reported, dict) else reported
         note = reported.get("note", "") if isinstance(reported, dict) else ""
-        paper_value = _format_number(value) if value is not None else "—"
-        rows.append(f"| {_md_text(name)} | {ours} | {paper_value} | {_md_text(note)} |")
+        paper_value = shown(name, value) if value is not None else "—"
+        # The metric as words, its key in the results file beside it for whoever reruns it.
+        label = f"{_md_text(metric_label(name, _))} · `{_md_text(name)}`"
+        rows.append(f"| {label} | {ours} | {paper_value} | {_md_text(note)} |")
     return "\n".join(rows)
 
 
@@ -319,78 +377,123 @@ def paper_page(
     catalog: Catalog, paper: Paper, mentions: list[Meeting], writer: _Writer | None = None
 ) -> str:
     """The Markdown of one paper's page (plots are written beside it through `writer`)."""
-    lines = [f"# {_md_text(paper.title)}", ""]
-    rows = [("저자", ", ".join(paper.authors) or "—")]
-    rows.append(("연도 / 학회", " · ".join(str(x) for x in (paper.year, paper.venue) if x) or "—"))
+    _ = translator(catalog.team)
+    lines = [f"# {_sheet_text(paper.title)}", ""]
+    rows = [(_("authors"), _sheet_text(", ".join(paper.authors)) or "—")]
+    rows.append(
+        (
+            _("year / venue"),
+            _sheet_text(" · ".join(str(x) for x in (paper.year, paper.venue) if x)) or "—",
+        )
+    )
     if paper.arxiv:
         rows.append(("arXiv", _link(paper.arxiv, f"https://arxiv.org/abs/{paper.arxiv}")))
     if paper.url and paper.url != f"https://arxiv.org/abs/{paper.arxiv}":
-        rows.append(("링크", f"<{paper.url}>"))
-    rows.append(("주제", ", ".join(paper.topics) or "—"))
-    rows.append(("상태", STATUS_KO.get(paper.status.value, paper.status.value)))
+        rows.append((_("link"), _url_link(paper.url, paper.url)))
+    rows.append((_("topics"), _sheet_text(", ".join(paper.topics)) or "—"))
+    rows.append((_("status"), status_label(paper.status.value, _)))
     readers = [_member_label(catalog, h, "../") for h in paper.readers]
-    rows.append(("읽는 사람", ", ".join(readers) or "아직 배정 전"))
+    rows.append((_("readers"), ", ".join(readers) or _("not assigned yet")))
     if paper.read_by:
         rows.append(
-            ("다 읽은 사람", ", ".join(_member_label(catalog, h, "../") for h in paper.read_by))
+            (
+                _("finished reading"),
+                ", ".join(_member_label(catalog, h, "../") for h in paper.read_by),
+            )
+        )
+    from tracker.reading import summarised_by
+
+    summarisers = sorted(summarised_by(paper)) if paper.body.strip() else []
+    if summarisers:
+        rows.append(
+            (_("summarised by"), ", ".join(_member_label(catalog, h, "../") for h in summarisers))
         )
     presenter = _member_label(catalog, paper.presenter, "../") if paper.presenter else "—"
     if paper.presented_on:
         presenter += f" ({paper.presented_on.isoformat()})"
-    rows.append(("발표자", presenter))
-    rows.append(("발표 자료", _link("슬라이드 열기", paper.slides) if paper.slides else "—"))
-    lines += ["| 항목 | 내용 |", "|---|---|"]
+    rows.append((_("presenter"), presenter))
+    rows.append(
+        (_("slides"), _url_link(_("open the slides"), paper.slides) if paper.slides else "—")
+    )
+    lines += ["| " + _("field") + " | " + _("value") + " |", "|---|---|"]
     lines += [f"| {name} | {value} |" for name, value in rows]
     lines.append("")
     if paper.abstract:
-        lines += ["## 초록", "", paper.abstract.strip(), ""]
-    lines += ["## 팀의 요약", ""]
+        lines += ["## " + _("Abstract"), "", paper.abstract.strip(), ""]
+    lines += ["## " + _("The team's summary"), ""]
     if paper.summarised:
         lines += [_demote_headings(paper.body.strip()), ""]
     else:
-        lines += ["아직 요약이 없습니다.", ""]
-    lines += ["## 이 논문을 다룬 모임", ""]
+        lines += [_("No summary yet."), ""]
+    lines += ["## " + _("Meetings that discussed it"), ""]
     if mentions:
         for meeting in mentions:
             lines.append(
                 f"- {meeting.date.isoformat()} {_link(meeting.title, _meeting_href(meeting, '../'))}"
             )
     else:
-        lines.append("아직 이 논문을 언급한 모임 기록이 없습니다.")
+        lines.append(_("No meeting note mentions this paper yet."))
     lines.append("")
     lines += _reproduction_section(catalog, paper, writer)
+    lines += _lab_section(paper, writer)
     return "\n".join(lines)
 
 
+def _indent(text: str, spaces: int = 4) -> str:
+    """Text nested under a `??? note` block (blank lines stay blank)."""
+    pad = " " * spaces
+    return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
+
+
+def _lab_section(paper: Paper, writer: _Writer | None) -> list[str]:
+    """The lab's static figures for this paper's reproduction (tracker/lab/static.py)."""
+    if writer is None:
+        return []
+    from tracker.lab.static import site_section
+
+    return site_section(paper.reproduction, writer.write)
+
+
 def _reproduction_section(catalog: Catalog, paper: Paper, writer: _Writer | None) -> list[str]:
+    """Results first (what the meeting asks), then parity as one line with the full table folded.
+
+    A parity suite can hold 70+ checks; listed in full before the results, it buried them.
+    """
+    _ = translator(catalog.team)
     results = results_for_paper(catalog, paper)
-    lines = ["## 재현", ""]
+    lines = ["## " + _("Reproduction"), ""]
     if not paper.reproduction and not results:
-        return [*lines, "이 논문은 재현 계획이 없습니다.", ""]
-    if paper.reproduction:
-        lines += [f"재현 코드: `reproductions/{paper.reproduction}/`", ""]
+        return [*lines, _("No reproduction is planned for this paper."), ""]
+    code = f"`reproductions/{paper.reproduction}/`"
     if not results:
-        return [*lines, "아직 재현 결과가 없습니다 (`tracker repro check` / `train` 실행 전).", ""]
-    for result in sorted(results, key=lambda r: (r.kind != "parity", r.run)):
-        if result.kind == "parity":
-            lines += [
-                "### 참조 구현과의 일치",
-                "",
-                _parity_line(result),
-                "",
-                _checks_table(result),
-                "",
-            ]
-            continue
-        lines += [f"### 학습 결과: {_md_text(result.run)}", ""]
+        if paper.reproduction:
+            lines += [_("Code: {path}", path=code), ""]
+        return [*lines, _("No reproduction results yet (run `tracker repro check` / `train`)."), ""]
+    parity = [r for r in results if r.kind == "parity"]
+    for result in sorted((r for r in results if r.kind != "parity"), key=lambda r: r.run):
+        lines += ["### " + _("Training results: {run}", run=_md_text(result.run)), ""]
         lines += _claims_lines(result)
-        table = _metrics_table(result)
-        lines += [table or "기록된 지표가 없습니다.", ""]
+        table = _metrics_table(result, _)
+        lines += [table or _("No metrics recorded."), ""]
         svg = render_curves_svg(result) if writer is not None else None
         if svg and writer is not None:
             name = f"img/{paper.id}-{result.reproduction}-{result.run}.svg"
             writer.write(f"papers/{name}", svg)
-            lines += [f"![{_md_text(result.run)} 학습 곡선]({name})", ""]
+            alt = _("{run} training curves", run=_md_text(result.run))
+            lines += [f"![{alt}]({name})", ""]
+    for result in parity:
+        lines += [
+            "### " + _("Parity with the reference implementation"),
+            "",
+            _parity_line(result, _),
+            "",
+        ]
+        table = _checks_table(result, _)
+        if table:
+            title = _("All {total} checks", total=len(result.checks))
+            lines += [f'??? note "{title}"', "", _indent(table), ""]
+    if paper.reproduction:
+        lines += [_("Code: {path}", path=code), ""]
     return lines
 
 
@@ -406,22 +509,25 @@ def _claims_lines(result: Any) -> list[str]:
 
 
 def papers_index(catalog: Catalog, mentions: dict[str, list[Meeting]]) -> str:
+    _ = translator(catalog.team)
+    header = [_("paper"), _("year"), _("status"), _("readers"), _("presenter"), _("meetings")]
     lines = [
-        "# 논문",
+        "# " + _("Papers"),
         "",
-        f"읽기 목록의 논문 {len(catalog.papers)}편입니다.",
+        _("The {count} papers of the reading list.", count=len(catalog.papers)),
         "",
-        "| 논문 | 연도 | 상태 | 읽는 사람 | 발표자 | 모임 |",
+        "| " + " | ".join(header) + " |",
         "|---|---|---|---|---|---|",
     ]
     for paper in sorted(catalog.papers, key=lambda p: (p.year or 0, p.id)):
+        # People as the paper pages show them: "김지우 (jiwoo)", linked to their page.
         lines.append(
             "| {} | {} | {} | {} | {} | {} |".format(
                 _link(paper.title, f"{paper.id}.md"),
                 paper.year or "",
-                STATUS_KO.get(paper.status.value, paper.status.value),
-                ", ".join(paper.readers),
-                paper.presenter or "",
+                status_label(paper.status.value, _),
+                ", ".join(_member_label(catalog, h, "../") for h in paper.readers),
+                _member_label(catalog, paper.presenter, "../") if paper.presenter else "",
                 len(mentions.get(paper.id, [])),
             )
         )
@@ -435,86 +541,108 @@ def _progress_rows(catalog: Catalog, today: dt.date | None) -> list[Any]:
 
 
 def member_page(catalog: Catalog, progress: Any) -> str:
+    _ = translator(catalog.team)
     member = catalog.team.member(progress.handle)
     lines = [f"# {_md_text(progress.name)} ({progress.handle})", ""]
     if member and member.interests:
-        lines += [f"관심 분야: {', '.join(_md_text(i) for i in member.interests)}", ""]
+        interests = ", ".join(_md_text(i) for i in member.interests)
+        lines += [_("Interests: {interests}", interests=interests), ""]
     quota = progress.quota
     lines += [
-        "## 읽기 할당량",
+        "## " + _("Reading quota"),
         "",
-        "| 항목 | 진행 |",
+        "| " + _("field") + " | " + _("progress") + " |",
         "|---|---|",
-        f"| 배정 | {_progress_bar(progress.assigned, quota)} |",
-        f"| 읽음 | {_progress_bar(progress.read, quota)} |",
-        f"| 요약 | {_progress_bar(progress.summarised, quota)} |",
-        f"| 발표 | {progress.presented} |",
+        f"| {_('assigned')} | {_progress_bar(progress.assigned, quota)} |",
+        f"| {_('read')} | {_progress_bar(progress.read, quota)} |",
+        f"| {_('summarised')} | {_progress_bar(progress.summarised, quota)} |",
+        f"| {_('presented')} | {progress.presented} |",
     ]
     if progress.expected_by_now is not None:
-        lines.append(f"| 지금까지 기대치 | {progress.expected_by_now} |")
+        lines.append(f"| {_('expected by now')} | {progress.expected_by_now} |")
     lines.append("")
     if progress.behind:
-        lines += [
-            f'<span class="tracker-behind">기대치보다 {progress.behind_by}편 뒤처짐</span>',
-            "",
-        ]
+        behind = _("{count} behind the expected pace", count=progress.behind_by)
+        lines += [f'<span class="tracker-behind">{behind}</span>', ""]
     papers = [p for p in catalog.papers if progress.handle in p.readers]
-    lines += ["## 맡은 논문", ""]
+    lines += ["## " + _("Papers to read"), ""]
     if papers:
+        from tracker.reading import has_read, summarised_by
+
         for paper in sorted(papers, key=lambda p: p.id):
-            done = "✓ " if progress.handle in paper.read_by else ""
-            lines.append(f"- {done}{_link(paper.title, f'../papers/{paper.id}.md')}")
+            # This member's own state of the paper, with the day when it is known.
+            handle = progress.handle
+            done = "✓ " if has_read(paper, handle) else ""
+            state = []
+            if has_read(paper, handle):
+                day = paper.read_on.get(handle)
+                state.append(_("read {day}", day=day) if day else _("read"))
+            if handle in summarised_by(paper):
+                day = paper.summarised_on.get(handle)
+                state.append(_("summarised {day}", day=day) if day else _("summarised"))
+            suffix = f" ({', '.join(state)})" if state else ""
+            lines.append(f"- {done}{_link(paper.title, f'../papers/{paper.id}.md')}{suffix}")
     else:
-        lines.append("아직 배정된 논문이 없습니다.")
+        lines.append(_("No papers assigned yet."))
     presented = [p for p in catalog.papers if p.presenter == progress.handle]
     if presented:
-        lines += ["", "## 발표", ""]
+        lines += ["", "## " + _("Presentations"), ""]
         lines += [f"- {_link(p.title, f'../papers/{p.id}.md')}" for p in presented]
     return "\n".join(lines)
 
 
 def members_index(catalog: Catalog, rows: list[Any]) -> str:
+    _ = translator(catalog.team)
+    header = [_("member"), _("assigned"), _("read"), _("summarised"), _("presented"), _("state")]
     lines = [
-        "# 구성원",
+        "# " + _("Members"),
         "",
-        f"한 사람당 {catalog.team.quota}편을 읽고 요약합니다.",
+        _("Each member reads and summarises {quota} papers.", quota=catalog.team.quota),
         "",
-        "| 구성원 | 배정 | 읽음 | 요약 | 발표 | 상태 |",
+        "| " + " | ".join(header) + " |",
         "|---|---|---|---|---|---|",
     ]
     for row in rows:
-        state = f"{row.behind_by}편 뒤처짐" if row.behind else "순조로움"
+        state = _("{count} behind", count=row.behind_by) if row.behind else _("on pace")
         lines.append(
             f"| {_link(f'{row.name} ({row.handle})', f'{row.handle}.md')} | {row.assigned} | "
-            f"{_progress_bar(row.read, row.quota)} | {row.summarised} | {row.presented} | {state} |"
+            f"{_progress_bar(row.read, row.quota, compact=True)} | {row.summarised} | "
+            f"{row.presented} | {state} |"
         )
     return "\n".join(lines)
 
 
 def reproductions_index(catalog: Catalog) -> str:
-    lines = ["# 재현", "", "논문을 직접 구현하고 참조 구현과 비교한 결과입니다.", ""]
+    _ = translator(catalog.team)
+    lines = [
+        "# " + _("Reproductions"),
+        "",
+        _("Papers we implemented ourselves, checked against a reference implementation."),
+        "",
+    ]
     names = sorted(
         {p.reproduction for p in catalog.papers if p.reproduction}
         | {r.reproduction for r in catalog.results}
     )
     if not names:
-        return "\n".join([*lines, "아직 재현이 없습니다."])
+        return "\n".join([*lines, _("No reproductions yet.")])
     from tracker.claims import overview_md
 
     claims_overview = overview_md(catalog.results)
     if claims_overview:
-        lines += ["## 논문의 주장", "", claims_overview, ""]
-    lines += ["| 재현 | 논문 | 일치(parity) | 학습 실행 |", "|---|---|---|---|"]
+        lines += ["## 논문의 주장 (claims)", "", claims_overview, ""]
+    header = [_("reproduction"), _("paper"), _("parity"), _("training runs")]
+    lines += ["| " + " | ".join(header) + " |", "|---|---|---|---|"]
     for name in names:
         papers = [p for p in catalog.papers if p.reproduction == name]
         results = catalog.results_for(name)
         parity = [r for r in results if r.kind == "parity"]
         if not parity:
-            status = "실행 전"
+            status = _("not run yet")
         elif all(r.passed for r in parity):
-            status = '<span class="tracker-parity-pass">통과</span>'
+            status = '<span class="tracker-parity-pass">' + _("passed") + "</span>"
         else:
-            status = '<span class="tracker-parity-fail">실패</span>'
+            status = '<span class="tracker-parity-fail">' + _("failed") + "</span>"
         runs = ", ".join(r.run for r in results if r.kind == "train") or "—"
         paper_links = ", ".join(_link(p.title, f"../papers/{p.id}.md") for p in papers) or "—"
         lines.append(f"| `{name}` | {paper_links} | {status} | {_md_text(runs)} |")
@@ -522,12 +650,14 @@ def reproductions_index(catalog: Catalog) -> str:
 
 
 def agenda_page(catalog: Catalog, today: dt.date | None) -> str:
+    _ = translator(catalog.team)
     try:
         from tracker.agenda import build_agenda
     except ImportError:
-        return "# 다음 모임\n\n다음 모임 안건은 아직 준비되지 않았습니다."
+        return "# " + _("Next meeting") + "\n\n" + _("The next meeting's agenda is not ready yet.")
     agenda = build_agenda(catalog, today=today)
-    lines = [f"# 다음 모임: {agenda.date.isoformat()}", "", "## 발표", ""]
+    lines = ["# " + _("Next meeting: {date}", date=agenda.date.isoformat()), ""]
+    lines += ["## " + _("Presentations"), ""]
     if agenda.presentations:
         for item in agenda.presentations:
             paper = catalog.paper(str(item.get("paper_id")))
@@ -537,40 +667,81 @@ def agenda_page(catalog: Catalog, today: dt.date | None) -> str:
                 else _md_text(item.get("title", ""))
             )
             presenter = item.get("presenter")
-            who = _member_label(catalog, presenter, "") if presenter else "발표자 미정"
-            slides = f" · {_link('슬라이드', item['slides'])}" if item.get("slides") else ""
+            who = _member_label(catalog, presenter, "") if presenter else _("presenter not set")
+            slides = f" · {_url_link(_('slides'), item['slides'])}" if item.get("slides") else ""
             lines.append(f"- {title} — {who}{slides}")
     else:
-        lines.append("정해진 발표가 없습니다.")
-    lines += ["", "## 이어지는 할 일", ""]
+        lines.append(_("No presentations are scheduled."))
+    rota = getattr(agenda, "rota", None)
+    if rota:
+        lines += ["", "## " + _("Presenters of the coming weeks"), ""]
+        lines += _rota_lines(catalog, rota, _)
+    lines += ["", "## " + _("Carried-over action items"), ""]
     if agenda.open_items:
         for item in agenda.open_items:
             mentioned = item.owner and f"@{item.owner}" in item.text
             owner = f"@{item.owner} " if item.owner and not mentioned else ""
-            weeks = f" ({item.weeks_open}주째)" if getattr(item, "weeks_open", 0) else ""
+            weeks = (
+                " " + _("(week {weeks})", weeks=item.weeks_open)
+                if getattr(item, "weeks_open", 0)
+                else ""
+            )
             # Items come from notes, whose paper links are relative to docs/meetings/posts/.
             text = _md_text(item.text).replace("](../../papers/", "](papers/")
             lines.append(f"- [ ] {owner}{text}{weeks}")
     else:
-        lines.append("남은 할 일이 없습니다.")
+        lines.append(_("No open action items."))
     if agenda.new_papers:
-        lines += ["", "## 새로 들어온 논문", ""]
+        lines += ["", "## " + _("New papers"), ""]
         for paper_id in agenda.new_papers:
             paper = catalog.paper(paper_id)
             if paper:
                 lines.append(f"- {_link(paper.title, f'papers/{paper.id}.md')}")
     behind = [p for p in agenda.progress if p.behind]
     if behind:
-        lines += ["", "## 진도가 늦은 사람", ""]
-        lines += [f"- {_member_label(catalog, p.handle, '')}: {p.behind_by}편" for p in behind]
+        lines += ["", "## " + _("Behind on reading"), ""]
+        lines += [
+            f"- {_member_label(catalog, p.handle, '')}: " + _("{count} behind", count=p.behind_by)
+            for p in behind
+        ]
+    if agenda.changed_results:
+        from tracker.result_text import describe_changes
+
+        lines += ["", "## " + _("Reproduction results that changed"), ""]
+        changes = describe_changes(catalog, agenda.changed_results, _, agenda.last_meeting)
+        lines += [f"- {_sheet_text(line)}" for line in changes]
     return "\n".join(lines)
 
 
+def _rota_lines(catalog: Catalog, rota: list[dict[str, Any]], _: Translator) -> list[str]:
+    """The coming meetings of the presenter rota, each talk linked to its paper page."""
+    weekdays = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+    lines = []
+    for row in rota:
+        day = row["date"]
+        head = f"- **{day.isoformat()} ({weekdays[day.weekday()]})**"
+        if row["skipped"]:
+            lines.append(f"{head}: " + _("no meeting") + f" — {_md_text(row['skipped'])}")
+            continue
+        talks = []
+        for talk in row["talks"]:
+            paper = catalog.paper(talk["paper"])
+            title = (
+                _link(paper.title, f"papers/{paper.id}.md") if paper else _md_text(talk["title"])
+            )
+            proposal = " " + _("(proposed)") if talk["origin"] == "new" else ""
+            talks.append(f"{_member_label(catalog, talk['presenter'], '')} — {title}{proposal}")
+        talks += [_("no presenter")] * int(row.get("open_slots") or 0)
+        lines.append(f"{head}: " + ("; ".join(talks) if talks else _("no presentation scheduled")))
+    return lines
+
+
 def authors_yaml(catalog: Catalog) -> str:
+    _ = translator(catalog.team)
     authors = {
         m.handle: {
             "name": m.name,
-            "description": ", ".join(m.interests[:3]) or "모임 구성원",
+            "description": ", ".join(m.interests[:3]) or _("group member"),
             "avatar": f"assets/avatars/{m.handle}.svg",
         }
         for m in catalog.team.members
@@ -591,7 +762,14 @@ def avatar_svg(name: str, handle: str) -> str:
     )
 
 
-TAGS_PAGE = "# 태그\n\n모임 기록에 붙은 태그입니다.\n\n<!-- material/tags -->\n"
+def tags_page(_: Translator) -> str:
+    return (
+        "# "
+        + _("Tags")
+        + "\n\n"
+        + _("The tags of the meeting notes.")
+        + "\n\n<!-- material/tags -->\n"
+    )
 
 
 def generate_site(root: Path, *, today: dt.date | None = None) -> SiteReport:
@@ -600,27 +778,32 @@ def generate_site(root: Path, *, today: dt.date | None = None) -> SiteReport:
     root = Path(root)
     report = SiteReport()
     catalog = load_catalog(root)
+    _ = translator(catalog.team)
     report.warnings.extend(str(e) for e in catalog.errors)
     writer = _Writer(root, report)
-    today = today or store.today()
+    today = today or store.today(root)
 
     mentions = _mentions_by_paper(catalog)
+    report.warnings.extend(_posts_without_excerpt(catalog))
     from tqdm import tqdm
 
     for paper in tqdm(catalog.papers, desc="paper pages", unit="page", disable=None, leave=False):
         writer.write(
             f"papers/{paper.id}.md",
-            _page(paper.title, paper_page(catalog, paper, mentions.get(paper.id, []), writer)),
+            _page(
+                html.escape(paper.title, quote=False),
+                paper_page(catalog, paper, mentions.get(paper.id, []), writer),
+            ),
         )
-    writer.write("papers/index.md", _page("논문", papers_index(catalog, mentions)))
+    writer.write("papers/index.md", _page(_("Papers"), papers_index(catalog, mentions)))
 
     progress = _progress_rows(catalog, today)
     for row in progress:
         writer.write(f"members/{row.handle}.md", _page(row.name, member_page(catalog, row)))
-    writer.write("members/index.md", _page("구성원", members_index(catalog, progress)))
-    writer.write("reproductions/index.md", _page("재현", reproductions_index(catalog)))
-    writer.write("agenda.md", _page("다음 모임", agenda_page(catalog, today)))
-    writer.write("tags.md", TAGS_PAGE)
+    writer.write("members/index.md", _page(_("Members"), members_index(catalog, progress)))
+    writer.write("reproductions/index.md", _page(_("Reproductions"), reproductions_index(catalog)))
+    writer.write("agenda.md", _page(_("Next meeting"), agenda_page(catalog, today)))
+    writer.write("tags.md", tags_page(_))
     writer.write(".authors.yml", authors_yaml(catalog))
     for member in catalog.team.members:
         writer.write(f"assets/avatars/{member.handle}.svg", avatar_svg(member.name, member.handle))
@@ -628,6 +811,16 @@ def generate_site(root: Path, *, today: dt.date | None = None) -> SiteReport:
     _remove_stale(root, writer.paths, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _posts_without_excerpt(catalog: Catalog) -> list[str]:
+    """Hand-written posts with no `<!-- more -->`: the blog would list them in full."""
+    return [
+        f"{meeting.path}: no `<!-- more -->`, so the meetings index shows the whole note; "
+        "fix: add the line after its first paragraph (tracker notes import adds it itself)"
+        for meeting in published_meetings(catalog)
+        if "<!-- more -->" not in meeting.body
+    ]
 
 
 def _remove_stale(root: Path, keep: set[str], report: SiteReport) -> None:
@@ -757,7 +950,10 @@ def build_site(
     root = Path(root)
     started = time.perf_counter()
     if not (root / "mkdocs.yml").is_file():
-        raise DataError(f"no mkdocs.yml in {root}", fix="run inside the team repository")
+        raise DataError(
+            f"no mkdocs.yml in {root}",
+            fix="run inside the team repository (`tracker init` writes one for a new team)",
+        )
     generated = generate_site(root, today=today)
     vendor_katex(root)
     site = Path(site_dir) if site_dir else root / "site"
@@ -773,6 +969,10 @@ def build_site(
             f"mkdocs build{' --strict' if strict else ''} failed:\n{details}",
             fix="fix the pages named above (or build with --no-strict to see the site anyway)",
         )
+    # What is published is sanitised as HTML, after rendering (see tracker.site_sanitize).
+    from tracker.site_sanitize import sanitize_site
+
+    sanitize_site(site)
     return BuildResult(
         generated=generated,
         site_dir=site,
@@ -782,10 +982,51 @@ def build_site(
 
 
 def serve_site(root: Path, *, address: str = "127.0.0.1:8000", today: dt.date | None = None) -> int:
-    """Generate the pages and run `mkdocs serve` (drafts shown) until interrupted."""
+    """Generate the pages and run `mkdocs serve` (drafts shown) until interrupted.
+
+    However we are stopped (Ctrl+C, SIGTERM from a service manager or `kill`, a closed
+    terminal), the `mkdocs serve` child is stopped too: left running it keeps the port.
+    """
+    root = Path(root)
     generate_site(root, today=today)
     vendor_katex(root)
-    return _mkdocs(Path(root), "serve", "--dev-addr", address, capture=False).returncode
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address]
+    command += ["--config-file", str(root / "mkdocs.yml")]
+    child = subprocess.Popen(command, cwd=root, env={**os.environ, "PYTHONUTF8": "1"})
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Stopped(signum)
+
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            previous[signum] = signal.signal(signum, stop)
+        except ValueError:  # not the main thread: the caller owns signals
+            break
+    try:
+        return child.wait()
+    except (KeyboardInterrupt, _Stopped):
+        return 0
+    finally:
+        _stop_child(child)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+class _Stopped(Exception):
+    """A stop signal arrived while `mkdocs serve` ran."""
+
+
+def _stop_child(child: subprocess.Popen[bytes], grace: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if the child is still there after `grace` seconds."""
+    if child.poll() is not None:
+        return
+    child.terminate()
+    try:
+        child.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 def search_index(site_dir: Path) -> dict[str, Any]:

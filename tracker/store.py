@@ -16,7 +16,7 @@ import io
 import json
 import os
 import re
-import tempfile
+import time
 import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from tracker import atomic
 from tracker.errors import DataError, FrontMatterError
 from tracker.models import Paper, TeamSettings
 
@@ -59,7 +60,51 @@ TextPreservingLoader.yaml_implicit_resolvers = {
 }
 
 
+def _construct_unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> Any:
+    """A mapping whose keys are unique: with two `title:` lines the last would silently win
+    (and be pushed to the sheet), so a repeated key is an error naming its line."""
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            first = seen.setdefault(key, key_node.start_mark.line + 1)
+        except TypeError:  # an unhashable key: the base constructor reports it
+            continue
+        if first != key_node.start_mark.line + 1:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"duplicate key {key!r}: keep one of them (the last would silently win)",
+                key_node.start_mark,
+            )
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+TextPreservingLoader.add_constructor("tag:yaml.org,2002:map", _construct_unique_mapping)
+
+# Anchors and aliases: nothing in front matter needs them, and nested aliases expand
+# exponentially (a 400-byte "billion laughs" took 51 s and a 580 MB cache).
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\[\]{}]")
+
+
+def _refuse_aliases(text: str, source: str) -> None:
+    if not _MAYBE_ALIAS.search(text):
+        return
+    try:
+        for token in yaml.scan(text, Loader=TextPreservingLoader):
+            if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+                raise FrontMatterError(
+                    source,
+                    token.start_mark.line + 1,
+                    "YAML anchors and aliases (&name, *name) are not allowed in front matter",
+                    fix="write the values out in full (quote text that starts with & or *)",
+                )
+    except yaml.YAMLError:
+        return  # the parse below reports the syntax error with its line
+
+
 def load_yaml(text: str, *, source: str = "<text>") -> Any:
+    _refuse_aliases(text, source)
     try:
         return yaml.load(text, Loader=TextPreservingLoader)  # noqa: S506 - safe loader subclass
     except yaml.YAMLError as exc:
@@ -116,62 +161,11 @@ def dump_yaml(data: Any) -> str:
 # Atomic writes
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Write `data` to `path` so that readers and crashes see the old or the new file only.
-
-    `durable=False` skips the fsyncs: the file is still never torn (os.replace), but a power
-    loss may lose it. Only for derived files that the next run rewrites (generated site pages),
-    where fsync costs more than the rest of the generation.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    if durable:
-        _fsync_dir(path.parent)
-
-
-def atomic_write_text(path: Path, text: str, *, bom: bool = False) -> None:
-    data = text.encode("utf-8")
-    if bom:
-        data = b"\xef\xbb\xbf" + data
-    atomic_write_bytes(path, data)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def write_if_changed(path: Path, text: str, *, durable: bool = True) -> bool:
-    """Atomically write `text` unless the file already holds exactly it; True when written."""
-    path = Path(path)
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    atomic_write_bytes(path, data, durable=durable)
-    return True
+# One writer for the whole project (tracker.atomic); re-exported here because the store is
+# where the tracker's modules look for it.
+atomic_write_bytes = atomic.atomic_write_bytes
+atomic_write_text = atomic.atomic_write_text
+write_if_changed = atomic.write_if_changed
 
 
 # --------------------------------------------------------------------------------------------
@@ -253,6 +247,13 @@ _DATE_FIELDS = frozenset(
     name
     for name, info in Paper.model_fields.items()
     if info.annotation is dt.date or dt.date in typing.get_args(info.annotation)
+    if typing.get_origin(info.annotation) is not dict
+)
+# Per-member dates (read_on, summarised_on: handle -> date), written as YAML dates too.
+_DATE_MAP_FIELDS = frozenset(
+    name
+    for name, info in Paper.model_fields.items()
+    if typing.get_origin(info.annotation) is dict and dt.date in typing.get_args(info.annotation)
 )
 
 
@@ -264,10 +265,12 @@ def paper_to_front_matter(paper: Paper) -> dict[str, Any]:
         if key not in raw:
             continue
         value = raw[key]
-        if key not in ("id", "title", "status") and value in (None, "", []):
+        if key not in ("id", "title", "status") and value in (None, "", [], {}):
             continue
         if key in _DATE_FIELDS and isinstance(value, str):
             value = dt.date.fromisoformat(value)  # written as a YAML date, like people write it
+        elif key in _DATE_MAP_FIELDS and isinstance(value, dict):
+            value = {k: dt.date.fromisoformat(v) for k, v in value.items()}
         ordered[key] = value
     return ordered
 
@@ -437,6 +440,8 @@ def paper_files(root: Path) -> list[Path]:
 
 
 _CACHE_VERSION = 1
+# The parse cache is derived: past this size it is neither read nor written.
+MAX_CACHE_BYTES = 64 * 1024 * 1024
 
 
 def cache_path(root: Path) -> Path:
@@ -451,7 +456,10 @@ def cache_path(root: Path) -> Path:
 
 def _read_parse_cache(root: Path) -> dict[str, list]:
     try:
-        data = json.loads(cache_path(root).read_text(encoding="utf-8"))
+        path = cache_path(root)
+        if path.stat().st_size > MAX_CACHE_BYTES:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("version") != _CACHE_VERSION:
@@ -485,6 +493,22 @@ def load_papers(root: Path, *, use_cache: bool = True) -> PaperLoad:
         except UnicodeDecodeError:
             errors.append(DataError(f"{rel}: not UTF-8 text", fix="save the file as UTF-8"))
             continue
+        except OSError as exc:
+            # A dangling symlink, a link to a directory, a file without read permission.
+            what = (
+                "a symlink to a missing file"
+                if path.is_symlink() and not path.exists()
+                else "a directory, not a paper file"
+                if path.is_dir()
+                else f"cannot be read ({exc.strerror or type(exc).__name__})"
+            )
+            errors.append(
+                DataError(
+                    f"{rel}: {what}",
+                    fix=f"remove {rel} or replace it with a paper file (papers/<id>.md)",
+                )
+            )
+            continue
         if paper.id in seen:
             errors.append(DataError(f"{rel}: duplicate id {paper.id!r} (also {seen[paper.id]})"))
             continue
@@ -492,14 +516,12 @@ def load_papers(root: Path, *, use_cache: bool = True) -> PaperLoad:
         papers.append(paper)
     if use_cache and fresh != cache:
         # A read-only home still loads, only slower; the cache is derived, so no fsync.
+        encoded = json.dumps({"version": _CACHE_VERSION, "files": fresh}, ensure_ascii=False)
         with contextlib.suppress(OSError):
-            atomic_write_bytes(
-                cache_path(root),
-                json.dumps(
-                    {"version": _CACHE_VERSION, "files": fresh}, ensure_ascii=False
-                ).encode(),
-                durable=False,
-            )
+            if len(encoded) <= MAX_CACHE_BYTES:
+                atomic_write_bytes(cache_path(root), encoded.encode(), durable=False)
+            else:
+                cache_path(root).unlink(missing_ok=True)
     return PaperLoad(papers=papers, errors=errors)
 
 
@@ -542,6 +564,29 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
+# Older than this, a temp file of an atomic write belongs to no running sync: a kill -9 left it.
+STALE_TEMP_SECONDS = 600
+_TEMP_NAME = re.compile(r"^\..+\.tmp$")
+
+
+def remove_stale_temp_files(root: Path) -> list[str]:
+    """Remove `.<name>.<random>.tmp` files that an interrupted write left in papers/ and
+    papers/.sync/; young ones are kept (another sync may be writing them right now)."""
+    removed = []
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for folder in (Path(root) / PAPERS_DIR, (Path(root) / SNAPSHOT_FILE).parent):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if not _TEMP_NAME.match(path.name) or not path.is_file() or path.is_symlink():
+                continue
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed.append(_relative(path, root))
+    return removed
+
+
 # --------------------------------------------------------------------------------------------
 # Team settings
 
@@ -563,7 +608,8 @@ def load_team(root: Path) -> TeamSettings:
     if not path.is_file():
         raise DataError(
             f"{TEAM_FILE} not found under {root}",
-            fix="run the tracker inside the team's repository or set TRACKER_ROOT",
+            fix="run the tracker inside the team's repository or set TRACKER_ROOT; to start a "
+            "team: tracker init DIR --name NAME --topic TOPIC [--sheet FILE_OR_URL]",
         )
     data = load_yaml(path.read_text(encoding="utf-8"), source=TEAM_FILE)
     try:
@@ -579,22 +625,98 @@ def load_team(root: Path) -> TeamSettings:
 # Sync snapshot: the last state both sides agreed on, keyed by id, as text cells
 
 
+SNAPSHOT_REMOTE_FILE = "papers/.sync/remote.txt"
+REBUILD_FIX = (
+    "run `tracker sync --rebuild-snapshot` to see what a fresh snapshot would assume (cells "
+    "that agree on both sides become the base; cells that differ are shown), then add --apply"
+)
+_CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})( |$)", re.MULTILINE)
+
+
+def parse_snapshot(data: bytes, *, source: str = SNAPSHOT_FILE) -> dict[str, dict[str, str]]:
+    """Snapshot CSV bytes as records keyed by id; DataError (with the way to recover) when the
+    bytes are not a snapshot the tracker wrote: git conflict markers, non-UTF-8, no id column,
+    rows that do not fit the header, an id twice."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{source}: not UTF-8 text (byte {exc.start})", fix=REBUILD_FIX) from None
+    marker = _CONFLICT_MARKER.search(text)
+    if marker:
+        line = text.count("\n", 0, marker.start()) + 1
+        raise DataError(
+            f"{source}:{line}: git conflict markers: the snapshot was committed mid-merge",
+            fix="the snapshot is derived data: do not edit it by hand; "
+            + REBUILD_FIX
+            + " (and set up the merge driver, see docs/dev/team-workflow.md)",
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise DataError(
+            f"{source}: row {reader.line_num}: the CSV cannot be read ({exc})", fix=REBUILD_FIX
+        ) from None
+    if not rows:
+        return {}
+    header = rows[0]
+    if "id" not in header:
+        raise DataError(f"{source}: no 'id' column in row 1", fix=REBUILD_FIX)
+    records: dict[str, dict[str, str]] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise DataError(
+                f"{source}: row {number} has {len(row)} cells, the header {len(header)}",
+                fix=REBUILD_FIX,
+            )
+        record = dict(zip(header, row, strict=True))
+        if record["id"] in records:
+            raise DataError(f"{source}: row {number}: id {record['id']!r} twice", fix=REBUILD_FIX)
+        records[record["id"]] = record
+    return records
+
+
 def read_snapshot(root: Path) -> dict[str, dict[str, str]] | None:
     path = Path(root) / SNAPSHOT_FILE
     if not path.is_file():
         return None
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
-    return {row["id"]: {k: (v or "") for k, v in row.items()} for row in reader}
+    return parse_snapshot(path.read_bytes())
 
 
-def write_snapshot(root: Path, records: dict[str, dict[str, str]], fields: Iterable[str]) -> None:
-    fields = list(fields)
+def read_snapshot_remote(root: Path) -> str | None:
+    """Which remote the snapshot was taken against (its description), None if not recorded."""
+    path = Path(root) / SNAPSHOT_REMOTE_FILE
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def snapshot_csv(records: dict[str, dict[str, str]], fields: Iterable[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+    writer = csv.DictWriter(
+        buffer, fieldnames=list(fields), lineterminator="\n", extrasaction="ignore"
+    )
     writer.writeheader()
     for paper_id in sorted(records):
-        writer.writerow({f: records[paper_id].get(f, "") for f in fields})
-    write_if_changed(Path(root) / SNAPSHOT_FILE, buffer.getvalue())
+        writer.writerow({f: records[paper_id].get(f, "") for f in writer.fieldnames})
+    return buffer.getvalue()
+
+
+def write_snapshot(
+    root: Path,
+    records: dict[str, dict[str, str]],
+    fields: Iterable[str],
+    *,
+    remote: str | None = None,
+) -> None:
+    write_if_changed(Path(root) / SNAPSHOT_FILE, snapshot_csv(records, fields))
+    if remote is not None:
+        # After the snapshot: a crash in between leaves the old owner recorded, which makes the
+        # next run ask for a rebuild (the safe direction), never the reverse.
+        write_if_changed(Path(root) / SNAPSHOT_REMOTE_FILE, remote + "\n")
 
 
 # --------------------------------------------------------------------------------------------
@@ -611,14 +733,53 @@ def write_doc(root: Path, relative: str, text: str, *, durable: bool = True) -> 
     return write_if_changed(target, text, durable=durable)
 
 
+def write_doc_bytes(root: Path, relative: str, data: bytes) -> bool:
+    """Write a binary file under docs/ (an archived image) atomically; True when written."""
+    target = (Path(root) / "docs" / relative).resolve()
+    docs = (Path(root) / "docs").resolve()
+    if docs not in target.parents:
+        raise DataError(f"refusing to write outside docs/: {relative}")
+    if target.is_file() and target.read_bytes() == data:
+        return False
+    atomic_write_bytes(target, data)
+    return True
+
+
 def iter_markdown(directory: Path) -> Iterator[Path]:
     if directory.is_dir():
         yield from sorted(p for p in directory.rglob("*.md") if not p.name.startswith("."))
 
 
-def today() -> dt.date:
-    """The date the tracker considers 'today' ($TRACKER_TODAY pins it for tests and demos)."""
+def today(root: Path | None = None, *, team: TeamSettings | None = None) -> dt.date:
+    """The date the tracker considers 'today'.
+
+    $TRACKER_TODAY pins it (tests, demos); else a `today:` in the team's settings (the bundled
+    sample lives in July 2025, so every command shows it the same week); else the real date.
+    The team is `team`, or the one under `root`, or under $TRACKER_ROOT (the dashboard's).
+    """
     pinned = os.environ.get("TRACKER_TODAY")
     if pinned:
         return dt.date.fromisoformat(pinned)
+    if team is not None:
+        return team.today or dt.date.today()
+    base = root if root is not None else os.environ.get(ROOT_ENV)
+    if base:
+        pin = _team_today_pin(Path(base) / TEAM_FILE)
+        if pin is not None:
+            return pin
     return dt.date.today()
+
+
+def _team_today_pin(path: Path) -> dt.date | None:
+    """team.yaml's `today:`, read without validating the rest (load_team reports problems)."""
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"), source=TEAM_FILE)
+    except (OSError, DataError):
+        return None
+    value = data.get("today") if isinstance(data, dict) else None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

@@ -20,16 +20,19 @@ from pydantic import ValidationError
 
 from tracker import store
 from tracker.errors import ConflictError, DataError
-from tracker.models import Paper, TeamSettings
+from tracker.models import Paper, TeamSettings, split_list
+from tracker.people import Roster
 from tracker.remotes import Remote, open_remote
 from tracker.sheet import (
     IGNORE_FIELD,
     CellUpdate,
     ParsedSheet,
+    SheetTable,
     build_table,
     paper_record,
     parse_table,
     record_values,
+    sheet_text,
 )
 
 SCHEMA = 1
@@ -77,6 +80,8 @@ class SyncPlan:
     conflicts: list[Conflict] = field(default_factory=list)
     unchanged: int = 0
     creates_sheet: bool = False
+    rebuilt_snapshot: bool = False  # the base was rebuilt from the cells both sides agree on
+    remote_identity: str = ""
     # Internal state needed to apply the plan.
     merged: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     next_base: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
@@ -106,6 +111,7 @@ class SyncPlan:
             "conflicts": [asdict(c) for c in self.conflicts],
             "unchanged_papers": self.unchanged,
             "creates_sheet": self.creates_sheet,
+            "rebuilt_snapshot": self.rebuilt_snapshot,
         }
 
 
@@ -146,6 +152,24 @@ class _CellConflict(Exception):
     pass
 
 
+# Fields whose value is a set: the order people list them in is not a change.
+SET_FIELDS = frozenset({"readers", "read_by", "topics", "aliases"})
+# What an empty cell means for a field with a default: the file gets the default, so the
+# comparison must see the empty cell and the default as the same value.
+FIELD_DEFAULTS = {"status": "proposed"}
+
+
+def settled(field_name: str, text: str) -> str:
+    """The value the merge compares: defaults applied, sets in a fixed order. Applied to the
+    snapshot, the file and the sheet alike, so a value that means the same on both sides is
+    never a change (and never a spurious conflict later)."""
+    if not text and field_name in FIELD_DEFAULTS:
+        return FIELD_DEFAULTS[field_name]
+    if field_name in SET_FIELDS:
+        return ", ".join(sorted(dict.fromkeys(split_list(text))))
+    return text
+
+
 def plan_sync(
     root: Path,
     *,
@@ -153,15 +177,30 @@ def plan_sync(
     remote: Remote | None = None,
     take: Side | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    rebuild_snapshot: bool = False,
 ) -> SyncPlan:
     """Read both sides and the snapshot; compute the merge without writing anything.
 
     `take` resolves conflicts in favour of one side (the user's explicit choice).
+    `rebuild_snapshot` ignores the stored snapshot (damaged, or taken against another remote)
+    and assumes as the base every cell on which papers/ and the sheet agree now; a cell that
+    differs then has no base: where one side is empty the other side's value is taken, where
+    both hold different values it is a conflict. Rows on one side only are new, never deleted.
     """
     root = Path(root)
     team = team or store.load_team(root)
     remote = remote or open_remote(team, root)
     papers = store.load_papers_strict(root)
+    stored_base: dict[str, dict[str, str]] = {}
+    if not rebuild_snapshot:
+        stored_base = store.read_snapshot(root) or {}
+        owner = store.read_snapshot_remote(root)
+        if stored_base and owner is not None and owner != remote.identity:
+            raise DataError(
+                f"{store.SNAPSHOT_FILE} was taken against {owner}, but the remote is now "
+                f"{remote.identity}: compared with it every row would look deleted or new",
+                fix=store.REBUILD_FIX,
+            )
     local_by_id = {p.id: p for p in papers}
     columns = [c for c in team.remote.columns if c.field != IGNORE_FIELD]
     config_fields = [c.field for c in columns]
@@ -172,12 +211,15 @@ def plan_sync(
             fix=f"use fields of a paper ({', '.join(Paper.model_fields)}) or 'ignore'",
         )
 
-    if remote.exists():
-        table = remote.read()
+    table = remote.read() if remote.exists() else None
+    if table is not None and _blank(table):
+        table = None  # a wholly blank sheet (a new spreadsheet's first tab): fill it
+    if table is not None:
         sheet = parse_table(
             table,
             team.remote.columns,
             progress=(lambda n: progress("parse", n, len(table.rows))) if progress else None,
+            roster=team_roster(team),
         )
         fields = sheet.fields
         creates = False
@@ -187,11 +229,36 @@ def plan_sync(
         creates = True
 
     plan = SyncPlan(remote=remote.description, fields=fields, creates_sheet=creates)
+    plan.remote_identity = remote.identity
     plan.sheet = sheet
     plan.papers = local_by_id
-    base = store.read_snapshot(root) or {}
+    plan.rebuilt_snapshot = rebuild_snapshot
+    base = stored_base
     local = {pid: paper_record(p, fields) for pid, p in local_by_id.items()}
     remote_records = sheet.records if sheet else {}
+    if (
+        not rebuild_snapshot
+        and base
+        and remote_records
+        and store.read_snapshot_remote(root) is None
+        and not set(base) & set(remote_records)
+    ):
+        # A snapshot from before the remote was recorded, and not one of its papers is in
+        # this sheet: it belongs to another remote (the team switched), not to deletions.
+        raise DataError(
+            f"none of the {len(base)} papers in {store.SNAPSHOT_FILE} is in {remote.description}:"
+            " the snapshot was taken against another remote, and every row would look deleted",
+            fix=store.REBUILD_FIX,
+        )
+    if rebuild_snapshot:
+        base = {
+            pid: {
+                name: loc[name] if settled(name, loc[name]) == settled(name, rem[name]) else ""
+                for name in fields
+            }
+            for pid, loc in local.items()
+            if (rem := remote_records.get(pid)) is not None
+        }
 
     if creates:
         # No sheet yet: the local list becomes the sheet.
@@ -233,7 +300,12 @@ def plan_sync(
         changed = False
         for name in fields:
             try:
-                value, side = merge_cell(b.get(name, ""), loc[name], rem[name])
+                _, side = merge_cell(
+                    settled(name, b.get(name, "")),
+                    settled(name, loc[name]),
+                    settled(name, rem[name]),
+                )
+                value = rem[name] if side == "sheet" else loc[name]
             except _CellConflict:
                 if take is None:
                     plan.conflicts.append(
@@ -246,10 +318,10 @@ def plan_sync(
                     side = take
                     value = loc[name] if take == "local" else rem[name]
             out[name] = value
-            if side == "sheet" or (side is None and value != loc[name]):
+            if side == "sheet":
                 plan.pulls.append(FieldChange(paper_id, name, loc[name], value, row))
                 changed = True
-            elif side == "local" or value != rem[name]:
+            elif side == "local":
                 plan.pushes.append(FieldChange(paper_id, name, rem[name], value, row))
                 changed = True
         if not changed:
@@ -259,6 +331,22 @@ def plan_sync(
     plan.merged = merged
     plan.next_base = next_base
     return plan
+
+
+def team_roster(team: TeamSettings) -> Roster | None:
+    """The roster people cells are checked against (none for a team without members yet)."""
+    return Roster(team.members) if team.members else None
+
+
+def _sheet_roster(team: TeamSettings) -> Roster | None:
+    """The roster to write names with, when the team's sheet writes people by name."""
+    return team_roster(team) if team.remote.people == "name" else None
+
+
+def _blank(table: SheetTable) -> bool:
+    return not any(h.strip() for h in table.headers) and not any(
+        c.strip() for row in table.rows for c in row
+    )
 
 
 def apply_plan(
@@ -282,10 +370,15 @@ def apply_plan(
     team = team or store.load_team(root)
     remote = remote or open_remote(team, root)
     result = SyncResult(plan=plan, applied=True)
+    store.remove_stale_temp_files(root)  # what a kill -9 during an earlier write left behind
 
     # 1. The remote, in one batch. Nothing local is written if this fails.
     if plan.creates_sheet:
-        remote.create(build_table(plan.merged, team.remote.columns, source=plan.remote))
+        remote.create(
+            build_table(
+                plan.merged, team.remote.columns, source=plan.remote, roster=_sheet_roster(team)
+            )
+        )
         result.rows_appended = len(plan.merged)
     elif plan.sheet is not None and (plan.pushes or plan.new_to_sheet):
         sheet = plan.sheet
@@ -293,7 +386,7 @@ def apply_plan(
             CellUpdate(
                 row=sheet.row_of[c.paper_id],
                 col=sheet.col_of[c.field],
-                value=c.new,
+                value=sheet_text(c.field, c.new, _sheet_roster(team)),
                 expected=sheet.table.cell(sheet.row_of[c.paper_id], sheet.col_of[c.field]),
                 paper_id=c.paper_id,
                 field=c.field,
@@ -305,7 +398,9 @@ def apply_plan(
         for paper_id in plan.new_to_sheet:
             row = [""] * width
             for name, col in sheet.col_of.items():
-                row[col - 1] = plan.merged[paper_id].get(name, "")
+                row[col - 1] = sheet_text(
+                    name, plan.merged[paper_id].get(name, ""), _sheet_roster(team)
+                )
             appends.append(row)
         remote.apply(sheet.table, updates, appends)
         result.cells_pushed = len(updates)
@@ -321,7 +416,7 @@ def apply_plan(
         try:
             if existing is None:
                 values = record_values(record)
-                values.setdefault("added_on", store.today().isoformat())
+                values.setdefault("added_on", store.today(root).isoformat())
                 paper = Paper.model_validate({k: v for k, v in values.items() if v is not None})
             else:
                 data = existing.model_dump()
@@ -334,7 +429,9 @@ def apply_plan(
             result.files_written.append(f"papers/{paper_id}.md")
 
     # 3. The snapshot, last: until it is written a rerun recomputes the same merge.
-    store.write_snapshot(root, plan.next_base, plan.fields)
+    store.write_snapshot(
+        root, plan.next_base, plan.fields, remote=plan.remote_identity or plan.remote
+    )
     return result
 
 
@@ -345,11 +442,19 @@ def sync(
     take: Side | None = None,
     remote: Remote | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    rebuild_snapshot: bool = False,
 ) -> SyncResult:
     """Plan a sync and, with `apply=True`, carry it out."""
     team = store.load_team(root)
     remote = remote or open_remote(team, root)
-    plan = plan_sync(root, team=team, remote=remote, take=take, progress=progress)
+    plan = plan_sync(
+        root,
+        team=team,
+        remote=remote,
+        take=take,
+        progress=progress,
+        rebuild_snapshot=rebuild_snapshot,
+    )
     if not apply:
         return SyncResult(plan=plan, applied=False)
     return apply_plan(root, plan, team=team, remote=remote, progress=progress)

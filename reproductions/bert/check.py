@@ -17,17 +17,16 @@ from typing import Any
 import torch
 
 from reproductions.common.parity import (
+    FLOAT64_TOL,
     check,
-    float32_tolerance,
     grad_check,
     init_weights_,
     max_abs_diff,
+    tolerance,
 )
 
 from .model import BertConfig, BertForPreTraining, BertModel
 from .reference import build_reference
-
-FLOAT64_TOL = 1e-10
 
 Batch = dict[str, torch.Tensor | None]
 
@@ -97,7 +96,7 @@ def pretraining_parity(
             ours = ours_from_hf(ref)
             got = forward_ours(ours, batch)
             for key, want in refs[dtype].items():
-                tol = FLOAT64_TOL if dtype == torch.float64 else float32_tolerance(floors[key])
+                tol = tolerance(dtype, floors[key])
                 checks.append(
                     check(f"{label} {batch_name} {key}", got[key], want, dtype=dtype, tol=tol)
                 )
@@ -105,7 +104,7 @@ def pretraining_parity(
             # Restore the reference's gradients of this dtype (the loop above overwrote them).
             for n, p in ref.named_parameters():
                 p.grad = grads[dtype][n]
-            tol = FLOAT64_TOL if dtype == torch.float64 else float32_tolerance(grad_floor)
+            tol = tolerance(dtype, grad_floor)
             checks.append(
                 grad_check(
                     f"{label} {batch_name} gradients ({dname})",

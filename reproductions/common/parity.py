@@ -11,15 +11,14 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
-import time
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import torch
 from torch import Tensor, nn
 
-from reproductions.common.results import provenance, write_results
+# record_parity lives with the results writer (no torch needed); re-exported for the checks.
+from reproductions.common.results import provenance, record_parity, write_results  # noqa: F401
 
 ParamTarget = str | tuple[str, Callable[[Tensor], Tensor]]
 
@@ -219,6 +218,21 @@ def float32_tolerance(noise_floor: float, factor: float = 50.0, minimum: float =
     return max(minimum, factor * noise_floor)
 
 
+FLOAT64_TOL = 1e-10
+"""Float64 agreement bar: a correct re-implementation differs from the reference by round-off."""
+
+
+def tolerance(
+    dtype: torch.dtype, noise: float | Callable[[], float], *, float64: float = FLOAT64_TOL
+) -> float:
+    """The bar one parity check must pass in `dtype`: `float64` in double precision, else the
+    float32 bar scaled from the reference's own float32 noise (`noise`, a number or a callable
+    that measures it, evaluated only when needed)."""
+    if dtype == torch.float64:
+        return float64
+    return float32_tolerance(noise() if callable(noise) else noise)
+
+
 def reference_noise_floor(run_ref: Callable[[torch.dtype], Any]) -> float:
     """max |ref(float32) - ref(float64)|: how much float32 rounding alone moves the reference.
 
@@ -253,27 +267,3 @@ def assert_all_passed(checks: list[dict]) -> None:
         raise AssertionError("no parity checks were run")
     if not all(c["passed"] for c in checks):
         raise AssertionError("parity failed:\n" + format_checks(checks))
-
-
-def record_parity(
-    reproduction: str,
-    checks: list[dict],
-    *,
-    paper_id: str | None = None,
-    out_dir: Path | None = None,
-    config: dict | None = None,
-    started_at: float | None = None,
-    command: str | None = None,
-) -> Path:
-    """Write `results/parity.json` (kind "parity") with provenance; `passed` is all checks passed."""
-    started = started_at if started_at is not None else time.time()
-    prov = provenance(config or {}, seed=0, data=None, started_at=started, command=command)
-    return write_results(
-        reproduction,
-        "parity",
-        kind="parity",
-        checks=checks,
-        paper_id=paper_id,
-        provenance=prov,
-        out_dir=out_dir,
-    )

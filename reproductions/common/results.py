@@ -16,11 +16,12 @@ import re
 import shlex
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from tracker.atomic import atomic_write_text  # the project's one writer
 
 SCHEMA = 1
 KINDS = ("train", "parity")
@@ -261,21 +262,6 @@ def default_results_dir(reproduction: str) -> Path:
     return REPRODUCTIONS_ROOT / reproduction / "results"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write `text` so readers see the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-
-
 def write_results(
     reproduction: str,
     run: str,
@@ -463,3 +449,27 @@ def plot_curves(results_path: Path, out_png: Path) -> Path:
     fig.suptitle(f"{data['reproduction']} · {data['run']}")
     fig.tight_layout()
     return save_figure(fig, out_png)
+
+
+def record_parity(
+    reproduction: str,
+    checks: list[dict],
+    *,
+    paper_id: str | None = None,
+    out_dir: Path | None = None,
+    config: dict | None = None,
+    started_at: float | None = None,
+    command: str | None = None,
+) -> Path:
+    """Write `results/parity.json` (kind "parity") with provenance; `passed` is all checks passed."""
+    started = started_at if started_at is not None else time.time()
+    prov = provenance(config or {}, seed=0, data=None, started_at=started, command=command)
+    return write_results(
+        reproduction,
+        "parity",
+        kind="parity",
+        checks=checks,
+        paper_id=paper_id,
+        provenance=prov,
+        out_dir=out_dir,
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 import random
 import time
 import warnings
@@ -158,10 +157,10 @@ def _broadcast_object(obj: Any, info: DistInfo) -> Any:
 
 
 def _save_atomic(state: dict[str, Any], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    torch.save(state, tmp)
-    os.replace(tmp, path)
+    from tracker.atomic import atomic_writer
+
+    with atomic_writer(path) as handle:
+        torch.save(state, handle)
 
 
 def _comparable(config: dict[str, Any]) -> dict[str, Any]:

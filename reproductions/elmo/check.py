@@ -22,11 +22,11 @@ from torch import Tensor
 
 from reproductions.common.parity import (
     check,
-    float32_tolerance,
     grad_check,
     init_weights_,
     max_abs_diff,
     run_cases,
+    tolerance,
 )
 
 from .model import N_CHARS, PAD_CHAR, BiLM, ElmoConfig, ScalarMix
@@ -39,7 +39,6 @@ from .reference import (
     scalar_mix_explicit,
 )
 
-FLOAT64_TOL = 1e-10
 INIT_STD = 0.3
 
 
@@ -107,9 +106,7 @@ def _inputs(case: Case, seed: int) -> tuple[Tensor, Tensor, Tensor]:
 
 
 def _tol(dtype: torch.dtype, ref: Callable[[torch.dtype], Any]) -> float:
-    if dtype == torch.float64:
-        return FLOAT64_TOL
-    return float32_tolerance(max_abs_diff(ref(torch.float32), ref(torch.float64)))
+    return tolerance(dtype, lambda: max_abs_diff(ref(torch.float32), ref(torch.float64)))
 
 
 def _valid(layers: list[Tensor], lengths: Tensor) -> list[Tensor]:
@@ -256,14 +253,15 @@ def _check_case(case: Case, seed: int) -> list[dict]:
         objective(out.layers, out.loss, d).backward()
         ref_layers, ref_loss = bilm_explicit(ref_m, chars, lengths, targets)
         objective(ref_layers, ref_loss, d).backward()
-        if d == torch.float64:
-            gtol = FLOAT64_TOL
-        else:
+
+        def grad_noise() -> float:
             r32, r64 = copy.deepcopy(models[torch.float32]), copy.deepcopy(models[torch.float64])
             for rm, dd in ((r32, torch.float32), (r64, torch.float64)):
                 la, lo = bilm_explicit(rm, chars, lengths, targets)
                 objective(la, lo, dd).backward()
-            gtol = float32_tolerance(max_abs_diff(_grads(r32), _grads(r64)))
+            return max_abs_diff(_grads(r32), _grads(r64))
+
+        gtol = tolerance(d, grad_noise)
         names = {n: n for n, _ in ours_m.named_parameters()}
         results.append(
             grad_check(tag + "biLM grads (all)", ours_m, ref_m, names, dtype=d, tol=gtol)

@@ -20,12 +20,12 @@ from reproductions.common.parity import (
     init_weights_,
     max_abs_diff,
     run_cases,
+    tolerance,
 )
 
 from .model import GPT2Config
 from .reference import build_reference, from_hf
 
-FLOAT64_TOL = 1e-10
 # Hugging Face's ForCausalLMLoss upcasts logits with `.float()`, so its loss is float32 even when
 # the model runs in float64: the loss comparison cannot be tighter than float32 rounding.
 HF_LOSS_TOL = 1e-5
@@ -114,13 +114,12 @@ def _check_case(case: Case, seed: int) -> list[dict]:
         ours = from_hf(hf)
         tag = f"{case.name} "
         for padded in (False, True):
-            if dtype == torch.float64:
-                tol = FLOAT64_TOL
-            else:
-                noise = max_abs_diff(
+            tol = tolerance(
+                dtype,
+                lambda padded=padded: max_abs_diff(
                     ref_logits(torch.float32, padded), ref_logits(torch.float64, padded)
-                )
-                tol = float32_tolerance(noise)
+                ),
+            )
             am = mask if padded else None
             with torch.no_grad():
                 mine = ours(ids, attention_mask=am).logits
@@ -144,12 +143,11 @@ def _check_case(case: Case, seed: int) -> list[dict]:
         w = probe.to(dtype)
         (hf(ids, attention_mask=mask).logits * w).sum().backward()
         (ours(ids, attention_mask=mask).logits * w).sum().backward()
-        if dtype == torch.float64:
-            gtol = FLOAT64_TOL
-        else:
-            g64 = {n: p.grad for n, p in hf64.named_parameters()}
-            noise = max(max_abs_diff(p.grad, g64[n]) for n, p in hf32.named_parameters())
-            gtol = float32_tolerance(noise)
+        g64 = {n: p.grad for n, p in hf64.named_parameters()}
+        gtol = tolerance(
+            dtype,
+            lambda g64=g64: max(max_abs_diff(p.grad, g64[n]) for n, p in hf32.named_parameters()),
+        )
         # hf64 keeps its gradients: the float32 pass measures its noise floor against them.
         results.append(grad_check(tag + "grads", ours, hf, _grad_map(ours), dtype=dtype, tol=gtol))
 

@@ -13,10 +13,10 @@ import torch
 
 from reproductions.common.parity import (
     check,
-    float32_tolerance,
     grad_check,
     init_weights_,
     max_abs_diff,
+    tolerance,
 )
 
 from .reference import build_reference, from_torch
@@ -49,7 +49,7 @@ def _case(kind: str, layers: int, bidir: bool, with_state: bool, seed: int) -> l
         noise = max_abs_diff(run(ref32, torch.float32), run(ref64, torch.float64))
     out = []
     for dtype, ref in ((torch.float64, ref64), (torch.float32, ref32)):
-        tol = FLOAT64_TOL if dtype == torch.float64 else float32_tolerance(noise)
+        tol = tolerance(dtype, noise, float64=FLOAT64_TOL)
         ours = from_torch(ref)
         with torch.no_grad():
             out.append(
@@ -64,13 +64,15 @@ def _case(kind: str, layers: int, bidir: bool, with_state: bool, seed: int) -> l
         ref.zero_grad(set_to_none=True)
         (run(ref, dtype)[0] * w.to(dtype)).sum().backward()
         (run(ours, dtype)[0] * w.to(dtype)).sum().backward()
-        if dtype == torch.float32:
-            # ref64 kept its float64 gradients: torch's own float32 gradient noise sets the bar.
-            g64 = dict(ref64.named_parameters())
-            gnoise = max(max_abs_diff(p.grad, g64[n].grad) for n, p in ref32.named_parameters())
-            gtol = float32_tolerance(gnoise)
-        else:
-            gtol = FLOAT64_TOL
+        # ref64 kept its float64 gradients: torch's own float32 gradient noise sets the bar.
+        g64 = dict(ref64.named_parameters())
+        gtol = tolerance(
+            dtype,
+            lambda g64=g64: max(
+                max_abs_diff(p.grad, g64[n].grad) for n, p in ref32.named_parameters()
+            ),
+            float64=FLOAT64_TOL,
+        )
         out.append(
             grad_check(f"{tag} gradients", ours, ref, ours.torch_param_map(), dtype=dtype, tol=gtol)
         )

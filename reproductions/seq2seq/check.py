@@ -20,11 +20,12 @@ import copy
 import torch
 
 from reproductions.common.parity import (
+    FLOAT64_TOL,
     check,
-    float32_tolerance,
     grad_check,
     init_weights_,
     max_abs_diff,
+    tolerance,
 )
 
 from .model import AdditiveAttention, LuongAttention, Seq2Seq, Seq2SeqConfig
@@ -38,7 +39,6 @@ from .reference import (
     sdpa_dot_attention,
 )
 
-FLOAT64_TOL = 1e-10
 STD = 0.3
 
 
@@ -82,8 +82,8 @@ def encoder_checks(seed: int = 0, lengths: tuple[int, ...] = (7, 3, 5, 1)) -> li
     out = []
     for dtype in (torch.float64, torch.float32):
         ref, x_ref, ref_outs = runs[dtype]
-        tol = FLOAT64_TOL if dtype == torch.float64 else float32_tolerance(noise)
-        gtol = FLOAT64_TOL if dtype == torch.float64 else float32_tolerance(gnoise)
+        tol = tolerance(dtype, noise)
+        gtol = tolerance(dtype, gnoise)
         ours = bigru_from_torch(ref)
         x = _leaf(x64, dtype)
         our_outs = ours(x, lens)
@@ -152,8 +152,8 @@ def attention_checks(kind: str, seed: int = 0) -> list[dict]:
     }[kind]
     out = []
     for dtype, ref_run, ref in ((torch.float64, r64, ref64), (torch.float32, r32, ref32)):
-        tol = FLOAT64_TOL if dtype == torch.float64 else float32_tolerance(noise)
-        gtol = FLOAT64_TOL if dtype == torch.float64 else float32_tolerance(gnoise)
+        tol = tolerance(dtype, noise)
+        gtol = tolerance(dtype, gnoise)
         ours = copy.deepcopy(ours64).to(dtype)
         mine, q, m = run(ours, dtype)
         out.append(

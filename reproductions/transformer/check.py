@@ -15,18 +15,19 @@ from dataclasses import dataclass, replace
 import torch
 
 from reproductions.common.parity import (
+    FLOAT64_TOL,
     check,
     float32_tolerance,
     grad_check,
     init_weights_,
     max_abs_diff,
     run_cases,
+    tolerance,
 )
 
 from .model import TransformerConfig, sinusoidal_positions
 from .reference import build_reference, from_hf
 
-FLOAT64_TOL = 1e-10
 # HF's LabelSmoother sums the smoothing term with dtype=torch.float32, so even a float64 model
 # gets a float32-rounded smoothed loss from it.
 LABEL_SMOOTHER_TOL = 1e-5
@@ -172,14 +173,12 @@ def _check_case(case: Case, seed: int) -> list[dict]:
         ours = from_hf(hf)
         tag = f"{case.name} "
         for padded in (False, True):
-            if dtype == torch.float64:
-                tol = FLOAT64_TOL
-            else:
-                tol = float32_tolerance(
-                    max_abs_diff(
-                        ref_logits(torch.float32, padded), ref_logits(torch.float64, padded)
-                    )
-                )
+            tol = tolerance(
+                dtype,
+                lambda padded=padded: max_abs_diff(
+                    ref_logits(torch.float32, padded), ref_logits(torch.float64, padded)
+                ),
+            )
             with torch.no_grad():
                 if padded:
                     mine = ours(src_padded, attention_mask=src_mask, decoder_input_ids=tgt).logits
@@ -216,16 +215,15 @@ def _check_case(case: Case, seed: int) -> list[dict]:
         (
             ours(src_padded, attention_mask=src_mask, decoder_input_ids=tgt).logits * w
         ).sum().backward()
-        if dtype == torch.float64:
-            gtol = FLOAT64_TOL
-        else:
-            g64 = dict(hf64.named_parameters())
-            noise = max(
+        g64 = dict(hf64.named_parameters())
+        gtol = tolerance(
+            dtype,
+            lambda g64=g64: max(
                 max_abs_diff(p.grad, g64[n].grad)
                 for n, p in hf32.named_parameters()
                 if p.grad is not None
-            )
-            gtol = float32_tolerance(noise)
+            ),
+        )
         param_map = {name: "model." + name for name, _ in ours.named_parameters()}
         # hf64 keeps its gradients: the float32 pass measures its noise floor against them.
         results.append(grad_check(tag + "grads", ours, hf, param_map, dtype=dtype, tol=gtol))

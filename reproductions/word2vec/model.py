@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -632,14 +631,12 @@ class Word2Vec:
     def save_word2vec_format(self, path: Path) -> None:
         """The word2vec text format: a 'count dim' line, then 'word v1 v2 ...' per word."""
         assert self.vocab is not None
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as handle:
+        from tracker.atomic import atomic_writer
+
+        with atomic_writer(path, "text") as handle:
             handle.write(f"{len(self.vocab)} {self.config.dim}\n")
             for word, row in zip(self.vocab.words, self.vectors, strict=True):
                 handle.write(word + " " + " ".join(f"{x:.6f}" for x in row) + "\n")
-        os.replace(tmp, path)
 
 
 def _progress(total: int, enabled: bool):  # noqa: ANN202

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reproductions.word2vec import PAPER_ID
 from reproductions.word2vec.model import Word2Vec, Word2VecConfig, read_corpus
+from tracker.atomic import atomic_write_text
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -211,9 +212,7 @@ def _add_extra(path: Path, extra: dict) -> None:
 
     record = json.loads(path.read_text(encoding="utf-8"))
     record["metrics_detail"] = extra
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    atomic_write_text(path, json.dumps(record, indent=1, ensure_ascii=False) + "\n")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 
@@ -142,3 +143,107 @@ def test_korean_query_composed_through_an_ime_reaches_the_search(page, site_url:
     hits = _search_hits(page)
     assert any(BERT_NOTE in href for href in hits), hits
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+# Tables a reader must see whole at 1400 px: Material wraps each in a scroll box.
+TABLES_JS = """() => [...document.querySelectorAll('article .md-typeset__scrollwrap')].map(w => ({
+  scroll: w.scrollWidth, client: w.clientWidth,
+  heads: [...w.querySelectorAll('th')].map(th => th.textContent.trim()),
+}))"""
+
+# What the team reads on each page (path, screenshot name, text it must show).
+SITE_PAGES = {
+    "home": ("/", []),
+    "members": ("/members/", ["구성원", "김지우 (jiwoo)", "순조로움"]),
+    "member": ("/members/jiwoo/", ["김지우 (jiwoo)", "읽기 할당량", "맡은 논문"]),
+    "papers": ("/papers/", ["논문", "김지우 (jiwoo)", "읽는 사람"]),
+    "paper": ("/papers/1810.04805/", ["학습 결과: tiny", "참조 구현과의 일치"]),
+    "reproductions": ("/reproductions/", ["재현", "일치(parity)", "통과"]),
+}
+
+
+@pytest.mark.parametrize("name", list(SITE_PAGES))
+def test_site_page_reads_whole_at_meeting_screen_width(page, site_url: str, name: str) -> None:  # noqa: ANN001
+    outside = _offline_guard(page, site_url)
+    path, expected = SITE_PAGES[name]
+    page.goto(f"{site_url}{path}", wait_until="networkidle")
+    assert page.viewport_size == {"width": 1400, "height": 1000}
+    screenshot(page, f"site-{name}")
+    text = page.inner_text("article")
+    for snippet in expected:
+        assert snippet in text, (name, snippet)
+    tables = page.evaluate(TABLES_JS)
+    for table in tables:
+        # The whole table is on screen: 상태 and the last columns are not behind a scrollbar.
+        assert table["scroll"] <= table["client"] + 1, (name, table)
+        assert len(table["heads"]) == len(set(table["heads"])), table["heads"]
+    assert not re.search(r"\bNone\b", text)
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text), "no ISO timestamps"
+    assert "results/" not in text and ".json" not in text, "no raw results paths"
+    if name == "members":
+        assert tables and tables[0]["heads"][-1] == "상태"
+    if name == "papers":
+        # People by name, as on the paper pages; never a bare handle in the readers column.
+        heads = tables[0]["heads"]
+        column = heads.index("읽는 사람") + 1
+        readers = page.eval_on_selector_all(
+            f"article table tbody td:nth-child({column})", "cells => cells.map(c => c.textContent)"
+        )
+        named = [r for r in readers if r.strip()]
+        assert named and all(re.fullmatch(r"([^,()]+ \([a-z0-9_-]+\)(, )?)+", r) for r in named)
+    if name == "paper":
+        # Results first; the per-check parity table is folded into a closed details block.
+        assert text.index("학습 결과: tiny") < text.index("참조 구현과의 일치")
+        details = page.locator("article details")
+        assert details.count() == 1 and details.get_attribute("open") is None
+        assert "검사 2개 전체" in details.locator("summary").inner_text()
+        assert not page.locator("article details table").is_visible()
+        details.locator("summary").click()
+        assert page.locator("article details table").is_visible()
+        screenshot(page, "site-paper-parity-open")
+    assert (page.console_errors, outside) == ([], [])  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def folder_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from site_helpers import built_folder_site
+
+    site = built_folder_site(tmp_path_factory.mktemp("folder-site")) / "site"
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_imported_folder_note_shows_every_section_breaks_and_paper_labels(  # noqa: ANN001
+    page, folder_site_url: str
+) -> None:
+    _offline_guard(page, folder_site_url)
+    page.goto(f"{folder_site_url}/meetings/2025/09/02/three-papers/", wait_until="networkidle")
+    toc = page.locator(".md-sidebar--secondary .md-nav__link").all_inner_texts()
+    toc = [entry.strip() for entry in toc]
+    for section in ("Word2Vec", "Transformer", "BERT"):
+        assert section in toc, toc
+    screenshot(page, "site-note-three-sections")
+    label = page.locator('h2#transformer > a[href*="papers/1706.03762"]')
+    box = label.bounding_box()
+    assert box is not None and box["width"] > 10  # the CSS label is visible
+    label.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/papers/1706.03762/")
+    assert "14주차 모임: 세 편 복습" in page.locator("article").inner_text()  # backlink
+
+    page.goto(
+        f"{folder_site_url}/meetings/2025/09/16/15jucha-moim-glove/", wait_until="networkidle"
+    )
+    paragraph = page.locator("article p", has_text="도현 님 발표 요약")
+    assert paragraph.locator("br").count() == 2  # three lines, not one run-on line
+    page.goto(f"{folder_site_url}/meetings/", wait_until="networkidle")
+    listing = page.locator("main").inner_text()
+    assert "스킵그램과 음의 표본추출" in listing and "멀티헤드 어텐션" not in listing
+    screenshot(page, "site-meetings-excerpts")
+    assert page.console_errors == []

@@ -234,3 +234,19 @@ def test_run_cases_seeds_each_case_with_its_position_and_keeps_the_order():
     names = [c["name"] for c in run_cases(["a", "b"], check_case)]
     assert names == ["a-0", "a-0b", "b-1", "b-1b"]
     assert run_cases([], check_case) == []
+
+
+def test_tolerance_is_round_off_in_float64_and_scaled_noise_in_float32() -> None:
+    from reproductions.common.parity import FLOAT64_TOL, tolerance
+
+    measured: list[str] = []
+
+    def noise() -> float:
+        measured.append("float32")
+        return 1e-6
+
+    assert tolerance(torch.float64, noise) == FLOAT64_TOL
+    assert measured == []  # the float32 noise is measured only when a float32 bar is needed
+    assert tolerance(torch.float32, noise) == pytest.approx(50e-6)
+    assert tolerance(torch.float32, 0.0) == 1e-6
+    assert tolerance(torch.float64, 1.0, float64=1e-12) == 1e-12

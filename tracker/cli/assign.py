@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import typer
 
-from tracker.assign import apply_assignment, assign_reading_quota
+from tracker.assign import STABILITY_BONUS, apply_assignment, assign_reading_quota
 from tracker.catalog import load_catalog
 from tracker.cli.common import JsonOption, RootOption, resolve_root
 from tracker.cli.output import console, err_console, handle_errors, print_json, print_table
 from tracker.errors import DataError
+from tracker.i18n import Translator, translator
+from tracker.models import TeamSettings
 
 HELP = """Assign each member their reading quota: the exact relevance-maximising assignment.
 
@@ -55,17 +59,21 @@ def register(app: typer.Typer) -> None:
             result = assign_reading_quota(
                 catalog, quota=quota, readers_per_paper=readers_per_paper, cover_every_paper=cover
             )
+        team = catalog.team
+        _ = translator(team)
         if as_json:
             print_json(result.to_json())
         elif explain:
-            for line in result.explain(explain):
-                console.print(line, markup=False)
+            # Titles are cut to the terminal (or $COLUMNS); piped output keeps them whole.
+            width = console.width if sys.stdout.isatty() or "COLUMNS" in os.environ else None
+            for line in result.explain(explain, team=team, width=width, _=_):
+                console.print(line, markup=False, highlight=False)
         else:
             print_table(
-                ["member", "load", "relevance", "best alone", "regret"],
+                [_("member"), _("load"), _("relevance"), _("best alone"), _("regret")],
                 [
                     [
-                        m.handle,
+                        _person(team, m.handle),
                         m.load,
                         f"{m.total_relevance:.3f}",
                         f"{m.best_possible:.3f}",
@@ -73,37 +81,85 @@ def register(app: typer.Typer) -> None:
                     ]
                     for m in result.members
                 ],
-                title=f"quota {result.quota}, at most {result.readers_per_paper} readers/paper",
+                title=_(
+                    "quota {quota}, at most {k} readers/paper",
+                    quota=result.quota,
+                    k=result.readers_per_paper,
+                ),
             )
             new = [p for p in result.pairs if p.origin != "locked"]
             print_table(
-                ["member", "paper", "score", "rank", "origin", "keywords"],
+                [
+                    _("member"),
+                    _("paper"),
+                    _("title"),
+                    _("score"),
+                    _("rank"),
+                    _("origin"),
+                    _("keywords"),
+                ],
                 [
                     [
-                        p.member,
+                        _person(team, p.member),
                         p.paper_id,
+                        p.title,
                         f"{p.score:.3f}",
                         p.rank,
-                        p.origin,
-                        ", ".join(p.keywords),
+                        _("filler") if p.filler else _origin(p.origin, _),
+                        ", ".join(p.keywords) if p.keywords else _("(fills the quota)"),
                     ]
                     for p in new
                 ],
-                title="proposed pairs (papers already being read are not listed)",
+                title=_("proposed pairs (papers already being read are not listed)"),
+                ellipsis={_("title"): 40},  # percent of the terminal's width
             )
         for reason in result.reasons:
-            err_console.print(f"note: {reason}", markup=False)
+            err_console.print(_("note: {reason}", reason=reason), markup=False)
         churn = result.churn
         err_console.print(
-            f"churn: {churn['kept']} kept, {churn['added']} added, {churn['removed']} moved "
-            f"({churn['locked']} already being read stay)",
+            _(
+                "churn: {kept} kept, {added} added, {moved} moved ({locked} already being read "
+                "stay)",
+                kept=churn["kept"],
+                added=churn["added"],
+                moved=churn["removed"],
+                locked=churn["locked"],
+            ),
             markup=False,
         )
+        if result.moves and not as_json:
+            if apply:
+                heading = _(
+                    "moved (a current reader moves only when the whole assignment gains more "
+                    "than the stability bonus {bonus:.2f}):",
+                    bonus=STABILITY_BONUS,
+                )
+            else:
+                heading = _(
+                    "would move (a current reader moves only when the whole assignment gains "
+                    "more than the stability bonus {bonus:.2f}):",
+                    bonus=STABILITY_BONUS,
+                )
+            err_console.print(heading, markup=False)
+            for move in result.moves:
+                err_console.print("  - " + move.describe(team, _), markup=False)
         if apply:
             written = apply_assignment(root_path, result)
             err_console.print(
-                f"applied: {len(written)} paper file(s) written; run `tracker sync` to push",
+                _(
+                    "applied: {count} paper file(s) written; run `tracker sync` to push",
+                    count=len(written),
+                ),
                 markup=False,
             )
         elif not as_json:
-            err_console.print("dry run: nothing written (use --apply)", markup=False)
+            err_console.print(_("dry run: nothing written (use --apply)"), markup=False)
+
+
+def _person(team: TeamSettings, handle: str) -> str:
+    member = team.member(handle)
+    return f"{member.name} ({handle})" if member else handle
+
+
+def _origin(origin: str, _: Translator) -> str:
+    return {"locked": _("reading"), "kept": _("kept"), "new": _("new")}.get(origin, origin)

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tracker.errors import TrackerError
@@ -32,7 +33,8 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except TrackerError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", markup=True)
+            # The message quotes cells and file text: "[/]" there must print, not parse.
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
@@ -43,9 +45,18 @@ def print_json(data: Any) -> None:
 
 
 def print_table(
-    headers: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: str | None = None,
+    ellipsis: dict[str, int] | None = None,
 ) -> None:
-    """A rich table on a terminal; tab-separated values when stdout is not a terminal."""
+    """A rich table on a terminal; tab-separated values when stdout is not a terminal.
+
+    Columns named in `ellipsis` (long titles, header -> share of the terminal's width) stay on
+    one line, cut with "…", rather than folding every row into several.
+    """
+    ellipsis = ellipsis or {}
     if not sys.stdout.isatty():
         sys.stdout.write("\t".join(headers) + "\n")
         for row in rows:
@@ -53,7 +64,11 @@ def print_table(
         return
     table = Table(title=title, show_lines=False, header_style="bold")
     for header in headers:
-        table.add_column(header, overflow="fold")
+        if header in ellipsis:
+            width = max(16, console.width * ellipsis[header] // 100)
+            table.add_column(header, overflow="ellipsis", no_wrap=True, max_width=width)
+        else:
+            table.add_column(header, overflow="fold")
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     console.print(table)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 
 from tracker import store
 from tracker.cli.common import JsonOption, RootOption, resolve_root
-from tracker.cli.output import console, handle_errors, print_json
+from tracker.cli.output import console, err_console, handle_errors, print_json
 from tracker.remotes import open_remote
 from tracker.sync import SyncPlan, SyncResult, sync
 
@@ -33,6 +34,13 @@ def register(app: typer.Typer) -> None:
         take: str = typer.Option(
             None, "--take", help="Resolve conflicts by keeping one side: local or sheet."
         ),
+        rebuild_snapshot: bool = typer.Option(
+            False,
+            "--rebuild-snapshot",
+            help="Ignore papers/.sync/base.csv (damaged, or from another remote) and take the "
+            "cells both sides agree on as the base; shows what it assumes. With --apply, writes "
+            "a fresh snapshot.",
+        ),
         as_json: bool = JsonOption,
         root: Path = RootOption,
     ) -> None:
@@ -42,7 +50,14 @@ def register(app: typer.Typer) -> None:
         # --- Google Sheets addition: open the remote here so its request count can be reported.
         remote = open_remote(store.load_team(root_path), root_path)
         with _progress(enabled=not as_json) as report:
-            result = sync(root_path, apply=apply, take=take, progress=report, remote=remote)
+            result = sync(
+                root_path,
+                apply=apply,
+                take=take,
+                progress=report,
+                remote=remote,
+                rebuild_snapshot=rebuild_snapshot,
+            )
         requests_sent = getattr(remote, "request_count", None)
         if as_json:
             data = result.to_json()
@@ -56,6 +71,43 @@ def register(app: typer.Typer) -> None:
         # --- end of the Google Sheets addition
         if result.plan.conflicts:
             raise typer.Exit(1)
+
+    @app.command(
+        "snapshot-merge",
+        help=SNAPSHOT_MERGE_HELP,
+        epilog="Example: git config merge.tracker-snapshot.driver "
+        '"tracker snapshot-merge %O %A %B"',
+    )
+    @handle_errors
+    def snapshot_merge_command(
+        ancestor: Path = typer.Argument(..., help="The common ancestor's snapshot (git's %O)."),
+        ours: Path = typer.Argument(..., help="Our snapshot; the result is written here (%A)."),
+        theirs: Path = typer.Argument(..., help="Their snapshot (git's %B)."),
+    ) -> None:
+        from tracker.snapshot_merge import merge_snapshot_files
+
+        unknown = merge_snapshot_files(ancestor, ours, theirs)
+        if unknown:
+            err_console.print(
+                f"snapshot merged; {unknown} cell(s) changed differently on both branches are "
+                "left without a base: the next `tracker sync` compares papers/ with the sheet "
+                "there and reports a conflict where they differ",
+                markup=False,
+            )
+
+
+SNAPSHOT_MERGE_HELP = """A git merge driver for papers/.sync/base.csv (the sync snapshot).
+
+Merges the two snapshots row by row and cell by cell. A cell changed differently on both
+branches gets no base, so the next sync compares papers/ with the sheet there instead of
+trusting either branch: nothing is silently reverted. Set it up once per clone:
+
+  git config merge.tracker-snapshot.driver "tracker snapshot-merge %O %A %B"
+
+(.gitattributes already routes base.csv to it.)
+
+Example: tracker snapshot-merge base.csv.orig base.csv base.csv.theirs
+"""
 
 
 class _progress:
@@ -125,7 +177,15 @@ def show_result(result: SyncResult) -> None:
     plan = result.plan
     lines = describe_plan(plan)
     mode = "applied" if result.applied else "dry run"
-    console.print(f"[bold]sync with {plan.remote}[/] ({mode})", markup=True)
+    console.print(f"[bold]sync with {escape(plan.remote)}[/] ({mode})", markup=True)
+    if plan.rebuilt_snapshot:
+        console.print(
+            f"rebuilding the snapshot ({store.SNAPSHOT_FILE}): the stored one is ignored. We "
+            "assume as the base every cell on which papers/ and the sheet agree now; a cell that "
+            "differs is taken from the side that is not empty, or is a conflict when both hold "
+            "different values; rows on one side only are added to the other, never deleted.",
+            markup=False,
+        )
     if lines:
         for line in lines:
             console.print(line, markup=False)

@@ -11,14 +11,40 @@ from __future__ import annotations
 
 import streamlit as st
 
+from tracker import lab
+from tracker.dashboard import ui
+
+# The meeting screen has no use for "Deploy" and the developer menu (`tracker dashboard` passes
+# the same option on the command line, which also covers the first page load).
+st.set_option("client.toolbarMode", "minimal")
+
+_ = ui.page_translator()
+
 PAGES = [
-    st.Page("pages/this_week.py", title="This week", icon=":material/event:", default=True),
-    st.Page("pages/reading_list.py", title="Reading list", icon=":material/menu_book:"),
-    st.Page("pages/quota.py", title="Quota", icon=":material/bar_chart:"),
-    st.Page("pages/reproductions.py", title="Reproductions", icon=":material/science:"),
-    st.Page("pages/notes.py", title="Notes", icon=":material/edit_note:"),
+    st.Page("pages/this_week.py", title=_("This week"), icon=":material/event:", default=True),
+    st.Page("pages/reading_list.py", title=_("Reading list"), icon=":material/menu_book:"),
+    st.Page("pages/quota.py", title=_("Quota"), icon=":material/bar_chart:"),
+    st.Page("pages/reproductions.py", title=_("Reproductions"), icon=":material/science:"),
+    st.Page("pages/notes.py", title=_("Notes"), icon=":material/edit_note:"),
 ]
 
-st.set_page_config(page_title="Reading group", page_icon=":material/menu_book:", layout="wide")
-navigation = st.navigation(PAGES)
+# The lab bench ("실험실"): looks inside the models the notes talk about (tracker/lab).
+LAB_PAGES = [
+    st.Page(
+        "pages/lab_vectors.py", title=lab.label("vectors_title"), icon=":material/scatter_plot:"
+    ),
+    st.Page(
+        "pages/lab_attention.py", title=lab.label("attention_title"), icon=":material/grid_on:"
+    ),
+    st.Page("pages/lab_positions.py", title=lab.label("positions_title"), icon=":material/waves:"),
+    st.Page(
+        "pages/lab_depth.py", title=lab.label("depth_title"), icon=":material/stacked_line_chart:"
+    ),
+    st.Page(
+        "pages/lab_decoding.py", title=lab.label("decoding_title"), icon=":material/account_tree:"
+    ),
+]
+
+st.set_page_config(page_title=_("Reading group"), page_icon=":material/menu_book:", layout="wide")
+navigation = st.navigation({"": PAGES, lab.label("section"): LAB_PAGES})
 navigation.run()

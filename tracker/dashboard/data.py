@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -27,6 +29,7 @@ import streamlit as st
 from tracker import store
 from tracker.catalog import Catalog, ReproResult, catalog_fingerprint, load_catalog
 from tracker.dashboard import ROOT_ENV
+from tracker.i18n import translator
 from tracker.models import STATUS_ORDER
 
 # ----------------------------------------------------------------------------- root and catalog
@@ -232,16 +235,20 @@ class AssignmentView:
     explanations: dict[str, list[str]]
 
 
-@st.cache_data(show_spinner="Solving the reading assignment…", max_entries=2)
+@st.cache_data(show_spinner=False, max_entries=2)
 def cached_assignment(root: str, digest: str) -> AssignmentView:
     from tracker.assign import assign_reading_quota
 
-    catalog, _ = current_catalog(Path(root))
+    catalog, _digest = current_catalog(Path(root))
+    _ = translator(catalog.team)
     result = assign_reading_quota(catalog)
     return AssignmentView(
         feasible=result.feasible,
         reasons=list(result.reasons),
-        explanations={m.handle: list(result.explain(m.handle)) for m in result.members},
+        explanations={
+            m.handle: list(result.explain(m.handle, team=catalog.team, width=120, _=_))
+            for m in result.members
+        },
     )
 
 
@@ -338,3 +345,21 @@ def curves_frame(result: ReproResult) -> pd.DataFrame:
 
 def meeting_tags(catalog: Catalog) -> list[str]:
     return sorted({tag for meeting in catalog.meetings for tag in meeting.tags})
+
+
+PAPER_VIEW = "reading_list"  # the Reading list page's URL path; `?paper=<id>` shows one paper
+_NOTE_PAPER_LINK = re.compile(
+    r"\[(?P<label>[^\]\n]*)\]\((?:\.\./)+papers/(?P<id>[^()\s/]+)\.md(?P<title>\s+\"[^\"]*\")?\)"
+)
+
+
+def note_paper_links(body: str) -> str:
+    """A note's links to paper pages (`../../papers/<id>.md`, right for the site) pointed at
+    the dashboard's own paper view instead; a heading's label-less link gets a visible label."""
+
+    def replace(match: re.Match[str]) -> str:
+        label = match.group("label") or "paper ↗"
+        href = f"{PAPER_VIEW}?paper={quote(match.group('id'), safe='')}"
+        return f"[{label}]({href}{match.group('title') or ''})"
+
+    return _NOTE_PAPER_LINK.sub(replace, body)

@@ -9,35 +9,65 @@ import streamlit as st
 from tracker.catalog import Catalog
 from tracker.dashboard import data
 from tracker.errors import TrackerError
+from tracker.i18n import Translator, translator
+from tracker.models import TeamSettings
 
 # ----------------------------------------------------------------------------- page frame
+
+
+def page_translator() -> Translator:
+    """The team's language (papers/team.yaml `language`, Korean for a Korean team)."""
+    catalog, _digest = data.current_catalog()
+    return translator(catalog.team)
 
 
 def start_page(title: str) -> tuple[Catalog, str]:
     """What every page begins with: its title, the sync panel, data errors; returns the catalog."""
     catalog, digest = data.current_catalog()
+    _ = translator(catalog.team)
     st.title(title)
-    sync_panel()
-    show_data_errors(catalog)
+    # Whose dashboard this is: every team's own name, never the sample's.
+    st.caption(f"{catalog.team.name} · {catalog.team.topic}")
+    sync_panel(_)
+    show_data_errors(catalog, _)
     return catalog, digest
+
+
+def person(team: TeamSettings, handle: str | None) -> str:
+    """A member as people know them: "김지우 (jiwoo)"; an unknown handle as written."""
+    if not handle:
+        return ""
+    member = team.member(handle)
+    return f"{member.name} ({handle})" if member else handle
+
+
+def person_name(team: TeamSettings, handle: str) -> str:
+    """Only the name, for tight table cells (the filters show the handle beside it)."""
+    member = team.member(handle)
+    return member.name if member else handle
 
 
 # ----------------------------------------------------------------------------- data errors
 
 
-def show_data_errors(catalog: Catalog) -> None:
+def show_data_errors(catalog: Catalog, _: Translator | None = None) -> None:
     """Broken files as one clear message above what did load (never a traceback)."""
     if not catalog.errors:
         return
+    _ = _ or translator(catalog.team)
     lines = []
     for error in catalog.errors:
         line = f"- {error.message}"
         if error.fix:
-            line += f"  \n  *fix:* {error.fix}"
+            line += "  \n  *" + _("fix:") + f"* {error.fix}"
         lines.append(line)
     count = len(catalog.errors)
     st.error(
-        f"**{count} file(s) could not be read**; everything else below loaded.\n\n"
+        _(
+            "**{count} file(s) could not be read**; everything else below loaded.",
+            count=count,
+        )
+        + "\n\n"
         + "\n".join(lines),
         icon=":material/error:",
     )
@@ -46,25 +76,47 @@ def show_data_errors(catalog: Catalog) -> None:
 # ----------------------------------------------------------------------------- sync
 
 
-def describe_sync(plan: Any) -> list[str]:
+def describe_sync(plan: Any, _: Translator | None = None) -> list[str]:
     """The sync plan as short lines a person reads on the big screen."""
-    lines = [f"pull {c.paper_id} {c.field}: {c.old!r} → {c.new!r}" for c in plan.pulls]
-    lines += [f"push {c.paper_id} {c.field}: {c.old!r} → {c.new!r}" for c in plan.pushes]
-    lines += [f"new paper from the sheet: {pid}" for pid in plan.new_from_sheet]
-    lines += [f"new row in the sheet: {pid}" for pid in plan.new_to_sheet]
-    lines += [f"deleted in the sheet (file kept): {pid}" for pid in plan.deleted_in_sheet]
-    lines += [f"deleted locally (row kept): {pid}" for pid in plan.deleted_locally]
-    lines += [f"CONFLICT {c.describe()}" for c in plan.conflicts]
+    _ = _ or translator("en")
+    lines = [
+        _(
+            "pull {paper} {field}: {old} → {new}",
+            paper=c.paper_id,
+            field=c.field,
+            old=repr(c.old),
+            new=repr(c.new),
+        )
+        for c in plan.pulls
+    ]
+    lines += [
+        _(
+            "push {paper} {field}: {old} → {new}",
+            paper=c.paper_id,
+            field=c.field,
+            old=repr(c.old),
+            new=repr(c.new),
+        )
+        for c in plan.pushes
+    ]
+    lines += [_("new paper from the sheet: {paper}", paper=pid) for pid in plan.new_from_sheet]
+    lines += [_("new row in the sheet: {paper}", paper=pid) for pid in plan.new_to_sheet]
+    lines += [
+        _("deleted in the sheet (file kept): {paper}", paper=pid) for pid in plan.deleted_in_sheet
+    ]
+    lines += [_("deleted locally (row kept): {paper}", paper=pid) for pid in plan.deleted_locally]
+    lines += [_("CONFLICT {what}", what=c.describe()) for c in plan.conflicts]
     return lines
 
 
-def sync_panel() -> None:
+def sync_panel(_: Translator | None = None) -> None:
     """Sidebar: preview a sync with the sheet (dry run), then apply it and reload."""
     from tracker.sync import sync
 
+    _ = _ or page_translator()
     root = data.dashboard_root()
-    st.sidebar.subheader("Sheet sync")
-    if st.sidebar.button("Check the sheet for changes", key="sync_preview"):
+    st.sidebar.subheader(_("Sheet sync"))
+    if st.sidebar.button(_("Check the sheet for changes"), key="sync_preview"):
         try:
             st.session_state["sync_plan"] = sync(root, apply=False).plan
             st.session_state.pop("sync_done", None)
@@ -73,25 +125,30 @@ def sync_panel() -> None:
             st.sidebar.error(str(exc))
     plan = st.session_state.get("sync_plan")
     if plan is not None:
-        lines = describe_sync(plan)
+        lines = describe_sync(plan, _)
         if not lines:
-            st.sidebar.success("Nothing to do: papers/ and the sheet agree.")
+            st.sidebar.success(_("Nothing to do: papers/ and the sheet agree."))
         else:
             st.sidebar.code("\n".join(lines), language=None)
             if plan.conflicts:
                 st.sidebar.warning(
-                    "Conflicts: nothing can be applied. Make both sides agree, or run "
-                    "`tracker sync --take local|sheet`."
+                    _(
+                        "Conflicts: nothing can be applied. Make both sides agree, or run "
+                        "`tracker sync --take local|sheet`."
+                    )
                 )
-            elif plan.has_changes and st.sidebar.button("Apply these changes", key="sync_apply"):
+            elif plan.has_changes and st.sidebar.button(_("Apply these changes"), key="sync_apply"):
                 try:
                     result = sync(root, apply=True)
                 except TrackerError as exc:
                     st.sidebar.error(str(exc))
                 else:
-                    st.session_state["sync_done"] = (
-                        f"Applied: wrote {len(result.files_written)} file(s), pushed "
-                        f"{result.cells_pushed} cell(s), appended {result.rows_appended} row(s)."
+                    st.session_state["sync_done"] = _(
+                        "Applied: wrote {files} file(s), pushed {cells} cell(s), appended "
+                        "{rows} row(s).",
+                        files=len(result.files_written),
+                        cells=result.cells_pushed,
+                        rows=result.rows_appended,
                     )
                     st.session_state["sync_plan"] = None
                     data.clear_caches()

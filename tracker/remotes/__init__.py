@@ -36,6 +36,12 @@ class Remote(ABC):
     def exists(self) -> bool:
         return True
 
+    @property
+    def identity(self) -> str:
+        """Which spreadsheet this is, the same on every member's machine (recorded with the
+        sync snapshot, so that a snapshot is never compared with another remote)."""
+        return self.description
+
 
 def open_remote(team: TeamSettings, root: Path) -> Remote:
     """The remote configured in papers/team.yaml (`remote.kind`)."""
@@ -46,7 +52,12 @@ def open_remote(team: TeamSettings, root: Path) -> Remote:
         if not settings.path:
             raise DataError("papers/team.yaml: remote.kind is 'file' but remote.path is empty")
         path = Path(settings.path)
-        return FileRemote(path if path.is_absolute() else Path(root) / path, display=settings.path)
+        delimiter = (settings.model_extra or {}).get("delimiter")
+        return FileRemote(
+            path if path.is_absolute() else Path(root) / path,
+            display=settings.path,
+            delimiter=str(delimiter) if delimiter else None,
+        )
     if settings.kind in ("gsheets", "google", "google_sheets"):
         try:
             from tracker.remotes.gsheets import GoogleSheetsRemote

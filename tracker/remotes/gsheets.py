@@ -8,21 +8,28 @@ This module owns everything between the sync engine and the Sheets API v4:
   BackOffHTTPClient retries 429 forever in 6.2.1) that never blindly repeats an append;
 - the endpoint override (`remote.endpoint` or $TRACKER_SHEETS_ENDPOINT) that sends every
   Google URL, the OAuth token endpoint included, to an emulator;
-- reading in one request (FORMATTED_VALUE, so ids stay text and formulas read as their value)
-  and writing one RAW `batch_update` of only the changed cells plus one `append_rows`, after
-  re-reading the target cells to refuse overwriting a person's edit made since the read.
+- reading in one request (FORMATTED_VALUE, so ids stay text and formulas read as their value),
+  plus the id and arXiv columns once more UNFORMATTED when a cell there looks like a number
+  (only the unformatted value tells the number 2101.1 from the text "2101.1"), and writing one
+  RAW `batch_update` of only the changed cells plus one `append_rows`, after re-reading the
+  target cells to refuse overwriting a person's edit made since the read;
+- a wholly blank tab (a new spreadsheet's first one) read as empty and filled with the header.
 
-A sync costs 2 Sheets requests when nothing changed (metadata, values) and at most 5 when
-something did (+ re-check, batch update, append). Credentials never appear in messages or logs.
+A sync costs 3 Sheets requests when nothing changed (metadata, values, id columns) and at most
+6 when something did (+ re-check, batch update, append). Credentials never appear in messages or logs.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import os
 import random
+import re
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +41,7 @@ from gspread.exceptions import APIError, NoValidUrlKeyFound, SpreadsheetNotFound
 from gspread.utils import ValueInputOption, ValueRenderOption, extract_id_from_url
 from requests.adapters import HTTPAdapter
 
+from tracker.atomic import atomic_write_text
 from tracker.errors import ConcurrentEditError, DataError, RemoteError
 from tracker.models import RemoteSettings
 from tracker.remotes import Remote
@@ -50,6 +58,7 @@ GOOGLE_BASES = (
     "https://oauth2.googleapis.com",
 )
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 READONLY_SCOPES = ["https://www.googleapis.com/auth/spreadsheets.readonly"]
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 DEFAULT_TIMEOUT = (10.0, 60.0)  # (connect, read) seconds; gspread has no default at all
@@ -154,6 +163,7 @@ class BoundedRetryHTTPClient(gspread.HTTPClient):
         idempotent = _idempotent(method, endpoint)
         what = f"{method.upper()} {_short(endpoint)}"
         last = ""
+        signing_in = False
         for attempt in range(self.policy.attempts):
             self.requests_sent += 1
             retry_after: float | None = None
@@ -174,12 +184,25 @@ class BoundedRetryHTTPClient(gspread.HTTPClient):
                 if not idempotent and not isinstance(exc, requests.ConnectTimeout):
                     raise AmbiguousWriteError(f"{what}: {last}") from None
             except Exception as exc:  # token refresh and transport errors from google-auth
-                raise _auth_error(exc, self.scrub) from None
+                import google.auth.exceptions as gexc
+
+                if not isinstance(exc, gexc.TransportError) or isinstance(exc, gexc.RefreshError):
+                    raise _auth_error(exc, self.scrub) from None
+                # The token request failed before the Sheets request was sent: fetching a
+                # token is idempotent, so it is retried like any dropped connection.
+                signing_in = True
+                last = "no answer from the sign-in (OAuth token) endpoint"
             if attempt + 1 < self.policy.attempts:
                 self.retries += 1
                 wait = self.policy.delay(attempt, retry_after)
                 log.info("%s failed (%s); retry %d in %.1fs", what, last, attempt + 1, wait)
                 self.policy.sleep(wait)
+        if signing_in:
+            raise RemoteError(
+                f"cannot reach Google to sign in: {last}, {self.policy.attempts} times in a row",
+                fix="check the network connection (and remote.endpoint / "
+                f"{ENDPOINT_ENV} if set), then run `tracker sync` again; nothing was written",
+            )
         raise RemoteError(
             f"Google Sheets kept failing: {what} gave {last} {self.policy.attempts} times in a row",
             fix="wait a minute (the quota is per minute) and run `tracker sync` again; "
@@ -203,7 +226,10 @@ def _auth_error(exc: Exception, scrub: Callable[[str], str]) -> RemoteError:
             "Sheets API is enabled for its project",
         )
     if isinstance(exc, gexc.TransportError):
-        return RemoteError(f"cannot reach Google to sign in: {scrub(str(exc))}")
+        return RemoteError(
+            f"cannot reach Google to sign in: {scrub(str(exc))}",
+            fix="check the network connection, then run `tracker sync` again; nothing was written",
+        )
     if isinstance(exc, RemoteError):
         return exc
     return RemoteError(f"Google Sheets request failed: {type(exc).__name__}: {scrub(str(exc))}")
@@ -221,37 +247,99 @@ class LoadedCredentials:
     secrets: list[str] = field(default_factory=list, repr=False)
 
 
-def _read_json_secret(text_or_path: str, what: str, root: Path) -> tuple[dict, str]:
-    """A JSON credential given inline (starts with '{') or as a file path; (data, label)."""
-    if text_or_path.lstrip().startswith("{"):
-        label = f"the {what} JSON given inline"
-        raw = text_or_path
-    else:
-        path = Path(text_or_path).expanduser()
-        if not path.is_absolute():
-            path = root / path
+EXPECTED_KEY_SHAPE = (
+    "the path of the JSON key file, the JSON text itself, or that JSON encoded in base64"
+)
+_BASE64 = re.compile(r"[A-Za-z0-9+/_\-]+={0,2}")
+
+
+def _decode_base64_json(value: str) -> str | None:
+    """The JSON text inside base64 (standard or URL-safe alphabet), or None if it is not."""
+    compact = re.sub(r"\s+", "", value)
+    if len(compact) < 16 or not _BASE64.fullmatch(compact):
+        return None
+    padded = compact + "=" * (-len(compact) % 4)
+    for decode in (base64.b64decode, base64.urlsafe_b64decode):
+        try:
+            text = decode(padded).decode("utf-8")
+        except (binascii.Error, ValueError):
+            continue
+        if text.lstrip().startswith("{"):
+            return text
+    return None
+
+
+def _read_json_secret(text_or_path: str, what: str, root: Path, origin: str) -> tuple[dict, str]:
+    """A JSON credential given inline, as base64 of the JSON (how CI systems store secrets) or
+    as a file path; (data, label). `origin` names where the value came from (an environment
+    variable or the team.yaml setting). Errors name `origin` and the shape it expects and never
+    quote the value: it may be the key itself."""
+    value = text_or_path.strip()
+    fix = f"set {origin} to {EXPECTED_KEY_SHAPE} (see docs/dev/google-sheets.md)"
+    if value.startswith("{"):
+        label = f"the {what} JSON in {origin}"
+        raw = value
+    elif "-----BEGIN" in value or "PRIVATE KEY" in value:
+        raise RemoteError(
+            f"{origin} holds a PEM private key on its own; expected {EXPECTED_KEY_SHAPE}",
+            fix=f"{fix}; the PEM text belongs inside the JSON key as its private_key",
+        )
+    elif len(value) < 1024 and "\n" not in value and _is_file(root, value):
+        path = _key_path(root, value)
         label = str(path)
-        if not path.is_file():
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
             raise RemoteError(
-                f"{what} file not found: {path}",
-                fix="point remote.credentials_path in papers/team.yaml, or the environment "
-                "variable it names, at the JSON file downloaded from the Google Cloud console",
-            )
-        raw = path.read_text(encoding="utf-8")
+                f"{label}: the {what} file cannot be read as UTF-8 text", fix=fix
+            ) from None
+    elif (decoded := _decode_base64_json(value)) is not None:
+        label = f"the base64-encoded {what} JSON in {origin}"
+        raw = decoded
+    elif "\n" in value or len(value) >= 256 or _BASE64.fullmatch(value):
+        raise RemoteError(
+            f"{origin} is neither a file path, nor JSON, nor base64 of JSON (the value is not "
+            f"shown: it may be secret); expected {EXPECTED_KEY_SHAPE}",
+            fix=fix,
+        )
+    else:
+        shown = value if ("/" in value or value.endswith(".json")) else "(the value is not shown)"
+        raise RemoteError(
+            f"{what} file not found: {origin} names {shown}, which is not a file",
+            fix="point remote.credentials_path in papers/team.yaml, or the environment "
+            "variable it names, at the JSON file downloaded from the Google Cloud console "
+            f"({EXPECTED_KEY_SHAPE})",
+        )
     try:
         data = json.loads(raw)
     except ValueError:
         # The JSON error would quote the text around the fault: it may be key material.
-        raise RemoteError(f"{label} is not valid JSON", fix=f"download the {what} again") from None
+        raise RemoteError(
+            f"{label} is not valid JSON", fix=f"download the {what} again; {fix}"
+        ) from None
     if not isinstance(data, dict):
         raise RemoteError(f"{label} is not a JSON object", fix=f"download the {what} again")
     return data, label
+
+
+def _key_path(root: Path, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else root / path
+
+
+def _is_file(root: Path, value: str) -> bool:
+    try:
+        return _key_path(root, value).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        return False
 
 
 def _secret_strings(data: dict) -> list[str]:
     secrets = []
     for name in ("private_key", "private_key_id", "client_secret", "refresh_token", "token"):
         value = data.get(name)
+        if isinstance(value, list):  # a key pasted as a list of lines
+            value = "\n".join(str(v) for v in value)
         if isinstance(value, str) and len(value) >= 8:
             secrets.append(value)
             # A PEM key is quoted line by line in some error texts.
@@ -269,6 +357,11 @@ def load_credentials(
     auth = (settings.auth or "service_account").lower().replace("-", "_")
     env_value = os.environ.get(settings.credentials_env or "", "")
     source = settings.credentials_path or env_value
+    origin = (
+        "remote.credentials_path in papers/team.yaml"
+        if settings.credentials_path
+        else str(settings.credentials_env)
+    )
     if auth == "api_key":
         from google.auth.api_key import Credentials as ApiKeyCredentials
 
@@ -298,27 +391,37 @@ def load_credentials(
     if auth == "service_account":
         from google.oauth2.service_account import Credentials as SACredentials
 
-        data, label = _read_json_secret(source, "service account key", root)
+        data, label = _read_json_secret(source, "service account key", root, origin)
         secrets = _secret_strings(data)
-        email = str(data.get("client_email") or "")
-        if data.get("type") not in (None, "service_account") or not email:
+        email = data.get("client_email")
+        if data.get("type") not in (None, "service_account") or not isinstance(email, str):
             raise RemoteError(
                 f"{label} is not a service account key (no client_email / type)",
                 fix="create a key for a service account (IAM > Service accounts > Keys > JSON)",
             )
+        key = data.get("private_key")
+        if not isinstance(key, str) or "-----BEGIN" not in key:
+            shape = type(key).__name__ if key is not None else "missing"
+            raise RemoteError(
+                f"{label}: private_key is {'a ' + shape if key is not None else shape}; expected "
+                "one string holding the PEM key ('-----BEGIN PRIVATE KEY-----\\n...'), as in "
+                "the JSON file Google gives you",
+                fix="download a new JSON key for the service account and use it unchanged",
+            )
         try:
             creds = SACredentials.from_service_account_info(data, scopes=SCOPES)
         except Exception as exc:
-            message = _scrubber(secrets)(str(exc))
+            # The library's message may quote the key (an InvalidValue repr): only its type.
             raise RemoteError(
-                f"{label}: the service account key cannot be used ({type(exc).__name__}: {message})",
+                f"{label}: the service account key cannot be used ({type(exc).__name__}: "
+                "private_key is not a PEM key the library can read)",
                 fix="download a new JSON key for the service account",
             ) from None
         return LoadedCredentials(creds, email, secrets=secrets)
     if auth == "oauth":
         from google.oauth2.credentials import Credentials as UserCredentials
 
-        client_config, label = _read_json_secret(source, "OAuth client secrets", root)
+        client_config, label = _read_json_secret(source, "OAuth client secrets", root, origin)
         secrets = _secret_strings(client_config)
         stored = Path(
             os.environ.get(AUTHORIZED_USER_ENV)
@@ -327,7 +430,9 @@ def load_credentials(
         ).expanduser()
         creds = None
         if stored.is_file():
-            info, _ = _read_json_secret(str(stored), "stored Google login", root)
+            info, _ = _read_json_secret(
+                str(stored), "stored Google login", root, AUTHORIZED_USER_ENV
+            )
             secrets += _secret_strings(info)
             try:
                 creds = UserCredentials.from_authorized_user_info(info, SCOPES)
@@ -336,9 +441,8 @@ def load_credentials(
         if creds is None:
             # The browser consent flow: interactive, so it cannot run in tests or CI.
             creds = gspread.auth.local_server_flow(client_config, SCOPES)
-            stored.parent.mkdir(parents=True, exist_ok=True)
-            stored.write_text(creds.to_json(), encoding="utf-8")
-            os.chmod(stored, 0o600)
+            # 0600 from the first byte: the token is a secret.
+            atomic_write_text(stored, creds.to_json(), mode=0o600)
         return LoadedCredentials(creds, "the signed-in Google account", secrets=secrets)
     raise DataError(
         f"papers/team.yaml: remote.auth {settings.auth!r} is unknown",
@@ -393,6 +497,7 @@ class GoogleSheetsRemote(Remote):
         credentials: LoadedCredentials,
         endpoint: str | None = None,
         id_header: str = "ID",
+        text_headers: tuple[str, ...] = (),
         retry: RetryPolicy | None = None,
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
     ) -> None:
@@ -412,6 +517,8 @@ class GoogleSheetsRemote(Remote):
         self.worksheet_title = worksheet
         self.endpoint = endpoint
         self.id_header = id_header
+        # Columns whose cells must be text (id, arXiv): a number there has lost digits.
+        self.text_headers = tuple(text_headers) or (id_header,)
         self._creds = credentials
         self._scrub = _scrubber(credentials.secrets)
         self.description = f"Google Sheet {self.key}" + (f" / {worksheet}" if worksheet else "")
@@ -434,12 +541,14 @@ class GoogleSheetsRemote(Remote):
         creds = load_credentials(settings, Path(root), anonymous_ok=endpoint is not None)
         timeout = settings.model_extra.get("timeout") if settings.model_extra else None
         id_header = next((c.header for c in settings.columns if c.field == "id"), "ID")
+        text_headers = tuple(c.header for c in settings.columns if c.field in ("id", "arxiv"))
         return cls(
             settings.spreadsheet or "",
             worksheet=settings.worksheet,
             credentials=creds,
             endpoint=endpoint,
             id_header=id_header,
+            text_headers=text_headers,
             retry=retry,
             timeout=float(timeout) if timeout else DEFAULT_TIMEOUT,
         )
@@ -449,6 +558,10 @@ class GoogleSheetsRemote(Remote):
             f"GoogleSheetsRemote(spreadsheet={self.key!r}, worksheet={self.worksheet_title!r}, "
             f"identity={self._creds.identity!r})"
         )
+
+    @property
+    def identity(self) -> str:
+        return f"gsheets {self.key} / {self.worksheet_title or '(first tab)'}"
 
     @property
     def request_count(self) -> int:
@@ -537,8 +650,49 @@ class GoogleSheetsRemote(Remote):
             headers=headers,
             rows=grid[1:],
             source=self.description,
-            meta={"worksheet": sheet.title, "rows_read": len(grid)},
+            meta={
+                "worksheet": sheet.title,
+                "rows_read": len(grid),
+                "numeric_cells": self._numeric_cells(sheet, grid),
+            },
         )
+
+    def _numeric_cells(self, sheet: gspread.Worksheet, grid: list[list[str]]) -> set:
+        """(row, col) of id/arXiv cells that hold a number, not text.
+
+        Formatted values cannot tell: the number 2101.1 (typed 2101.10000 without the
+        apostrophe) reads as "2101.1", a valid-looking slug. Unformatted values keep the type,
+        so those columns are read once more, UNFORMATTED, but only when a cell there looks
+        like a number at all.
+        """
+        if not grid:
+            return set()
+        wanted = {unicodedata.normalize("NFC", h.strip()) for h in self.text_headers}
+        columns = [
+            index + 1
+            for index, header in enumerate(grid[0])
+            if unicodedata.normalize("NFC", header.strip()) in wanted
+        ]
+        looks_numeric = [
+            col
+            for col in columns
+            if any(
+                _NUMBER.fullmatch(row[col - 1].strip()) for row in grid[1:] if col - 1 < len(row)
+            )
+        ]
+        if not looks_numeric:
+            return set()
+        ranges = [f"{column_letter(c)}2:{column_letter(c)}" for c in looks_numeric]
+        try:
+            answers = sheet.batch_get(ranges, value_render_option=ValueRenderOption.unformatted)
+        except APIError as exc:
+            raise self._api_error("read the id column", exc) from None
+        numeric = set()
+        for col, answer in zip(looks_numeric, answers, strict=True):
+            for offset, row in enumerate(answer):
+                if row and isinstance(row[0], int | float) and not isinstance(row[0], bool):
+                    numeric.add((offset + 2, col))
+        return numeric
 
     # -------------------------------------------------------------------------------- write
 
@@ -657,11 +811,30 @@ class GoogleSheetsRemote(Remote):
     def create(self, table: SheetTable) -> None:
         """Add the configured worksheet to the existing spreadsheet and fill it with `table`."""
         self._require_write()
-        if self._open() is not None:
-            raise DataError(f"{self.description} already exists")
+        cells = [table.headers, *table.rows]
+        existing = self._open()
+        if existing is not None:
+            # A wholly blank tab (every new spreadsheet's first one) is filled in place, after
+            # checking it is still blank.
+            try:
+                current = existing.get_values(value_render_option=ValueRenderOption.formatted)
+                if any(str(v).strip() for row in current for v in row):
+                    raise ConcurrentEditError(
+                        f"{self.description} was filled in while syncing: someone else synced "
+                        "at the same time: run sync again; nothing was written",
+                        fix="run `tracker sync` again to merge with what is there now",
+                    )
+                if existing.row_count < len(cells) or existing.col_count < len(table.headers):
+                    existing.resize(
+                        rows=max(existing.row_count, len(cells) + 100),
+                        cols=max(existing.col_count, len(table.headers)),
+                    )
+                existing.update(cells, "A1", value_input_option=ValueInputOption.raw)
+            except APIError as exc:
+                raise self._api_error("fill the blank worksheet", exc) from None
+            return
         assert self._book is not None
         title = self.worksheet_title or "papers"
-        cells = [table.headers, *table.rows]
         try:
             sheet = self._book.add_worksheet(
                 title, rows=max(len(cells) + 100, 1000), cols=max(len(table.headers), 26)

@@ -8,30 +8,36 @@ from tracker.dashboard import data, ui
 
 
 def render() -> None:
-    catalog, _ = ui.start_page("Notes")
+    _ = ui.page_translator()
+    catalog, _digest = ui.start_page(_("Notes"))
     if not catalog.meetings:
         st.info(
-            "No meeting notes yet. Import the team's notes with `tracker notes import FILE...` "
-            "(they land in docs/meetings/posts/), or draft the next one with `tracker agenda`."
+            _(
+                "No meeting notes yet. Import the team's notes with `tracker notes import "
+                "FILE...` (they land in docs/meetings/posts/), or draft the next one with "
+                "`tracker agenda`."
+            )
         )
         return
     left, right = st.columns([2, 1])
-    tags = left.multiselect("Tags", data.meeting_tags(catalog), key="note_tags")
-    drafts = right.toggle("Show drafts", value=False, key="note_drafts")
+    tags = left.multiselect(
+        _("Tags"), data.meeting_tags(catalog), key="note_tags", placeholder=_("any")
+    )
+    drafts = right.toggle(_("Show drafts"), value=False, key="note_drafts")
     meetings = [
         m
         for m in reversed(catalog.meetings)  # newest first
         if (drafts or not m.draft) and (not tags or set(tags) & set(m.tags))
     ]
     if not meetings:
-        st.info("No note has these tags.")
+        st.info(_("No note has these tags."))
         return
     chosen = st.selectbox(
-        "Meeting",
+        _("Meeting"),
         range(len(meetings)),
         format_func=lambda i: (
             f"{meetings[i].date.isoformat()} · {meetings[i].title}"
-            + (" (draft)" if meetings[i].draft else "")
+            + (" " + _("(draft)") if meetings[i].draft else "")
         ),
         key="note_choice",
     )
@@ -42,15 +48,17 @@ def render() -> None:
             for part in (
                 meeting.date.isoformat(),
                 ", ".join(f"#{t}" for t in meeting.tags),
-                ", ".join(meeting.authors),
-                meeting.path,
+                ", ".join(ui.person(catalog.team, a) for a in meeting.authors),
             )
             if part
         )
     )
     with st.container(border=True):
         # Only the sanitised text is rendered with HTML enabled (see ui.safe_note_markdown).
-        st.markdown(ui.safe_note_markdown(meeting.body), unsafe_allow_html=True)
+        # Paper links point at the dashboard's paper view: the site's relative .md paths mean
+        # nothing inside Streamlit.
+        body = data.note_paper_links(meeting.body)
+        st.markdown(ui.safe_note_markdown(body), unsafe_allow_html=True)
 
 
 if __name__ == "__main__":

@@ -9,87 +9,117 @@ from tracker.dashboard import data, ui
 
 
 def render() -> None:
-    catalog, digest = ui.start_page("Quota")
+    _ = ui.page_translator()
+    catalog, digest = ui.start_page(_("Quota"))
     team = catalog.team
     if not team.members:
         st.info(
-            "No members yet: list them under `members:` in papers/team.yaml "
-            "(handle, name, interests), then run `tracker assign`."
+            _(
+                "No members yet: list them under `members:` in papers/team.yaml "
+                "(handle, name, interests), then run `tracker assign`."
+            )
         )
         return
     try:
         table = data.cached_progress_table(str(catalog.root), digest, data.today())
     except ImportError:
-        st.info("Quota progress (`tracker.progress`) is not installed in this checkout yet.")
+        st.info(_("Quota progress (`tracker.progress`) is not installed in this checkout yet."))
         return
     quota = int(table["quota"].max()) if len(table) else team.quota
-    st.caption(
-        f"Each member reads and summarises {team.quota} papers"
-        + (f" by {team.deadline.isoformat()}" if team.deadline else "")
-        + "."
-    )
+    if team.deadline:
+        st.caption(
+            _(
+                "Each member reads and summarises {quota} papers by {deadline}.",
+                quota=team.quota,
+                deadline=team.deadline.isoformat(),
+            )
+        )
+    else:
+        st.caption(_("Each member reads and summarises {quota} papers.", quota=team.quota))
 
     behind = table[table["behind"]]
     if behind.empty:
-        st.success("Everyone is on pace.")
+        st.success(_("Everyone is on pace."))
     else:
         st.warning(
-            "Behind pace: "
+            _("Behind pace:")
+            + " "
             + ", ".join(
-                f"{r.name} (@{r.handle}, {r.behind_by} behind)" for r in behind.itertuples()
+                _(
+                    "{person}, {count} behind",
+                    person=ui.person(team, r.handle),
+                    count=r.behind_by,
+                )
+                for r in behind.itertuples()
             )
         )
 
+    table = table.copy()
+    table["member"] = [ui.person(team, h) for h in table["handle"]]
+    table["state"] = [
+        _("{count} behind", count=n) if b else _("on pace")
+        for b, n in zip(table["behind"], table["behind_by"], strict=True)
+    ]
     progress = st.column_config.ProgressColumn
     st.dataframe(
-        table[
-            [
-                "name",
-                "handle",
-                "assigned",
-                "read",
-                "summarised",
-                "presented",
-                "expected_by_now",
-                "behind",
-            ]
-        ],
+        table,
         hide_index=True,
+        column_order=[
+            "member",
+            "assigned",
+            "read",
+            "summarised",
+            "presented",
+            "expected_by_now",
+            "state",
+        ],  # fmt: skip
         column_config={
-            "assigned": progress("assigned", min_value=0, max_value=quota, format="%d"),
-            "read": progress("read", min_value=0, max_value=quota, format="%d"),
-            "summarised": progress("summarised", min_value=0, max_value=quota, format="%d"),
-            "expected_by_now": st.column_config.NumberColumn("expected by now", format="%d"),
-            "behind": st.column_config.CheckboxColumn("behind"),
+            "member": st.column_config.TextColumn(_("member")),
+            "assigned": progress(_("assigned"), min_value=0, max_value=quota, format="%d"),
+            "read": progress(_("read"), min_value=0, max_value=quota, format="%d"),
+            "summarised": progress(_("summarised"), min_value=0, max_value=quota, format="%d"),
+            "presented": st.column_config.NumberColumn(_("presented"), format="%d"),
+            "expected_by_now": st.column_config.NumberColumn(_("expected by now"), format="%d"),
+            "state": st.column_config.TextColumn(_("state")),
         },
     )
-    chart = table.set_index("name")[["assigned", "read", "summarised"]]
+    chart = table.set_index("member")[["assigned", "read", "summarised"]].rename(
+        columns={"assigned": _("assigned"), "read": _("read"), "summarised": _("summarised")}
+    )
     st.bar_chart(chart, stack=False, horizontal=True, height=max(240, 28 * len(table)))
 
-    st.markdown("#### Why these papers?")
+    st.markdown("#### " + _("Why these papers?"))
     handle = st.selectbox(
-        "Explain the assignment for",
+        _("Explain the assignment for"),
         [m.handle for m in team.members],
         index=None,
-        placeholder="choose a member",
-        format_func=lambda h: f"{team.member(h).name} (@{h})",
+        placeholder=_("choose a member"),
+        format_func=lambda h: ui.person(team, h),
         key="explain_member",
     )
     if handle is None:
-        st.caption("The assignment is solved when you choose a member.")
+        st.caption(_("The assignment is solved when you choose a member."))
         return
     try:
-        view = data.cached_assignment(str(catalog.root), digest)
+        with st.spinner(_("Solving the reading assignment…")):
+            view = data.cached_assignment(str(catalog.root), digest)
     except ImportError:
-        st.info("The assignment (`tracker.assign`) is not installed in this checkout yet.")
+        st.info(_("The assignment (`tracker.assign`) is not installed in this checkout yet."))
         return
     if not view.feasible:
         st.error(
-            "The quota cannot be met as configured:\n\n" + "\n".join(f"- {r}" for r in view.reasons)
+            _("The quota cannot be met as configured:")
+            + "\n\n"
+            + "\n".join(f"- {r}" for r in view.reasons)
         )
     lines = view.explanations.get(handle)
     if not lines:
-        st.info(f"@{handle} is not part of the assignment (inactive, or nothing to assign).")
+        st.info(
+            _(
+                "{person} is not part of the assignment (inactive, or nothing to assign).",
+                person=ui.person(team, handle),
+            )
+        )
         return
     st.code("\n".join(lines), language=None)
 

@@ -1,4 +1,5 @@
-"""Page "Reproductions": parity against the reference, our numbers beside the paper's, training
+"""Page "Reproductions": our numbers beside the paper's first, then the parity against the
+reference folded into one line (the per-dtype and per-check tables open on request), training
 curves, and the command that reproduces each number."""
 
 from __future__ import annotations
@@ -8,39 +9,56 @@ import streamlit as st
 from tracker import claims
 from tracker.catalog import ReproResult
 from tracker.dashboard import data, ui
-
-HOW_TO = (
-    "Record the parity suite with `tracker repro check NAME` and a baseline run with "
-    "`tracker repro train NAME`; their results land in `reproductions/NAME/results/`."
-)
+from tracker.i18n import Translator
 
 
-def show_parity(result: ReproResult) -> None:
-    when = result.started_at or "unknown time"
+def when(stamp: str | None, _: Translator) -> str:
+    """A run's start as a reader says it: "2025-07-02 09:30", not an ISO timestamp."""
+    if not stamp:
+        return _("unknown time")
+    text = str(stamp).replace("T", " ")
+    return text[:16]
+
+
+def show_parity(result: ReproResult, _: Translator) -> None:
+    started = when(result.started_at, _)
+    total = len(result.checks)
     if result.passed:
-        st.success(f"Parity: all {len(result.checks)} checks passed (run {when})")
+        st.success(_("Parity: all {total} checks passed (run {when})", total=total, when=started))
     else:
         failed = sum(1 for c in result.checks if not c.get("passed"))
-        st.error(f"Parity: {failed} of {len(result.checks)} checks failed (run {when})")
-    st.dataframe(
-        data.parity_by_dtype(result),
-        hide_index=True,
-        column_config={
-            "max_abs_diff": st.column_config.NumberColumn("max abs diff", format="%.2e")
-        },
-    )
-    with st.expander(f"All {len(result.checks)} checks"):
+        st.error(
+            _(
+                "Parity: {failed} of {total} checks failed (run {when})",
+                failed=failed,
+                total=total,
+                when=started,
+            )
+        )
+    with st.expander(_("Parity by dtype and all {total} checks", total=total)):
+        st.dataframe(
+            data.parity_by_dtype(result),
+            hide_index=True,
+            column_config={
+                "dtype": st.column_config.TextColumn("dtype"),
+                "checks": st.column_config.NumberColumn(_("checks"), format="%d"),
+                "max_abs_diff": st.column_config.NumberColumn(_("max abs diff"), format="%.2e"),
+                "passed": st.column_config.CheckboxColumn(_("passed")),
+            },
+        )
         st.dataframe(
             result.checks,
             hide_index=True,
             column_config={
-                "max_abs_diff": st.column_config.NumberColumn("max abs diff", format="%.2e"),
-                "tol": st.column_config.NumberColumn("tolerance", format="%.0e"),
+                "name": st.column_config.TextColumn(_("check")),
+                "max_abs_diff": st.column_config.NumberColumn(_("max abs diff"), format="%.2e"),
+                "tol": st.column_config.NumberColumn(_("tolerance"), format="%.0e"),
+                "passed": st.column_config.CheckboxColumn(_("passed")),
             },
         )
-    command = (result.data.get("provenance") or {}).get("command")
-    if command:
-        st.code(command, language="bash")
+        command = (result.data.get("provenance") or {}).get("command")
+        if command:
+            st.code(command, language="bash")
 
 
 def show_claims(result: ReproResult) -> None:
@@ -69,42 +87,74 @@ def show_overview(results: list[ReproResult]) -> None:
         st.metric("Claims reproduced at CPU scale", f"{ov.held} of {ov.total}")
 
 
-def show_run(result: ReproResult) -> None:
+def show_run(result: ReproResult, _: Translator) -> None:
+    from tracker.result_text import format_metric, metric_label
+
     provenance = result.data.get("provenance") or {}
-    st.markdown(f"**Run `{result.run}`** · {provenance.get('started_at', 'unknown time')}")
+    st.markdown(
+        "**" + _("Run {run}", run=result.run) + f"** · {when(provenance.get('started_at'), _)}"
+    )
     show_claims(result)
     metrics = data.metrics_vs_paper(result)
     if not metrics.empty:
-        st.dataframe(metrics, hide_index=True)
+        metrics["label"] = [metric_label(m, _) for m in metrics["metric"]]
+        for column in ("ours", "paper"):
+            metrics[f"{column}_text"] = [
+                "" if value is None or value != value else format_metric(m, value)
+                for m, value in zip(metrics["metric"], metrics[column], strict=True)
+            ]
+        st.dataframe(
+            metrics,
+            hide_index=True,
+            # ~900 px in all: the main column at 1400 px holds it without a scrollbar.
+            column_order=["label", "ours_text", "paper_text", "note"],
+            column_config={
+                "label": st.column_config.TextColumn(_("metric"), width=260),
+                "ours_text": st.column_config.TextColumn(_("ours"), width=100),
+                "paper_text": st.column_config.TextColumn(_("paper reports"), width=100),
+                "note": st.column_config.TextColumn(_("note"), width=440),
+            },
+        )
     curves = data.curves_frame(result)
     if not curves.empty:
-        st.line_chart(curves, x_label="step")
+        st.line_chart(curves, x_label=_("step"))
     command = provenance.get("command")
     if command:
-        st.caption("Reproduce these numbers with:")
+        st.caption(_("Reproduce these numbers with:"))
         st.code(command, language="bash")
 
 
 def render() -> None:
-    catalog, _ = ui.start_page("Reproductions")
+    _ = ui.page_translator()
+    catalog, _digest = ui.start_page(_("Reproductions"))
     views = data.reproduction_views(catalog)
+    how_to = _(
+        "Record the parity suite with `tracker repro check NAME` and a baseline run with "
+        "`tracker repro train NAME`; their results land in `reproductions/NAME/results/`."
+    )
     if not views:
-        st.info("No reproductions yet. " + HOW_TO)
+        st.info(_("No reproductions yet.") + " " + how_to)
         return
     show_overview(catalog.results)
     for view in views:
-        st.header(view.name, divider="gray")
+        paper = catalog.paper(view.paper_id) if view.paper_id else None
+        heading = (paper.aliases[0] if paper and paper.aliases else None) or view.name
+        st.header(heading, divider="gray")
         if view.paper_title:
-            st.caption(f"{view.paper_title} (`{view.paper_id}`)")
+            st.caption(view.paper_title)
         if view.parity is None and not view.runs:
             st.info(
-                f"No results for {view.name} yet: run `tracker repro check {view.name}` "
-                f"(parity) or `tracker repro train {view.name}` (baseline)."
+                _(
+                    "No results for {name} yet: run `tracker repro check {name}` (parity) or "
+                    "`tracker repro train {name}` (baseline).",
+                    name=view.name,
+                )
             )
-        if view.parity is not None:
-            show_parity(view.parity)
+        # Results first: what the meeting asks is "does it reproduce?"; parity is the footnote.
         for run in view.runs:
-            show_run(run)
+            show_run(run, _)
+        if view.parity is not None:
+            show_parity(view.parity, _)
         for image in view.images:
             st.image(str(image), caption=image.name)
 

@@ -1,0 +1,95 @@
+"""Benchmark: start-up time of commands that need no heavy library (goal: under 0.35 s each).
+
+Runs `tracker --help` and `tracker papers list` on the bundled sample as whole processes,
+median of `--runs` after one warm-up, beside `python -c pass` (the interpreter's own floor), and
+lists which heavy modules (scipy, torch, streamlit, pandas, numpy, transformers) each command
+imported. Writes benchmarks/results/cli_startup.json with provenance.
+
+Example: python benchmarks/bench_cli_startup.py --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+HEAVY = ("scipy", "torch", "streamlit", "pandas", "numpy", "transformers", "matplotlib")
+GOAL_S = 0.35
+
+COMMANDS = {
+    "python -c pass": [sys.executable, "-c", "pass"],
+    "tracker --help": [sys.executable, "-m", "tracker.cli.main", "--help"],
+    "tracker papers list": [sys.executable, "-m", "tracker.cli.main", "papers", "list"],
+}
+
+
+def time_command(argv: list[str], runs: int) -> list[float]:
+    env = {**os.environ, "TRACKER_TODAY": "2025-07-07", "COLUMNS": "120"}
+    times = []
+    for i in range(runs + 1):
+        t0 = time.perf_counter()
+        subprocess.run(argv, cwd=ROOT, env=env, check=True, capture_output=True)
+        if i:  # the first run warms the file cache
+            times.append(time.perf_counter() - t0)
+    return times
+
+
+def heavy_imports(argv: list[str]) -> list[str]:
+    """Top-level packages from HEAVY that the command imported (read from -X importtime)."""
+    env = {**os.environ, "TRACKER_TODAY": "2025-07-07"}
+    proc = subprocess.run(
+        [argv[0], "-X", "importtime", *argv[1:]], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    found = set()
+    for line in proc.stderr.splitlines():
+        if not line.startswith("import time:"):
+            continue
+        name = line.rsplit("|", 1)[-1].strip()
+        if name.split(".")[0] in HEAVY:
+            found.add(name.split(".")[0])
+    return sorted(found)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--label", default="current", help="name of this measurement in the JSON")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(ROOT))
+    from reproductions.common.results import provenance
+
+    started = time.time()
+    rows = {}
+    for name, command in COMMANDS.items():
+        times = time_command(command, args.runs)
+        rows[name] = {
+            "median_s": round(statistics.median(times), 3),
+            "min_s": round(min(times), 3),
+            "max_s": round(max(times), 3),
+            "heavy_imports": heavy_imports(command) if name != "python -c pass" else [],
+        }
+        print(f"{name:24s} median {rows[name]['median_s']:.3f} s  heavy: {rows[name]['heavy_imports']}")
+    out = RESULTS / "cli_startup.json"
+    record = json.loads(out.read_text()) if out.exists() else {"measurements": {}}
+    record["goal_s"] = GOAL_S
+    record["measurements"][args.label] = {
+        "commands": rows,
+        "provenance": provenance({"runs": args.runs}, 0, None, started),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

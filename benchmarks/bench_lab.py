@@ -1,0 +1,108 @@
+"""Benchmark: first render of each lab view (tracker/dashboard/pages/lab_*.py) once its models are
+cached.
+
+Each page is run once under `streamlit.testing.v1.AppTest` to load what a running server keeps
+(MiniLM, the word vectors, the toy Transformer: `st.cache_resource`), then rendered `--repeat`
+times in fresh sessions with `st.cache_data` cleared, so each timed run computes the view's
+numbers and draws its figures as a person's first visit does. Writes
+benchmarks/results/lab.json with the commit, the time and the machine's load.
+
+Example: python benchmarks/bench_lab.py --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from dashboard_helpers import TODAY, write_tiny_repo  # noqa: E402
+
+from tracker.dashboard import APP_PATH, ROOT_ENV  # noqa: E402
+
+GOAL_S = 3.0
+VIEWS = ("vectors", "attention", "positions", "depth", "decoding")
+
+
+def render(view: str) -> float:
+    app = AppTest.from_file(str(APP_PATH), default_timeout=600)
+    app.switch_page(f"pages/lab_{view}.py")
+    began = time.perf_counter()
+    app.run()
+    elapsed = time.perf_counter() - began
+    if app.exception:
+        raise SystemExit(f"lab_{view} raised: {[e.value for e in app.exception]}")
+    return elapsed
+
+
+def git(*args: str) -> str:
+    return subprocess.run(
+        ["git", *args], capture_output=True, text=True, check=False
+    ).stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="timed renders per view (median kept)"
+    )
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/lab.json"))
+    args = parser.parse_args()
+    os.environ["TRACKER_TODAY"] = TODAY
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    views = {}
+    with tempfile.TemporaryDirectory(prefix="bench-lab-") as tmp:
+        os.environ[ROOT_ENV] = str(write_tiny_repo(Path(tmp) / "team"))
+        for view in VIEWS:
+            began = time.perf_counter()
+            render(view)  # loads and caches the view's models
+            cold = time.perf_counter() - began
+            times = []
+            for _ in range(args.repeat):
+                st.cache_data.clear()
+                times.append(render(view))
+            median = statistics.median(times)
+            views[view] = {
+                "first_render_s": round(median, 3),
+                "runs_s": [round(t, 3) for t in times],
+                "with_model_loading_s": round(cold, 3),
+                "under_goal": median < GOAL_S,
+            }
+            print(f"{view}: {median:.2f} s after models are cached (cold {cold:.1f} s)")
+    report = {
+        "schema": 1,
+        "benchmark": "lab views first render (models cached)",
+        "goal_s": GOAL_S,
+        "views": views,
+        "command": "python benchmarks/bench_lab.py " + " ".join(sys.argv[1:]),
+        "git_commit": git("rev-parse", "HEAD"),
+        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "hardware": {
+            "python": platform.python_version(),
+            "processor": platform.processor() or platform.machine(),
+            "cpus": os.cpu_count(),
+            "load_average_1m": round(os.getloadavg()[0], 2),
+        },
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

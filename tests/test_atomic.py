@@ -1,0 +1,45 @@
+"""The project's one writer: old file or new file, never half of one, modes kept, no litter."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tracker.atomic import atomic_write_text, atomic_writer, write_if_changed
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    target = tmp_path / "results.json"
+    target.write_text("old\n", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_writer(target, "text") as handle:
+        handle.write("half of the new")
+        raise RuntimeError("killed mid-write")
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json"]
+
+
+def test_rewriting_keeps_the_mode_and_secrets_are_0600_from_the_start(tmp_path: Path) -> None:
+    shared = tmp_path / "reading-list.csv"
+    shared.write_text("a\n", encoding="utf-8")
+    os.chmod(shared, 0o664)
+    atomic_write_text(shared, "b\n")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o664
+    token = tmp_path / "token.json"
+    atomic_write_text(token, '{"refresh_token": "x"}', mode=0o600)
+    assert stat.S_IMODE(token.stat().st_mode) == 0o600
+
+
+def test_streaming_binary_writes_and_write_if_changed(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "vectors.bin"
+    with atomic_writer(target) as handle:
+        handle.write(b"\x00\x01")
+        handle.write(b"\x02")
+    assert target.read_bytes() == b"\x00\x01\x02"
+    page = tmp_path / "page.md"
+    assert write_if_changed(page, "x") is True
+    before = page.stat().st_mtime_ns
+    assert write_if_changed(page, "x") is False
+    assert page.stat().st_mtime_ns == before

@@ -1,0 +1,114 @@
+"""The one way this project writes a file: atomically.
+
+Every file the tracker and the reproductions write (papers, the snapshot, the spreadsheet file,
+generated site pages, results JSON, training checkpoints, word vectors, the Google token cache)
+goes through here: a temp file in the same directory, fsync, os.replace, then an fsync of the
+directory, so a reader or a crash sees the old file or the new one, never half of one. Standard
+library only, so `reproductions` can use it without importing the tracker's dependencies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Literal
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_writer(
+    path: Path | str,
+    kind: Literal["binary", "text"] = "binary",
+    *,
+    durable: bool = True,
+    mode: int | None = None,
+) -> Iterator[IO]:
+    """A handle to write `path` through; the file appears (replacing the old one) only when the
+    block ends without an exception, and the temp file is removed when it does not.
+
+    `mode` sets the permission bits (0o600 for secrets: never readable by others, not even
+    while being written); by default an existing file keeps its mode and a new one gets what
+    the umask gives. `durable=False` skips the fsyncs: still never torn, but a power loss may
+    lose it — only for derived files the next run rewrites (generated site pages).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if mode is None:
+            try:
+                mode = stat.S_IMODE(path.stat().st_mode)
+            except FileNotFoundError:
+                mode = 0o666 & ~_umask()
+        os.chmod(tmp_name, mode)  # mkstemp makes 0600 files
+        opened = os.fdopen(fd, "wb") if kind == "binary" else os.fdopen(fd, "w", encoding="utf-8")
+        with opened as handle:
+            yield handle
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    if durable:
+        _fsync_dir(path.parent)
+
+
+def atomic_write_bytes(
+    path: Path | str, data: bytes, *, durable: bool = True, mode: int | None = None
+) -> None:
+    """Write `data` to `path` atomically (see `atomic_writer`)."""
+    with atomic_writer(path, durable=durable, mode=mode) as handle:
+        handle.write(data)
+
+
+def atomic_write_text(
+    path: Path | str,
+    text: str,
+    *,
+    bom: bool = False,
+    durable: bool = True,
+    mode: int | None = None,
+) -> None:
+    """Write `text` as UTF-8 (with a byte-order mark when `bom`) atomically."""
+    data = text.encode("utf-8")
+    if bom:
+        data = b"\xef\xbb\xbf" + data
+    atomic_write_bytes(path, data, durable=durable, mode=mode)
+
+
+def write_if_changed(path: Path | str, text: str, *, durable: bool = True) -> bool:
+    """Atomically write `text` unless the file already holds exactly it; True when written."""
+    path = Path(path)
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write_bytes(path, data, durable=durable)
+    return True
