@@ -36,7 +36,7 @@ def test_tiny_real_training_run_writes_results_with_bleu(tmp_path: Path) -> None
     m = record["metrics"]
     # perplexity is exp(cross-entropy); after 3 steps from a random start the model is close to
     # uniform over the 4,000-word vocabulary, and cannot be far better than it
-    assert m["val_ppl"] == pytest.approx(math.exp(m["val_loss"]), rel=1e-9)
+    assert m["val_ppl"] == pytest.approx(math.exp(m["val_loss"]), rel=1e-6)  # float32 exp
     assert math.log(4000) - 1.0 < m["val_loss"] < math.log(4000) + 2.0
     assert isinstance(m["test_bleu"], float) and m["test_bleu"] < 5.0
     assert (
