@@ -152,7 +152,7 @@ def main() -> None:
             Path(tmp) / "team", papers=args.papers, members=args.members, seed=args.seed
         )
         os.environ[ROOT_ENV] = str(warm)
-        for page in ("pages/reading_list.py", "pages/quota.py"):
+        for page in ("views/reading_list.py", "views/quota.py"):
             render_first_time(page)  # imports and Streamlit's own start-up, not measured
         os.environ[ROOT_ENV] = str(root)
 
@@ -165,7 +165,7 @@ def main() -> None:
         assert len(catalog.papers) == args.papers and not catalog.errors, catalog.errors[:3]
 
         pages = {}
-        for name, page in (("reading_list", "pages/reading_list.py"), ("quota", "pages/quota.py")):
+        for name, page in (("reading_list", "views/reading_list.py"), ("quota", "views/quota.py")):
             times = [render_first_time(page) for _ in range(args.repeat)]
             pages[name] = {
                 "first_render_s": round(statistics.median(times), 3),
