@@ -14,6 +14,7 @@ import json
 import platform
 import random
 import time
+import time as _time
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,25 @@ def synthetic_catalog(n_members: int, n_papers: int, seed: int) -> Catalog:
     return Catalog(root=Path("."), team=team, papers=papers, meetings=[], results=[])
 
 
+_STARTED = _time.time()
+
+
+def bench_provenance(settings: dict, started: float) -> dict:
+    """reproductions.common.results.provenance for a benchmark (no seed, no data checksums)."""
+    from reproductions.common.results import command_line, provenance
+
+    return provenance(
+        {
+            k: str(v) if not isinstance(v, (int, float, bool, str)) else v
+            for k, v in settings.items()
+        },
+        0,
+        None,
+        started,
+        command=command_line(),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -121,6 +141,8 @@ def main() -> None:
             "processor": platform.processor() or platform.machine(),
         },
     }
+    # Commit, dirty flag, command, hardware and start time, as every benchmark file carries.
+    report["provenance"] = bench_provenance(vars(args), _STARTED)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=2))

@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+import time as _time
 from pathlib import Path
 
 import streamlit as st
@@ -114,6 +115,25 @@ def render_first_time(page: str) -> float:
     return elapsed
 
 
+_STARTED = _time.time()
+
+
+def bench_provenance(settings: dict, started: float) -> dict:
+    """reproductions.common.results.provenance for a benchmark (no seed, no data checksums)."""
+    from reproductions.common.results import command_line, provenance
+
+    return provenance(
+        {
+            k: str(v) if not isinstance(v, (int, float, bool, str)) else v
+            for k, v in settings.items()
+        },
+        0,
+        None,
+        started,
+        command=command_line(),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -132,7 +152,7 @@ def main() -> None:
             Path(tmp) / "team", papers=args.papers, members=args.members, seed=args.seed
         )
         os.environ[ROOT_ENV] = str(warm)
-        for page in ("pages/reading_list.py", "pages/quota.py"):
+        for page in ("views/reading_list.py", "views/quota.py"):
             render_first_time(page)  # imports and Streamlit's own start-up, not measured
         os.environ[ROOT_ENV] = str(root)
 
@@ -145,7 +165,7 @@ def main() -> None:
         assert len(catalog.papers) == args.papers and not catalog.errors, catalog.errors[:3]
 
         pages = {}
-        for name, page in (("reading_list", "pages/reading_list.py"), ("quota", "pages/quota.py")):
+        for name, page in (("reading_list", "views/reading_list.py"), ("quota", "views/quota.py")):
             times = [render_first_time(page) for _ in range(args.repeat)]
             pages[name] = {
                 "first_render_s": round(statistics.median(times), 3),
@@ -174,6 +194,8 @@ def main() -> None:
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    # Commit, dirty flag, command, hardware and start time, as every benchmark file carries.
+    report["provenance"] = bench_provenance(vars(args), _STARTED)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=2, ensure_ascii=False))
 

@@ -1,4 +1,4 @@
-"""Benchmark: first render of each lab view (tracker/dashboard/pages/lab_*.py) once its models are
+"""Benchmark: first render of each lab view (tracker/dashboard/views/lab_*.py) once its models are
 cached.
 
 Each page is run once under `streamlit.testing.v1.AppTest` to load what a running server keeps
@@ -38,7 +38,7 @@ VIEWS = ("vectors", "attention", "positions", "depth", "decoding")
 
 def render(view: str) -> float:
     app = AppTest.from_file(str(APP_PATH), default_timeout=600)
-    app.switch_page(f"pages/lab_{view}.py")
+    app.switch_page(f"views/lab_{view}.py")
     began = time.perf_counter()
     app.run()
     elapsed = time.perf_counter() - began

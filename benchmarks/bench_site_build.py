@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 import time
+import time as _time
 from pathlib import Path
 
 from tqdm import tqdm
@@ -64,6 +65,25 @@ def synthesise(root: Path, papers: int, notes: int) -> None:
         )
 
 
+_STARTED = _time.time()
+
+
+def bench_provenance(settings: dict, started: float) -> dict:
+    """reproductions.common.results.provenance for a benchmark (no seed, no data checksums)."""
+    from reproductions.common.results import command_line, provenance
+
+    return provenance(
+        {
+            k: str(v) if not isinstance(v, (int, float, bool, str)) else v
+            for k, v in settings.items()
+        },
+        0,
+        None,
+        started,
+        command=command_line(),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__,
@@ -99,6 +119,8 @@ def main() -> None:
         },
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
+    # Commit, dirty flag, command, hardware and start time, as every benchmark file carries.
+    record["provenance"] = bench_provenance(vars(args), _STARTED)
     store.atomic_write_text(args.out, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(record, indent=2, ensure_ascii=False))
 

@@ -18,11 +18,11 @@ from dashboard_helpers import (
 from streamlit.testing.v1 import AppTest
 
 PAGES = {
-    "this_week": "pages/this_week.py",
-    "reading_list": "pages/reading_list.py",
-    "quota": "pages/quota.py",
-    "reproductions": "pages/reproductions.py",
-    "notes": "pages/notes.py",
+    "this_week": "views/this_week.py",
+    "reading_list": "views/reading_list.py",
+    "quota": "views/quota.py",
+    "reproductions": "views/reproductions.py",
+    "notes": "views/notes.py",
 }
 
 

@@ -1,4 +1,4 @@
-"""The lab pages (tracker/dashboard/pages/lab_*.py) under Streamlit's AppTest: each draws its
+"""The lab pages (tracker/dashboard/views/lab_*.py) under Streamlit's AppTest: each draws its
 figure, and the numbers it shows are the ones `tracker.lab` computes (checked in test_lab.py)."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def open_lab(name: str) -> AppTest:
     app = AppTest.from_file(APP, default_timeout=180)
-    app.switch_page(f"pages/lab_{name}.py").run()
+    app.switch_page(f"views/lab_{name}.py").run()
     assert not app.exception, [e.value for e in app.exception]
     return app
 
@@ -56,7 +56,7 @@ def image_count(app: AppTest) -> int:
 def test_lab_section_lists_five_pages() -> None:
     source = Path(APP).read_text(encoding="utf-8")
     for name in ("vectors", "attention", "positions", "depth", "decoding"):
-        assert f'"pages/lab_{name}.py"' in source
+        assert f'"views/lab_{name}.py"' in source
     assert 'lab.label("section"): LAB_PAGES' in source
 
 

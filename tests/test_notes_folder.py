@@ -313,7 +313,7 @@ def test_dashboard_note_view_links_to_the_dashboard_paper_view(
     dashboard = str(Path(__file__).resolve().parents[1] / "tracker/dashboard/app.py")
     view = AppTest.from_file(dashboard, default_timeout=60)
     view.run()
-    view.switch_page("pages/notes.py").run()
+    view.switch_page("views/notes.py").run()
     options = view.selectbox(key="note_choice").options
     view.selectbox(key="note_choice").set_value(options.index(
         next(o for o in options if "세 편 복습" in o)
@@ -326,7 +326,7 @@ def test_dashboard_note_view_links_to_the_dashboard_paper_view(
 
     reading = AppTest.from_file(dashboard, default_timeout=60)
     reading.run()
-    reading.switch_page("pages/reading_list.py")
+    reading.switch_page("views/reading_list.py")
     reading.query_params["paper"] = "1706.03762"
     reading.run()
     assert list(reading.dataframe[0].value["id"]) == ["1706.03762"]

@@ -47,7 +47,7 @@ FUZZY_RATIO = 0.92
 
 def next_meeting_date(team: TeamSettings, today: dt.date | None = None) -> dt.date:
     """The first meeting day on or after `today` (a meeting today is still the next one)."""
-    today = today or store.today()
+    today = today or store.today(team=team)
     return today + dt.timedelta(days=(team.schedule.weekday - today.weekday()) % 7)
 
 
@@ -346,7 +346,7 @@ def build_agenda(
     catalog: Catalog, date: dt.date | None = None, today: dt.date | None = None
 ) -> Agenda:
     """Everything the meeting on `date` (default: the next one) should look at."""
-    today = today or store.today()
+    today = today or store.today(catalog.root)
     date = date or next_meeting_date(catalog.team, today)
     notes = [m for m in catalog.meetings if not m.draft and m.date < date]
     last_meeting = max((m.date for m in notes), default=None)

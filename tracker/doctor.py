@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ class Finding:
     ok: bool
     detail: str
     fix: str = ""
+    warning: bool = False  # worth knowing, not wrong: the command still exits 0
 
 
 def diagnose(root: Path) -> list[Finding]:
@@ -98,17 +98,22 @@ def diagnose(root: Path) -> list[Finding]:
         )
     except TrackerError as exc:
         findings.append(Finding("sync snapshot", False, exc.message, exc.fix or ""))
-    for module, purpose, fix in (
-        ("torch", "reproductions", "pip install torch==2.13.0 && pip install -e '.[repro]'"),
-        ("transformers", "parity checks against Hugging Face", "pip install -e '.[repro]'"),
+    from tracker.extras import INSTALL, installed
+
+    for module, purpose in (
+        ("torch", "`tracker repro check|train` of the torch reproductions"),
+        ("transformers", "parity checks against Hugging Face"),
+        ("streamlit", "`tracker dashboard`"),
     ):
-        present = importlib.util.find_spec(module) is not None
+        present = installed(module)
+        extra = "dashboard" if module == "streamlit" else "repro"
         findings.append(
             Finding(
                 module,
                 True,
                 f"installed ({purpose})" if present else f"not installed: needed for {purpose}",
-                "" if present else fix,
+                "" if present else INSTALL[extra],
+                warning=not present,
             )
         )
     browser = shutil.which("chromium")

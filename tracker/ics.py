@@ -36,7 +36,7 @@ def upcoming_dates(catalog: Catalog, weeks: int, today: dt.date) -> list[dt.date
 
 def build_calendar(catalog: Catalog, *, weeks: int = 8, today: dt.date | None = None) -> bytes:
     """One VEVENT per upcoming meeting; papers presented that day are in the description."""
-    today = today or store.today()
+    today = today or store.today(catalog.root)
     team = catalog.team
     _ = translator(team)
     schedule = team.schedule

@@ -73,6 +73,58 @@ def filter_papers(
     return out
 
 
+def resolve_paper(papers: Iterable[Paper], text: str) -> Paper:
+    """The paper a person means: its id, an alias (BERT), or words of its title.
+
+    An exact id or alias wins; otherwise every paper whose title holds all the words is a
+    candidate, and more than one is refused with the candidates listed.
+    """
+    papers = list(papers)
+    wanted = text.strip()
+    folded = wanted.casefold()
+    for paper in papers:
+        if paper.id == wanted or (paper.arxiv and paper.arxiv == wanted):
+            return paper
+    by_alias = [p for p in papers if folded in (a.casefold() for a in p.aliases)]
+    if len(by_alias) == 1:
+        return by_alias[0]
+    words = normalise_title(wanted).split()
+    candidates = by_alias or [
+        p
+        for p in papers
+        if words
+        and all(
+            w in normalise_title(p.title).split() or w in normalise_title(p.title) for w in words
+        )
+    ]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        close = [p.id for p in papers if folded in p.id.casefold()][:5]
+        raise DataError(
+            f"no paper {wanted!r} in papers/ (no id, alias or title matches)",
+            fix=f"did you mean: {', '.join(close)}"
+            if close
+            else "see `tracker papers list --search WORD`",
+        )
+    listed = "; ".join(f"{p.id} ({p.title})" for p in candidates[:10])
+    raise DataError(
+        f"{wanted!r} matches {len(candidates)} papers: {listed}",
+        fix="name one by its id, e.g. `tracker papers show " + candidates[0].id + "`",
+    )
+
+
+def find_paper(root: Path, text: str) -> Paper:
+    """`resolve_paper` over the team's papers, reading only one file when `text` is an id."""
+    from tracker.models import ID_PATTERN
+
+    wanted = text.strip()
+    path = store.paper_path(root, wanted) if ID_PATTERN.match(wanted) else None
+    if path is not None and path.is_file():
+        return store.read_paper(path)
+    return resolve_paper(store.load_papers(root).papers, text)
+
+
 def fetch_arxiv(arxiv_id: str, *, timeout: float = 10.0) -> dict:
     """Title, authors, year and abstract of an arXiv paper from the arXiv API (Atom)."""
     import os

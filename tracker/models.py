@@ -85,11 +85,16 @@ class Paper(BaseModel):
     status: Status = Status.proposed
     readers: list[str] = Field(default_factory=list)
     read_by: list[str] = Field(default_factory=list, description="members who finished reading")
+    read_on: dict[str, dt.date] = Field(default_factory=dict, description="handle -> day read")
+    summarised_on: dict[str, dt.date] = Field(
+        default_factory=dict, description="handle -> day their own summary was written"
+    )
     presenter: str | None = None
     presented_on: dt.date | None = None
     slides: str | None = None
     reproduction: str | None = None
     added_on: dt.date | None = None
+    notes: str | None = Field(default=None, description="the sheet's free-text remark (비고)")
     body: str = Field(default="", exclude=True, description="the team's Markdown summary")
 
     @model_validator(mode="before")
@@ -354,12 +359,30 @@ class RemoteSettings(BaseModel):
     credentials_path: str | None = None
     auth: str = Field(default="service_account", description="service_account|oauth|api_key")
     endpoint: str | None = Field(default=None, description="Sheets API override (emulators)")
+    people: str = Field(
+        default="handle",
+        description="how the sheet writes people in readers/presenter: 'handle' or 'name'",
+    )
     columns: list[SheetColumn] = Field(default_factory=lambda: list(DEFAULT_COLUMNS))
+
+    @field_validator("people")
+    @classmethod
+    def _people(cls, value: str) -> str:
+        if value not in ("handle", "name"):
+            raise ValueError(f"remote.people {value!r}: use 'handle' or 'name'")
+        return value
 
     @model_validator(mode="after")
     def _columns_unique(self) -> RemoteSettings:
+        # A team that lists only the columns it changes keeps the defaults for the others:
+        # adding one entry must not silently unmap the other fourteen.
+        mapped_fields = {c.field for c in self.columns}
+        mapped_headers = {c.header.strip() for c in self.columns}
+        for default in DEFAULT_COLUMNS:
+            if default.field not in mapped_fields and default.header not in mapped_headers:
+                self.columns.append(default)
         headers = [c.header for c in self.columns]
-        fields = [c.field for c in self.columns]
+        fields = [c.field for c in self.columns if c.field != "ignore"]
         for name, values in (("header", headers), ("field", fields)):
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
@@ -394,6 +417,10 @@ class TeamSettings(BaseModel):
     site_url: str | None = None
     language: str | None = Field(
         default=None, description="ko|en for team-facing text; default Korean for a Korean team"
+    )
+    today: dt.date | None = Field(
+        default=None,
+        description="a fixed 'today' for a demo team (the bundled sample); $TRACKER_TODAY wins",
     )
     schedule: Schedule = Field(default_factory=Schedule)
     members: list[Member] = Field(default_factory=list)

@@ -5,8 +5,9 @@ Definitions (also in docs/dev/assignment.md):
 * assigned: papers whose `readers` list the member;
 * read: papers whose `read_by` lists the member, or a paper the member reads alone whose status
   is read or later (a single reader needs no separate `read_by`);
-* summarised: papers the member reads that carry a summary (`Paper.summarised`: a non-empty
-  section in the paper file);
+* summarised: papers the member summarised themselves: their own section of the paper file
+  (`## 요약 — 김지우 (@jiwoo)`, see tracker/reading.py) holds prose; a shared summary from
+  before members had sections credits the readers who read the paper;
 * presented: papers the member presents that were presented (status presented, or
   `presented_on` today or earlier);
 * pace: the quota spread evenly from `team.start` to `team.deadline`; `expected_by_now` is the
@@ -22,7 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from tracker import store
+from tracker import reading, store
 from tracker.catalog import Catalog
 from tracker.models import STATUS_ORDER, Paper, Status, TeamSettings
 
@@ -49,9 +50,7 @@ def _at_least(paper: Paper, status: Status) -> bool:
 
 
 def has_read(paper: Paper, handle: str) -> bool:
-    if handle in paper.read_by:
-        return True
-    return paper.readers == [handle] and _at_least(paper, Status.read)
+    return reading.has_read(paper, handle)
 
 
 def expected_by(team: TeamSettings, today: dt.date) -> int | None:
@@ -65,17 +64,16 @@ def expected_by(team: TeamSettings, today: dt.date) -> int | None:
 
 def member_progress(catalog: Catalog, today: dt.date | None = None) -> list[MemberProgress]:
     """One row per active member, in roster order (one pass over the papers)."""
-    today = today or store.today()
+    today = today or store.today(catalog.root)
     team = catalog.team
     expected = expected_by(team, today)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for paper in catalog.papers:
-        summarised = None  # parsing the body is the costly part: at most once per paper
         for handle in set(paper.readers):
             counts[handle]["assigned"] += 1
-            if summarised is None:
-                summarised = paper.summarised
-            counts[handle]["summarised"] += summarised
+        # Parsing the body is the costly part: once per paper, and only when it has prose.
+        for handle in reading.summarised_by(paper) if paper.body.strip() else ():
+            counts[handle]["summarised"] += 1
         for handle in {*paper.read_by, *paper.readers}:
             if has_read(paper, handle):
                 counts[handle]["read"] += 1

@@ -48,7 +48,7 @@ def _day(date: dt.date) -> str:
 
 def build_reminder(catalog: Catalog, *, today: dt.date | None = None) -> Reminder:
     """The message for the next meeting that is held (holidays and skip dates passed over)."""
-    today = today or store.today()
+    today = today or store.today(catalog.root)
     team = catalog.team
     schedule = team.schedule
     plan = plan_schedule(catalog, weeks=6, today=today)

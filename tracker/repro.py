@@ -259,7 +259,8 @@ def run_check(name: str, *, quick: bool = True, package: str | None = None) -> C
     A suite that crashes is recorded as one failed check carrying the error, so the status shown
     by `list` and the site never claims an old success for code that no longer runs.
     """
-    from reproductions.common.parity import record_parity
+    from reproductions.common.results import record_parity
+    from tracker.extras import MissingExtraError, missing_extra
 
     repro = get(name, package)
     if not repro.has_check:
@@ -271,6 +272,11 @@ def run_check(name: str, *, quick: bool = True, package: str | None = None) -> C
     except DataError:
         raise
     except Exception as err:  # noqa: BLE001 - any crash of the suite is a failed check
+        # ... except a missing optional install, the machine's problem and not the code's: say
+        # which extra to install and leave the recorded parity as it was.
+        module_name = missing_extra(err)
+        if module_name is not None:
+            raise MissingExtraError(f"tracker repro check {name}", module_name) from None
         checks = [
             {
                 "name": "run_checks",
@@ -397,6 +403,10 @@ def run_train(
         name, config=config, nproc=nproc, extra_args=extra_args, package=package
     )
     repro = get(name, package)
+    from tracker.extras import EXTRA_MODULES, modules_imported, require
+
+    needed = sorted(modules_imported(repro.path) & set(EXTRA_MODULES))
+    require(f"tracker repro train {name}", *needed)
     results_dir = _out_dir(list(extra_args or []), repro.results_dir)
     before = _stamps(results_dir)
     started = time.time()

@@ -784,7 +784,7 @@ def plan_schedule(
     """The exact rota for the next `weeks` weeks, with explanations and what moved."""
     if weeks < 0:
         raise DataError(f"--weeks {weeks}: give a number of weeks >= 0")
-    today = today or store.today()
+    today = today or store.today(catalog.root)
     team = catalog.team
     built, skipped = build_rota_problem(catalog, weeks=weeks, today=today, force=force, state=state)
     problem = built.problem

@@ -27,9 +27,12 @@ from tracker.models import (
     parse_status,
     split_list,
 )
+from tracker.people import Roster
 
 IGNORE_FIELD = "ignore"
 LIST_FIELDS = {"authors", "topics", "aliases", "readers", "read_by"}
+# Cells naming members: the sheet may write handles or names, papers/ always hold handles.
+PEOPLE_FIELDS = {"readers", "read_by", "presenter"}
 DATE_FIELDS = {"presented_on", "added_on"}
 
 
@@ -136,6 +139,21 @@ def canonical(field_name: str, text: str) -> str:
     return value
 
 
+def people_to_handles(field_name: str, text: str, roster: Roster) -> str:
+    """Canonical text of a people cell with every name replaced by its member's handle."""
+    if field_name not in PEOPLE_FIELDS or not text:
+        return text
+    handles = [roster.handle_of(part) for part in split_list(text)]
+    return ", ".join(dict.fromkeys(handles))
+
+
+def sheet_text(field_name: str, text: str, roster: Roster | None) -> str:
+    """What to write into the sheet for canonical `text`: names where the sheet uses names."""
+    if roster is None or field_name not in PEOPLE_FIELDS or not text:
+        return text
+    return ", ".join(roster.name_of(handle) for handle in split_list(text))
+
+
 def paper_record(paper: Paper, fields: list[str]) -> dict[str, str]:
     """A paper's mapped fields as canonical text."""
     data = paper.model_dump(mode="json")
@@ -182,8 +200,13 @@ def parse_table(
     columns: list[SheetColumn],
     *,
     progress: Callable[[int], None] | None = None,
+    roster: Roster | None = None,
 ) -> ParsedSheet:
-    """Validate the whole table; raise SheetError listing every problem by row and column."""
+    """Validate the whole table; raise SheetError listing every problem by row and column.
+
+    With a `roster`, people cells (readers, presenter, read_by) may name members by handle or
+    by name; they come out as handles, and a person not on the roster is a problem of the row.
+    """
     problems: list[str] = []
     # Headers compare as NFC: macOS and some exports write Korean decomposed (NFD), which looks
     # identical to the configured header yet is different text.
@@ -261,6 +284,8 @@ def parse_table(
                 continue
             try:
                 record[name] = canonical(name, raw)
+                if roster is not None:
+                    record[name] = people_to_handles(name, record[name], roster)
             except ValueError as exc:
                 problems.append(
                     f"row {row_number}, column {column_letter(col_number)} ({name}): {exc}"
@@ -301,10 +326,17 @@ def parse_table(
 
 
 def build_table(
-    records: dict[str, dict[str, str]], columns: list[SheetColumn], *, source: str
+    records: dict[str, dict[str, str]],
+    columns: list[SheetColumn],
+    *,
+    source: str,
+    roster: Roster | None = None,
 ) -> SheetTable:
     """A fresh table holding `records` under the configured headers (used to create a sheet)."""
     mapped = [c for c in columns if c.field != IGNORE_FIELD]
     headers = [c.header for c in mapped]
-    rows = [[records[i].get(c.field, "") for c in mapped] for i in sorted(records)]
+    rows = [
+        [sheet_text(c.field, records[i].get(c.field, ""), roster) for c in mapped]
+        for i in sorted(records)
+    ]
     return SheetTable(headers=headers, rows=rows, source=source)

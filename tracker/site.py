@@ -401,6 +401,13 @@ def paper_page(
                 ", ".join(_member_label(catalog, h, "../") for h in paper.read_by),
             )
         )
+    from tracker.reading import summarised_by
+
+    summarisers = sorted(summarised_by(paper)) if paper.body.strip() else []
+    if summarisers:
+        rows.append(
+            (_("summarised by"), ", ".join(_member_label(catalog, h, "../") for h in summarisers))
+        )
     presenter = _member_label(catalog, paper.presenter, "../") if paper.presenter else "—"
     if paper.presented_on:
         presenter += f" ({paper.presented_on.isoformat()})"
@@ -465,6 +472,7 @@ def _reproduction_section(catalog: Catalog, paper: Paper, writer: _Writer | None
     parity = [r for r in results if r.kind == "parity"]
     for result in sorted((r for r in results if r.kind != "parity"), key=lambda r: r.run):
         lines += ["### " + _("Training results: {run}", run=_md_text(result.run)), ""]
+        lines += _claims_lines(result)
         table = _metrics_table(result, _)
         lines += [table or _("No metrics recorded."), ""]
         svg = render_curves_svg(result) if writer is not None else None
@@ -486,6 +494,17 @@ def _reproduction_section(catalog: Catalog, paper: Paper, writer: _Writer | None
             lines += [f'??? note "{title}"', "", _indent(table), ""]
     if paper.reproduction:
         lines += [_("Code: {path}", path=code), ""]
+    return lines
+
+
+def _claims_lines(result: Any) -> list[str]:
+    """The paper's claims as this run's code decided them, and any constant-answer heads."""
+    from tracker.claims import claims_table_md, constant_heads_md
+
+    lines = []
+    for part in (claims_table_md(result), constant_heads_md(result)):
+        if part:
+            lines += [part, ""]
     return lines
 
 
@@ -548,9 +567,21 @@ def member_page(catalog: Catalog, progress: Any) -> str:
     papers = [p for p in catalog.papers if progress.handle in p.readers]
     lines += ["## " + _("Papers to read"), ""]
     if papers:
+        from tracker.reading import has_read, summarised_by
+
         for paper in sorted(papers, key=lambda p: p.id):
-            done = "✓ " if progress.handle in paper.read_by else ""
-            lines.append(f"- {done}{_link(paper.title, f'../papers/{paper.id}.md')}")
+            # This member's own state of the paper, with the day when it is known.
+            handle = progress.handle
+            done = "✓ " if has_read(paper, handle) else ""
+            state = []
+            if has_read(paper, handle):
+                day = paper.read_on.get(handle)
+                state.append(_("read {day}", day=day) if day else _("read"))
+            if handle in summarised_by(paper):
+                day = paper.summarised_on.get(handle)
+                state.append(_("summarised {day}", day=day) if day else _("summarised"))
+            suffix = f" ({', '.join(state)})" if state else ""
+            lines.append(f"- {done}{_link(paper.title, f'../papers/{paper.id}.md')}{suffix}")
     else:
         lines.append(_("No papers assigned yet."))
     presented = [p for p in catalog.papers if p.presenter == progress.handle]
@@ -595,6 +626,11 @@ def reproductions_index(catalog: Catalog) -> str:
     )
     if not names:
         return "\n".join([*lines, _("No reproductions yet.")])
+    from tracker.claims import overview_md
+
+    claims_overview = overview_md(catalog.results)
+    if claims_overview:
+        lines += ["## 논문의 주장 (claims)", "", claims_overview, ""]
     header = [_("reproduction"), _("paper"), _("parity"), _("training runs")]
     lines += ["| " + " | ".join(header) + " |", "|---|---|---|---|"]
     for name in names:
@@ -745,7 +781,7 @@ def generate_site(root: Path, *, today: dt.date | None = None) -> SiteReport:
     _ = translator(catalog.team)
     report.warnings.extend(str(e) for e in catalog.errors)
     writer = _Writer(root, report)
-    today = today or store.today()
+    today = today or store.today(root)
 
     mentions = _mentions_by_paper(catalog)
     report.warnings.extend(_posts_without_excerpt(catalog))
@@ -914,7 +950,10 @@ def build_site(
     root = Path(root)
     started = time.perf_counter()
     if not (root / "mkdocs.yml").is_file():
-        raise DataError(f"no mkdocs.yml in {root}", fix="run inside the team repository")
+        raise DataError(
+            f"no mkdocs.yml in {root}",
+            fix="run inside the team repository (`tracker init` writes one for a new team)",
+        )
     generated = generate_site(root, today=today)
     vendor_katex(root)
     site = Path(site_dir) if site_dir else root / "site"

@@ -247,6 +247,13 @@ _DATE_FIELDS = frozenset(
     name
     for name, info in Paper.model_fields.items()
     if info.annotation is dt.date or dt.date in typing.get_args(info.annotation)
+    if typing.get_origin(info.annotation) is not dict
+)
+# Per-member dates (read_on, summarised_on: handle -> date), written as YAML dates too.
+_DATE_MAP_FIELDS = frozenset(
+    name
+    for name, info in Paper.model_fields.items()
+    if typing.get_origin(info.annotation) is dict and dt.date in typing.get_args(info.annotation)
 )
 
 
@@ -258,10 +265,12 @@ def paper_to_front_matter(paper: Paper) -> dict[str, Any]:
         if key not in raw:
             continue
         value = raw[key]
-        if key not in ("id", "title", "status") and value in (None, "", []):
+        if key not in ("id", "title", "status") and value in (None, "", [], {}):
             continue
         if key in _DATE_FIELDS and isinstance(value, str):
             value = dt.date.fromisoformat(value)  # written as a YAML date, like people write it
+        elif key in _DATE_MAP_FIELDS and isinstance(value, dict):
+            value = {k: dt.date.fromisoformat(v) for k, v in value.items()}
         ordered[key] = value
     return ordered
 
@@ -599,7 +608,8 @@ def load_team(root: Path) -> TeamSettings:
     if not path.is_file():
         raise DataError(
             f"{TEAM_FILE} not found under {root}",
-            fix="run the tracker inside the team's repository or set TRACKER_ROOT",
+            fix="run the tracker inside the team's repository or set TRACKER_ROOT; to start a "
+            "team: tracker init DIR --name NAME --topic TOPIC [--sheet FILE_OR_URL]",
         )
     data = load_yaml(path.read_text(encoding="utf-8"), source=TEAM_FILE)
     try:
@@ -740,9 +750,36 @@ def iter_markdown(directory: Path) -> Iterator[Path]:
         yield from sorted(p for p in directory.rglob("*.md") if not p.name.startswith("."))
 
 
-def today() -> dt.date:
-    """The date the tracker considers 'today' ($TRACKER_TODAY pins it for tests and demos)."""
+def today(root: Path | None = None, *, team: TeamSettings | None = None) -> dt.date:
+    """The date the tracker considers 'today'.
+
+    $TRACKER_TODAY pins it (tests, demos); else a `today:` in the team's settings (the bundled
+    sample lives in July 2025, so every command shows it the same week); else the real date.
+    The team is `team`, or the one under `root`, or under $TRACKER_ROOT (the dashboard's).
+    """
     pinned = os.environ.get("TRACKER_TODAY")
     if pinned:
         return dt.date.fromisoformat(pinned)
+    if team is not None:
+        return team.today or dt.date.today()
+    base = root if root is not None else os.environ.get(ROOT_ENV)
+    if base:
+        pin = _team_today_pin(Path(base) / TEAM_FILE)
+        if pin is not None:
+            return pin
     return dt.date.today()
+
+
+def _team_today_pin(path: Path) -> dt.date | None:
+    """team.yaml's `today:`, read without validating the rest (load_team reports problems)."""
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"), source=TEAM_FILE)
+    except (OSError, DataError):
+        return None
+    value = data.get("today") if isinstance(data, dict) else None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from tracker import store
 from tracker.errors import ConflictError, DataError
 from tracker.models import Paper, TeamSettings, split_list
+from tracker.people import Roster
 from tracker.remotes import Remote, open_remote
 from tracker.sheet import (
     IGNORE_FIELD,
@@ -31,6 +32,7 @@ from tracker.sheet import (
     paper_record,
     parse_table,
     record_values,
+    sheet_text,
 )
 
 SCHEMA = 1
@@ -217,6 +219,7 @@ def plan_sync(
             table,
             team.remote.columns,
             progress=(lambda n: progress("parse", n, len(table.rows))) if progress else None,
+            roster=team_roster(team),
         )
         fields = sheet.fields
         creates = False
@@ -330,6 +333,16 @@ def plan_sync(
     return plan
 
 
+def team_roster(team: TeamSettings) -> Roster | None:
+    """The roster people cells are checked against (none for a team without members yet)."""
+    return Roster(team.members) if team.members else None
+
+
+def _sheet_roster(team: TeamSettings) -> Roster | None:
+    """The roster to write names with, when the team's sheet writes people by name."""
+    return team_roster(team) if team.remote.people == "name" else None
+
+
 def _blank(table: SheetTable) -> bool:
     return not any(h.strip() for h in table.headers) and not any(
         c.strip() for row in table.rows for c in row
@@ -361,7 +374,11 @@ def apply_plan(
 
     # 1. The remote, in one batch. Nothing local is written if this fails.
     if plan.creates_sheet:
-        remote.create(build_table(plan.merged, team.remote.columns, source=plan.remote))
+        remote.create(
+            build_table(
+                plan.merged, team.remote.columns, source=plan.remote, roster=_sheet_roster(team)
+            )
+        )
         result.rows_appended = len(plan.merged)
     elif plan.sheet is not None and (plan.pushes or plan.new_to_sheet):
         sheet = plan.sheet
@@ -369,7 +386,7 @@ def apply_plan(
             CellUpdate(
                 row=sheet.row_of[c.paper_id],
                 col=sheet.col_of[c.field],
-                value=c.new,
+                value=sheet_text(c.field, c.new, _sheet_roster(team)),
                 expected=sheet.table.cell(sheet.row_of[c.paper_id], sheet.col_of[c.field]),
                 paper_id=c.paper_id,
                 field=c.field,
@@ -381,7 +398,9 @@ def apply_plan(
         for paper_id in plan.new_to_sheet:
             row = [""] * width
             for name, col in sheet.col_of.items():
-                row[col - 1] = plan.merged[paper_id].get(name, "")
+                row[col - 1] = sheet_text(
+                    name, plan.merged[paper_id].get(name, ""), _sheet_roster(team)
+                )
             appends.append(row)
         remote.apply(sheet.table, updates, appends)
         result.cells_pushed = len(updates)
@@ -397,7 +416,7 @@ def apply_plan(
         try:
             if existing is None:
                 values = record_values(record)
-                values.setdefault("added_on", store.today().isoformat())
+                values.setdefault("added_on", store.today(root).isoformat())
                 paper = Paper.model_validate({k: v for k, v in values.items() if v is not None})
             else:
                 data = existing.model_dump()

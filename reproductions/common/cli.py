@@ -11,7 +11,29 @@ import argparse
 import dataclasses
 from pathlib import Path
 
+from reproductions.common.results import allow_dirty
 from reproductions.common.training import TrainConfig
+
+
+class _AllowDirty(argparse.Action):
+    """`--allow-dirty`: acts as soon as it is parsed, so the whole run sees one decision."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=False, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:  # noqa: ANN001
+        allow_dirty(True)
+        setattr(namespace, self.dest, True)
+
+
+def add_allow_dirty(parser: argparse.ArgumentParser) -> None:
+    """The flag that lets a run publish results from a tree with uncommitted changes."""
+    parser.add_argument(
+        "--allow-dirty",
+        action=_AllowDirty,
+        help="write published results (reproductions/<name>/results) even with uncommitted "
+        "changes; provenance records allow_dirty: true",
+    )
 
 
 def train_parser(
@@ -38,6 +60,7 @@ def train_parser(
     parser.add_argument(
         "--checkpoint", type=Path, default=None, help="checkpoint file: saved to, resumed from"
     )
+    add_allow_dirty(parser)
     return parser
 
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
-import time
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import torch
 from torch import Tensor, nn
 
-from reproductions.common.results import provenance, write_results
+# record_parity lives with the results writer (no torch needed); re-exported for the checks.
+from reproductions.common.results import provenance, record_parity, write_results  # noqa: F401
 
 ParamTarget = str | tuple[str, Callable[[Tensor], Tensor]]
 
@@ -268,27 +267,3 @@ def assert_all_passed(checks: list[dict]) -> None:
         raise AssertionError("no parity checks were run")
     if not all(c["passed"] for c in checks):
         raise AssertionError("parity failed:\n" + format_checks(checks))
-
-
-def record_parity(
-    reproduction: str,
-    checks: list[dict],
-    *,
-    paper_id: str | None = None,
-    out_dir: Path | None = None,
-    config: dict | None = None,
-    started_at: float | None = None,
-    command: str | None = None,
-) -> Path:
-    """Write `results/parity.json` (kind "parity") with provenance; `passed` is all checks passed."""
-    started = started_at if started_at is not None else time.time()
-    prov = provenance(config or {}, seed=0, data=None, started_at=started, command=command)
-    return write_results(
-        reproduction,
-        "parity",
-        kind="parity",
-        checks=checks,
-        paper_id=paper_id,
-        provenance=prov,
-        out_dir=out_dir,
-    )

@@ -49,6 +49,60 @@ class ResultsError(ValueError):
     """A results file is missing, unreadable or not schema 1; the message names the file."""
 
 
+class DirtyTreeError(ResultsError):
+    """Published results (a reproduction's results/ folder in this checkout) from a dirty tree."""
+
+
+# `--allow-dirty` on a train command sets this variable, so every process of the run (torchrun
+# children parse the same flags) and every helper that writes results sees the same decision.
+ALLOW_DIRTY_ENV = "REPRO_ALLOW_DIRTY"
+
+
+def allow_dirty(allowed: bool = True) -> None:
+    """Let this process write published results from a tree with uncommitted changes (recorded
+    in provenance as `allow_dirty: true`)."""
+    if allowed:
+        os.environ[ALLOW_DIRTY_ENV] = "1"
+    else:
+        os.environ.pop(ALLOW_DIRTY_ENV, None)
+
+
+def dirty_allowed() -> bool:
+    return os.environ.get(ALLOW_DIRTY_ENV, "") not in ("", "0")
+
+
+def is_published_dir(out_dir: Path) -> bool:
+    """True for `reproductions/<name>/results` of this checkout: files there are published."""
+    try:
+        rel = Path(out_dir).resolve().relative_to(REPRODUCTIONS_ROOT.resolve())
+    except ValueError:
+        return False
+    return len(rel.parts) == 2 and rel.parts[1] == "results"
+
+
+def tree_is_dirty() -> bool | None:
+    """Whether tracked files differ from HEAD (None when git cannot tell)."""
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return bool(status) if status is not None else None
+
+
+def check_publishable(out_dir: Path, dirty: bool | None = None) -> None:
+    """Refuse, before any work, a run that would publish results from a dirty tree.
+
+    Called at the start of a run (so an hour of training is not lost at the end) and again when
+    the file is written (the tree may have changed meanwhile).
+    """
+    if not is_published_dir(out_dir) or dirty_allowed():
+        return
+    dirty = tree_is_dirty() if dirty is None else dirty
+    if dirty:
+        raise DirtyTreeError(
+            f"{out_dir}: refusing to write published results from a tree with uncommitted "
+            "changes; commit them first, write elsewhere with --out, or pass --allow-dirty "
+            "(recorded in the results' provenance)"
+        )
+
+
 def _git(*args: str) -> str | None:
     try:
         done = subprocess.run(
@@ -221,13 +275,20 @@ def write_results(
     provenance: dict,
     out_dir: Path | None = None,
     extra: Mapping[str, Any] | None = None,
+    claims: list | None = None,
 ) -> Path:
     """Write `<out_dir>/<run>.json` atomically and return its path.
 
     For parity results `passed` is true only when there is at least one check and all passed.
+    `claims` (train results) are `Claim`s or their dicts (`reproductions.common.claims`).
+    Every `<prefix>_pred_frac` in `metrics` whose largest share is over 90% is listed in
+    `constant_heads`. Into a published results folder, a dirty tree is refused unless
+    `--allow-dirty` was given, which provenance then records.
     `extra` adds top-level keys that schema 1 has no slot for (a run's translation examples,
     learned weights), after `provenance`; `read_results` keeps them.
     """
+    from reproductions.common.claims import as_dicts, constant_heads, validate_claims
+
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     if not _RUN_NAME.match(run):
@@ -242,6 +303,10 @@ def write_results(
             raise ValueError(
                 f"paper_metrics[{key!r}] must be a dict with 'value' (and a 'note'), not {claim!r}"
             )
+    target_dir = Path(out_dir or default_results_dir(reproduction))
+    check_publishable(target_dir, provenance.get("git_dirty"))
+    if provenance.get("git_dirty") and is_published_dir(target_dir):
+        provenance = {**provenance, "allow_dirty": True}
     record: dict[str, Any] = {
         "schema": SCHEMA,
         "reproduction": reproduction,
@@ -255,12 +320,15 @@ def write_results(
     }
     if kind == "parity":
         record["passed"] = bool(checks) and all(bool(c.get("passed")) for c in checks or [])
+    if claims is not None:
+        record["claims"] = validate_claims(as_dicts(claims), f"{reproduction}/{run}")
+    record["constant_heads"] = constant_heads(record["metrics"])
     record["provenance"] = provenance
     for key, value in (extra or {}).items():
         if key in record:
             raise ValueError(f"extra key {key!r} would overwrite the schema's own {key!r}")
         record[key] = value
-    path = Path(out_dir or default_results_dir(reproduction)) / f"{run}.json"
+    path = target_dir / f"{run}.json"
     text = dumps_results(_jsonable(record))
     atomic_write_text(path, text + "\n")
     return path
@@ -277,6 +345,7 @@ def write_train_results(
     provenance: dict,
     out_dir: Path | None = None,
     extra: Mapping[str, Any] | None = None,
+    claims: list | None = None,
 ) -> Path:
     """The end of a train script: `write_results(kind="train")`, then the curves drawn into a PNG
     beside the file (`plot_curves` reads it back, so a file that fails validation raises)."""
@@ -291,6 +360,7 @@ def write_train_results(
         provenance=provenance,
         out_dir=out_dir,
         extra=extra,
+        claims=claims,
     )
     plot_curves(path, path.with_suffix(".png"))
     return path
@@ -325,6 +395,13 @@ def read_results(path: Path) -> dict:
         not isinstance(c, dict) or not {"name", "passed"} <= set(c) for c in data["checks"]
     ):
         raise ResultsError(f"{path}: checks must be a list of objects with name and passed")
+    if "claims" in data:
+        from reproductions.common.claims import validate_claims
+
+        try:
+            validate_claims(data["claims"], str(path))
+        except ValueError as err:
+            raise ResultsError(str(err)) from err
     for name, points in data["curves"].items():
         if not isinstance(points, list) or any(
             not isinstance(p, list) or len(p) != 2 for p in points
@@ -372,3 +449,27 @@ def plot_curves(results_path: Path, out_png: Path) -> Path:
     fig.suptitle(f"{data['reproduction']} · {data['run']}")
     fig.tight_layout()
     return save_figure(fig, out_png)
+
+
+def record_parity(
+    reproduction: str,
+    checks: list[dict],
+    *,
+    paper_id: str | None = None,
+    out_dir: Path | None = None,
+    config: dict | None = None,
+    started_at: float | None = None,
+    command: str | None = None,
+) -> Path:
+    """Write `results/parity.json` (kind "parity") with provenance; `passed` is all checks passed."""
+    started = started_at if started_at is not None else time.time()
+    prov = provenance(config or {}, seed=0, data=None, started_at=started, command=command)
+    return write_results(
+        reproduction,
+        "parity",
+        kind="parity",
+        checks=checks,
+        paper_id=paper_id,
+        provenance=prov,
+        out_dir=out_dir,
+    )

@@ -32,6 +32,7 @@ from reproductions.common.distributed import (
     wrap_model,
 )
 from reproductions.common.results import (
+    check_publishable,
     command_line,
     default_results_dir,
     provenance,
@@ -174,7 +175,11 @@ def _evaluate(model: nn.Module, evaluate: Callable[[nn.Module], dict[str, float]
             metrics = evaluate(model)
     finally:
         model.train(was_training)
-    return {str(k): float(v) for k, v in metrics.items()}
+    # Lists (a head's share predicted per class) stay lists; everything else is a number.
+    return {
+        str(k): [float(x) for x in v] if isinstance(v, (list, tuple)) else float(v)
+        for k, v in metrics.items()
+    }
 
 
 # --- the loop ------------------------------------------------------------------------------------
@@ -216,6 +221,8 @@ def train(
     `torchrun` process group itself and leaves it before returning.
     """
     started = time.time()
+    # Before any work: a run that would publish from a dirty tree fails now, not in an hour.
+    check_publishable(Path(out_dir) if out_dir else default_results_dir(reproduction))
     own_group = False
     if info is None:
         was_initialised = dist.is_available() and dist.is_initialized()
@@ -355,9 +362,10 @@ def _train(
         if evaluate is None or not info.is_main:
             return
         metrics = _evaluate(unwrap_model(wrapped), evaluate)
-        for key, value in metrics.items():
+        scalars = {k: v for k, v in metrics.items() if not isinstance(v, list)}
+        for key, value in scalars.items():
             curves.setdefault(key, []).append([completed, value])
-        bar.write(f"step {completed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()))
+        bar.write(f"step {completed}: " + ", ".join(f"{k}={v:.4g}" for k, v in scalars.items()))
 
     params = [p for p in wrapped.parameters() if p.requires_grad]
     last_eval = last_ckpt = -1

@@ -34,7 +34,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from reproductions.common import data
+from reproductions.common import cli, data
 from reproductions.common.distributed import DistInfo, init_distributed
 from reproductions.common.results import (
     provenance,
@@ -584,6 +584,7 @@ def main(argv: list[str] | None = None) -> None:
         help="results folder (default: reproductions/elmo/results)",
     )
     parser.add_argument("--seed", type=int, default=0)
+    cli.add_allow_dirty(parser)
     args = parser.parse_args(argv)
     path = run(args.config, args.steps, args.out, args.seed)
     if path != Path():

@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from reproductions.common import data
+from reproductions.common import cli, data
 from reproductions.common.distributed import DistInfo, init_distributed
 from reproductions.common.results import (
     provenance,
@@ -63,6 +63,27 @@ CONFIGS = {
         },
         "eval_batches": 32,
     },
+}
+
+# The 1/sqrt(N) question at depth: residual-stream std at init for each depth (3 seeds, scaled
+# and unscaled), then short training runs of a deep model, 3 seeds per arm on the same batches.
+DEPTH = {
+    "model": GPT2Config(
+        vocab_size=0,
+        n_positions=64,
+        n_embd=64,
+        n_layer=6,
+        n_head=4,
+        embd_pdrop=0.0,
+        resid_pdrop=0.0,
+        attn_pdrop=0.0,
+    ),
+    "depths": [6, 24, 48],
+    "seeds": [0, 1, 2],
+    "probe_windows": 32,
+    "train_layers": 24,
+    "train": {"steps": 60, "lr": 2e-3, "batch_size": 16, "warmup_steps": 6, "eval_every": 60},
+    "eval_batches": 8,
 }
 
 PAPER_METRICS = {
@@ -191,6 +212,154 @@ def run(
     return path
 
 
+@torch.no_grad()
+def residual_std(model: GPT2LMHeadModel, windows: torch.Tensor) -> float:
+    """Std of the residual stream entering the final LayerNorm (after every block's two
+    residual additions): what the paper's 1/sqrt(N) is meant to keep from growing with depth."""
+    seen: list[torch.Tensor] = []
+    hook = model.transformer.ln_f.register_forward_pre_hook(lambda _m, args: seen.append(args[0]))
+    try:
+        model.eval()
+        model(windows)
+    finally:
+        hook.remove()
+    return float(seen[0].std())
+
+
+def run_depth(steps: int | None, out_dir: Path | None, eval_batches: int | None = None) -> Path:
+    """`--config depth`: init std against depth (scaled/unscaled, 3 seeds) and short training of
+    a deep model, 3 seeds per arm; one results file with claims."""
+    from reproductions.common.claims import paired_over_seeds
+    from reproductions.common.results import check_publishable, default_results_dir
+
+    spec = DEPTH
+    out_dir = Path(out_dir) if out_dir else default_results_dir("gpt2")
+    check_publishable(out_dir)
+    started = time.time()
+    train_text, valid_text = data.shakespeare_text("train"), data.shakespeare_text("valid")
+    vocab = CharVocab(train_text)
+    train_ids, valid_ids = vocab.encode(train_text), vocab.encode(valid_text)
+    base = replace(spec["model"], vocab_size=len(vocab.chars))
+    T = base.n_positions
+    g = torch.Generator().manual_seed(12345)
+    probe = _windows(
+        valid_ids,
+        torch.randint(0, len(valid_ids) - T - 1, (spec["probe_windows"],), generator=g),
+        T,
+    )
+    metrics: dict[str, float] = {}
+    stds: dict[tuple[str, int], list[float]] = {}
+    for arm, scaled in (("scaled", True), ("unscaled", False)):
+        for depth in spec["depths"]:
+            values = []
+            for seed in spec["seeds"]:
+                torch.manual_seed(seed)
+                model = GPT2LMHeadModel(replace(base, n_layer=depth, scale_residual_init=scaled))
+                values.append(residual_std(model, probe))
+            stds[(arm, depth)] = values
+            metrics[f"init_residual_std_L{depth} ({arm})"] = sum(values) / len(values)
+    shallow, deep = spec["depths"][0], spec["depths"][-1]
+    growth = {
+        arm: [d / s for d, s in zip(stds[(arm, deep)], stds[(arm, shallow)], strict=True)]
+        for arm in ("scaled", "unscaled")
+    }
+    for arm, values in growth.items():
+        metrics[f"init_std_growth_L{shallow}_to_L{deep} ({arm})"] = sum(values) / len(values)
+
+    tcfg = dict(spec["train"])
+    if steps is not None:
+        tcfg["steps"] = steps
+        tcfg["eval_every"] = steps
+    g = torch.Generator().manual_seed(54321)
+    eval_starts = torch.randint(
+        0, len(valid_ids) - T - 1, ((eval_batches or spec["eval_batches"]) * 8,), generator=g
+    )
+
+    def loss_fn(model: torch.nn.Module, batch: torch.Tensor) -> torch.Tensor:
+        logits = model(batch[:, :-1]).logits
+        return F.cross_entropy(logits.reshape(-1, logits.size(-1)), batch[:, 1:].reshape(-1))
+
+    def evaluate(model: torch.nn.Module) -> dict[str, float]:
+        losses = [
+            loss_fn(model, _windows(valid_ids, c, T + 1)).item() for c in eval_starts.split(8)
+        ]
+        return {"val_loss": sum(losses) / len(losses)}
+
+    final: dict[str, list[float]] = {"scaled": [], "unscaled": []}
+    curves: dict[str, list] = {}
+    scratch = Path(tempfile.mkdtemp(prefix="gpt2-depth-"))
+    for seed in spec["seeds"]:
+
+        def make_batch(step: int, info: DistInfo, seed: int = seed) -> torch.Tensor:
+            gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
+            starts = torch.randint(0, len(train_ids) - T - 1, (tcfg["batch_size"],), generator=gen)
+            return _windows(train_ids, starts, T + 1).to(info.device)
+
+        for arm, scaled in (("scaled", True), ("unscaled", False)):
+            torch.manual_seed(seed)
+            model = GPT2LMHeadModel(
+                replace(base, n_layer=spec["train_layers"], scale_residual_init=scaled)
+            )
+            cfg = TrainConfig(name=f"depth-{arm}-{seed}", seed=seed, log_every=10, **tcfg)
+            result = train(
+                model,
+                cfg,
+                reproduction="gpt2",
+                run=f"depth-{arm}-{seed}",
+                loss_fn=loss_fn,
+                make_batch=make_batch,
+                evaluate=evaluate,
+                out_dir=scratch,
+            )
+            final[arm].append(result.metrics["val_loss"])
+            curves[f"train_loss ({arm} init, seed {seed})"] = result.curves["train_loss"]
+    L = spec["train_layers"]
+    for arm, values in final.items():
+        metrics[f"val_loss_L{L} ({arm})"] = sum(values) / len(values)
+    claims = [
+        paired_over_seeds(
+            "Scaling residual projections by 1/sqrt(N) at init keeps the residual stream from "
+            f"growing with depth (Section 2.3): std growth from {shallow} to {deep} layers",
+            "motivation only (no number in the paper)",
+            growth["unscaled"],
+            growth["scaled"],
+            labels=("unscaled_growth", "scaled_growth"),
+            seeds=spec["seeds"],
+            evidence={"depths": spec["depths"], "probe_windows": spec["probe_windows"]},
+        ),
+        paired_over_seeds(
+            f"The scaled init trains a deep ({L}-layer) model better in the first "
+            f"{tcfg['steps']} steps: lower validation loss",
+            "implied (no ablation in the paper)",
+            final["unscaled"],
+            final["scaled"],
+            labels=("unscaled_val_loss", "scaled_val_loss"),
+            seeds=spec["seeds"],
+            evidence={"layers": L, "steps": tcfg["steps"], "batch": tcfg["batch_size"]},
+        ),
+    ]
+    prov = provenance(
+        {"model": asdict(base), **{k: v for k, v in spec.items() if k != "model"}, "train": tcfg},
+        spec["seeds"][0],
+        data.checksums(["shakespeare"]),
+        started,
+        command=repeat_command("gpt2", "depth", steps),
+    )
+    path = write_train_results(
+        "gpt2",
+        "depth" if steps is None else f"depth-{steps}steps",
+        metrics=metrics,
+        curves=curves,
+        paper_metrics={},
+        paper_id=PAPER_ID,
+        provenance=prov,
+        out_dir=out_dir,
+        claims=claims,
+        extra={"init_residual_std": {f"{a} L{d}": v for (a, d), v in stds.items()}},
+    )
+    return path
+
+
 def plot_init_ablation(results_path: Path, out_png: Path) -> Path:
     """Both arms' train and validation losses overlaid, one panel each, from a results file."""
     import matplotlib
@@ -224,7 +393,7 @@ def main(argv: list[str] | None = None) -> None:
         epilog="Example: python -m reproductions.gpt2.train --config small --steps 40 --out /tmp/gpt2",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--config", choices=sorted(CONFIGS), default="small")
+    parser.add_argument("--config", choices=[*sorted(CONFIGS), "depth"], default="small")
     parser.add_argument(
         "--steps", type=int, default=None, help="override the number of steps per arm"
     )
@@ -241,8 +410,12 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="validation batches of 8 windows (default: config)",
     )
+    cli.add_allow_dirty(parser)
     args = parser.parse_args(argv)
-    path = run(args.config, args.steps, args.out, args.seed, args.eval_batches)
+    if args.config == "depth":
+        path = run_depth(args.steps, args.out, args.eval_batches)
+    else:
+        path = run(args.config, args.steps, args.out, args.seed, args.eval_batches)
     if path != Path():
         print(f"wrote {path}")
 

@@ -102,7 +102,25 @@ def _randomise(hf: torch.nn.Module, seed: int) -> None:
         bias = torch.randn(hf.final_logits_bias.shape, generator=g, dtype=torch.float64) * 0.5
         hf.final_logits_bias.copy_(bias)
         for side in (hf.model.encoder, hf.model.decoder):
-            side.embed_positions.weight.copy_(side.embed_positions.create_weight())
+            side.embed_positions.weight.copy_(
+                marian_table_float64(*side.embed_positions.weight.shape)
+            )
+
+
+def marian_table_float64(n_pos: int, dim: int) -> torch.Tensor:
+    """Marian's `create_weight` formula (sines in the first half, cosines after), kept in float64
+    instead of rounded through float32, so the float64 logits compare at 1e-10 against the table
+    our `from_hf` computes itself (it never copies Marian's)."""
+    import numpy as np
+
+    enc = np.array(
+        [[pos / np.power(10000, 2 * (j // 2) / dim) for j in range(dim)] for pos in range(n_pos)]
+    )
+    sentinel = dim // 2 if dim % 2 == 0 else dim // 2 + 1
+    out = torch.empty(n_pos, dim, dtype=torch.float64)
+    out[:, :sentinel] = torch.from_numpy(np.sin(enc[:, 0::2]))
+    out[:, sentinel:] = torch.from_numpy(np.cos(enc[:, 1::2]))
+    return out
 
 
 def _ids_check(name: str, mine: torch.Tensor, ref: torch.Tensor, dtype: torch.dtype) -> dict:

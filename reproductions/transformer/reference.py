@@ -16,7 +16,7 @@ import torch
 
 from reproductions.common.parity import build_hf_reference, load_mapped_state
 
-from .model import Transformer, TransformerConfig
+from .model import Transformer, TransformerConfig, sinusoidal_positions
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -102,6 +102,10 @@ def build_reference(
     )
 
 
+# Marian's table went through float32: agreement to float32 rounding of values in [-1, 1].
+POSITION_TABLE_TOL = 1e-6
+
+
 def from_hf(hf_model: Any) -> Transformer:
     """Our `Transformer` holding a `MarianMTModel`'s weights, same dtype and device, eval mode."""
     ref_param = next(hf_model.parameters())
@@ -120,8 +124,20 @@ def from_hf(hf_model: Any) -> Transformer:
         if not torch.equal(state[tied], state["shared.weight"]):
             raise RuntimeError(f"the reference's {tied} is not tied to its shared embedding")
     load_mapped_state(ours, state)
+    cfg = ours.config
+    # Our own sinusoid table (Sec. 3.5, Marian's halves layout), computed in the model's dtype,
+    # never Marian's: the logits checks then exercise our positions. Marian stores its table in
+    # float32, so the two agree to float32 rounding and no closer.
+    table = sinusoidal_positions(cfg.max_position_embeddings, cfg.d_model, cfg.position_layout)
+    table = table.to(ref_param.device, ref_param.dtype)
     with torch.no_grad():
         for side in ("encoder", "decoder"):
-            table = hf_state[f"model.{side}.embed_positions.weight"]
+            reference = hf_state[f"model.{side}.embed_positions.weight"]
+            worst = float((reference.to(table.dtype) - table).abs().max())
+            if worst > POSITION_TABLE_TOL:
+                raise ValueError(
+                    f"the reference's {side} position table differs from the halves-layout "
+                    f"sinusoid by {worst:.2e} (> {POSITION_TABLE_TOL:.0e})"
+                )
             getattr(ours, side).embed_positions.copy_(table)
     return ours.eval()

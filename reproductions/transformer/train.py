@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from reproductions.common import data
+from reproductions.common import cli, data
 from reproductions.common.distributed import DistInfo, unwrap_model
 from reproductions.common.results import read_results, write_train_results
 from reproductions.common.training import TrainConfig, train
@@ -277,6 +277,7 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="decode only the first N test verses for BLEU",
     )
+    cli.add_allow_dirty(parser)
     args = parser.parse_args(argv)
     path = run(args.config, args.steps, args.out, args.seed, args.test_sentences)
     if path is not None:

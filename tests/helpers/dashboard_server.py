@@ -74,3 +74,15 @@ def serve_dashboard(root: Path, env: dict[str, str]) -> Iterator[str]:
     finally:
         stop_group(process)
         log.close()
+
+
+def open_and_settle(tab, url: str, expected: list[str]) -> str:  # noqa: ANN001
+    """Open `url`, wait for the expected text, then for Streamlit to finish running the page."""
+    from playwright.sync_api import expect
+
+    tab.goto(url, wait_until="domcontentloaded")
+    main = tab.locator('[data-testid="stMain"]')
+    for snippet in expected:
+        expect(main).to_contain_text(snippet, timeout=60_000)
+    tab.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    return main.inner_text()

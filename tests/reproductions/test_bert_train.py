@@ -30,7 +30,20 @@ def test_bert_pretraining_writes_results_with_nsp_accuracy(have_data, tmp_path):
     path = main(["--config", "small", "--steps", "4", "--max-docs", "4", "--out", str(tmp_path)])
     results = json.loads(path.read_text(encoding="utf-8"))
     assert results["reproduction"] == "bert" and results["run"] == "small"
-    assert 0.0 <= results["metrics"]["val_nsp_acc"] <= 1.0
+    m = results["metrics"]
+    # 8 held-out batches of 64 pairs: the accuracy is a count over 512, the shares predicted per
+    # class sum to one, and a head answering one class for >90% of pairs is flagged constant.
+    assert m["val_nsp_n"] == 512 and (m["val_nsp_acc"] * 512) == round(m["val_nsp_acc"] * 512)
+    assert sum(m["val_nsp_pred_frac"]) == pytest.approx(1.0)
+    assert m["val_nsp_majority_rate"] >= 0.5
+    flagged = max(m["val_nsp_pred_frac"]) > 0.9
+    assert ("val_nsp" in results["constant_heads"]) == flagged
+    if flagged:  # a constant answer scores exactly one class's share
+        assert m["val_nsp_acc"] in (
+            pytest.approx(m["val_nsp_majority_rate"]),
+            pytest.approx(1 - m["val_nsp_majority_rate"]),
+        )
+    assert m["val_mlm_top_token_rate"] > 0
     assert len(results["curves"]["train_loss"]) >= 1
     assert (tmp_path / "small.png").exists()
 

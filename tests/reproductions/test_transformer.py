@@ -148,3 +148,93 @@ def test_beam_of_one_is_greedy_and_beams_start_from_the_start_token() -> None:
     assert torch.equal(model.generate(src, max_new_tokens=8, num_beams=1), greedy)
     beam = model.generate(src, max_new_tokens=8, num_beams=4, length_penalty=0.0)
     assert beam.shape[0] == 2 and beam[:, 0].eq(TINY.decoder_start_token_id).all()
+
+
+@pytest.mark.parametrize("layout", ["interleaved", "halves"])
+def test_positions_shift_by_a_block_rotation(layout: str) -> None:
+    # Sec. 3.5: "for any fixed offset k, PE_{pos+k} can be represented as a linear function of
+    # PE_pos". The function is a rotation by k * omega_i in each (sin_i, cos_i) plane.
+    P, d = 80, 32
+    pe = sinusoidal_positions(P, d, layout)
+    half = d // 2
+    sin_at = list(range(0, d, 2)) if layout == "interleaved" else list(range(half))
+    cos_at = list(range(1, d, 2)) if layout == "interleaved" else list(range(half, d))
+    omega = 1.0 / torch.pow(
+        torch.tensor(10000.0, dtype=torch.float64),
+        2.0 * torch.arange(half, dtype=torch.float64) / d,
+    )
+    for k in (1, 5, 17):
+        R = torch.zeros(d, d, dtype=torch.float64)
+        for i, (s, c) in enumerate(zip(sin_at, cos_at, strict=True)):
+            a = k * float(omega[i])
+            # sin(x+a) = sin x cos a + cos x sin a;  cos(x+a) = cos x cos a - sin x sin a
+            R[s, s], R[s, c] = math.cos(a), math.sin(a)
+            R[c, s], R[c, c] = -math.sin(a), math.cos(a)
+        shifted = pe[: P - k] @ R.T
+        assert (shifted - pe[k:]).abs().max() < 1e-12
+        # R is orthogonal (a rotation), so it preserves each position vector's norm
+        assert (R @ R.T - torch.eye(d, dtype=torch.float64)).abs().max() < 1e-12
+
+
+def test_from_hf_computes_its_own_position_table_and_rejects_a_wrong_one() -> None:
+    from reproductions.transformer.check import marian_table_float64
+    from reproductions.transformer.reference import build_reference, from_hf
+
+    cfg = TransformerConfig(**{**TINY.__dict__, "position_layout": "halves"})
+    hf = build_reference(cfg, dtype=torch.float64)
+    with torch.no_grad():
+        for side in (hf.model.encoder, hf.model.decoder):
+            side.embed_positions.weight.copy_(
+                marian_table_float64(*side.embed_positions.weight.shape)
+            )
+    ours = from_hf(hf)
+    exact = sinusoidal_positions(cfg.max_position_embeddings, cfg.d_model, "halves")
+    assert torch.equal(ours.encoder.embed_positions, exact)
+    assert torch.equal(ours.decoder.embed_positions, exact)
+    # An interleaved table in the reference is not what Marian means: from_hf must refuse it.
+    with torch.no_grad():
+        hf.model.encoder.embed_positions.weight.copy_(
+            sinusoidal_positions(cfg.max_position_embeddings, cfg.d_model, "interleaved")
+        )
+    with pytest.raises(ValueError, match="encoder position table"):
+        from_hf(hf)
+
+
+def test_learns_to_copy_a_sequence_and_decodes_it_greedily() -> None:
+    # Learnability: a broken causal mask (teacher forcing would peek at the answer), a wrong
+    # cross-attention mask or a missing gradient all leave greedy copies wrong.
+    torch.manual_seed(0)
+    cfg = TransformerConfig(
+        vocab_size=14,
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=16,
+        dropout=0.0,
+        pad_token_id=0,
+        eos_token_id=1,
+        decoder_start_token_id=0,
+    )
+    model = Transformer(cfg)
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    g = torch.Generator().manual_seed(0)
+
+    def batch(n: int) -> tuple[torch.Tensor, torch.Tensor]:
+        src = torch.randint(2, 14, (n, 6), generator=g)
+        return src, torch.cat([src, torch.ones(n, 1, dtype=torch.long)], dim=1)  # copy + EOS
+
+    for _ in range(500):
+        src, labels = batch(32)
+        loss = label_smoothed_cross_entropy(model(src, labels=labels).logits, labels, epsilon=0.0)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    model.eval()
+    src, labels = batch(64)
+    out = model.generate(src, max_new_tokens=7)[:, 1:]
+    exact = (out == labels).all(dim=1).float().mean()
+    assert exact > 0.9, f"only {exact:.0%} of held-out sequences copied exactly"

@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
             }
         )
         fields["id"] = paper_id or arxiv or slugify(f"{fields['title']} {year or ''}")
-        fields["added_on"] = store.today()
+        fields["added_on"] = store.today(root_path)
         try:
             paper = Paper.model_validate(fields)
         except ValidationError as exc:

@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         catalog = load_catalog(root_path)
         for error in catalog.errors:
             err_console.print(f"warning: {error}", markup=False, style="yellow")
-        built = build_agenda(catalog, date=day, today=store.today())
+        built = build_agenda(catalog, date=day, today=store.today(root_path))
         if as_json:
             print_json(built.to_json())
         elif dry_run:
@@ -63,5 +63,5 @@ def register(app: typer.Typer) -> None:
         if ics:
             from tracker.ics import write_calendar
 
-            write_calendar(ics, catalog, weeks=weeks, today=store.today())
+            write_calendar(ics, catalog, weeks=weeks, today=store.today(root_path))
             err_console.print(f"wrote {ics}", markup=False)

@@ -75,6 +75,9 @@ def register(app: typer.Typer) -> None:
                 f"{root_path} is not a team repository (it has no papers/team.yaml)",
                 fix="pass --root with the repository's folder, or run the command inside it",
             )
+        from tracker.extras import require
+
+        require("tracker dashboard", "streamlit")
         command = streamlit_command(port=port, address=address, headless=headless)
         env = {**os.environ, ROOT_ENV: str(root_path)}
         console.print(

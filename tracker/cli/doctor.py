@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
             print_json({"schema": 1, "findings": [asdict(f) for f in findings]})
         else:
             for finding in findings:
-                mark = "ok " if finding.ok else "BAD"
+                mark = "BAD" if not finding.ok else "warn" if finding.warning else "ok "
                 console.print(f"[{mark}] {finding.check}: {finding.detail}", markup=False)
                 if finding.fix:
                     console.print(f"      fix: {finding.fix}", markup=False)

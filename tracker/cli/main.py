@@ -22,6 +22,10 @@ EXIT_REMOTE = 3
 # no verb module (and with them pandas, scipy, torch); a test keeps each one equal to the first
 # sentence of the verb's own help, so the two cannot drift apart.
 VERBS: dict[str, tuple[str, str]] = {
+    "init": (
+        "init",
+        "Start a team: write papers/team.yaml, mkdocs.yml, docs/, a README with the weekly commands, .gitignore and a GitHub Pages workflow into DIR (new or empty).",
+    ),
     "week": (
         "week",
         "The weekly prep: sync the reading list, show it and what changed, propose reading quotas, write the next meeting's agenda draft, and build the site.",
@@ -34,6 +38,14 @@ VERBS: dict[str, tuple[str, str]] = {
         "Add a paper to papers/ (synced to the sheet by the next `tracker sync --apply`).",
     ),
     "export": ("export", "Export papers as BibTeX (all, or filtered), to stdout or a file."),
+    "read": (
+        "reading",
+        "Mark a paper read by one member (their handle joins read_by, with the date).",
+    ),
+    "summarise": (
+        "reading",
+        "Write one member's own summary of a paper: their section of papers/<id>.md (## 요약 — name (@handle)), from a template asking 핵심 아이디어, 방법, 결과, 질문.",
+    ),
     "assign": (
         "assign",
         "Assign each member their reading quota: the exact relevance-maximising assignment.",

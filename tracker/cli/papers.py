@@ -9,9 +9,9 @@ import typer
 from tracker import store
 from tracker.cli.common import JsonOption, RootOption, resolve_root
 from tracker.cli.output import console, handle_errors, print_json, print_table
-from tracker.errors import DataError, UsageError
-from tracker.library import filter_papers
-from tracker.models import Status
+from tracker.errors import UsageError
+from tracker.library import filter_papers, find_paper
+from tracker.models import Status, parse_status
 
 SCHEMA = 1
 
@@ -30,9 +30,14 @@ def register(app: typer.Typer) -> None:
     )
     @handle_errors
     def list_papers(
-        status: str = typer.Option(None, help=f"One of: {', '.join(s.value for s in Status)}."),
+        status: str = typer.Option(
+            None,
+            help=f"One of: {', '.join(s.value for s in Status)} (or as the sheet writes it: 읽음, ...).",
+        ),
         topic: str = typer.Option(None, help="Papers with this topic."),
-        reader: str = typer.Option(None, help="Papers this member reads or presents (handle)."),
+        reader: str = typer.Option(
+            None, help="Papers this member reads or presents (handle or name, e.g. 김지우)."
+        ),
         year: int = typer.Option(None, help="Papers of this year."),
         search: str = typer.Option(
             None,
@@ -43,11 +48,15 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JsonOption,
         root: Path = RootOption,
     ) -> None:
-        if status and status not in Status.__members__:
-            raise UsageError(
-                f"unknown status {status!r}", fix=f"use one of {', '.join(Status.__members__)}"
-            )
-        loaded = store.load_papers(resolve_root(root))
+        if status:
+            try:
+                status = parse_status(status).value
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+        root_path = resolve_root(root)
+        if reader:
+            reader = _member_handle(root_path, reader)
+        loaded = store.load_papers(root_path)
         for error in loaded.errors:
             console.print(f"warning: {error}", markup=False, style="yellow")
         rows = filter_papers(
@@ -67,23 +76,18 @@ def register(app: typer.Typer) -> None:
 
     @papers.command(
         "show",
-        help="Show one paper: its fields and the team's summary.",
-        epilog="Example: tracker papers show 1810.04805",
+        help="Show one paper: its fields and the team's summary. The paper may be named by id, "
+        "by a known alias (BERT) or by words of its title; ambiguous names list the candidates.",
+        epilog="Example: tracker papers show BERT",
     )
     @handle_errors
     def show_paper(
-        paper_id: str = typer.Argument(..., help="The paper's id (an arXiv id or a slug)."),
+        paper_id: str = typer.Argument(..., help="The paper: id, alias (BERT) or title words."),
         as_json: bool = JsonOption,
         root: Path = RootOption,
     ) -> None:
         root_path = resolve_root(root)
-        path = store.paper_path(root_path, paper_id)
-        if not path.is_file():
-            ids = [p.stem for p in store.paper_files(root_path)]
-            close = [i for i in ids if paper_id.lower() in i][:5]
-            hint = f"did you mean: {', '.join(close)}" if close else "see `tracker papers list`"
-            raise DataError(f"no paper {paper_id!r} in papers/", fix=hint)
-        paper = store.read_paper(path)
+        paper = find_paper(root_path, paper_id)
         if as_json:
             print_json(
                 {"schema": SCHEMA, "paper": {**paper.model_dump(mode="json"), "body": paper.body}}
@@ -93,6 +97,20 @@ def register(app: typer.Typer) -> None:
             shown = ", ".join(value) if isinstance(value, list) else value
             console.print(f"{key:>13}: {shown}", markup=False)
         console.print(paper.body, markup=False)
+
+
+def _member_handle(root: Path, text: str) -> str:
+    """The handle of the member a person typed (handle or name); UsageError when unknown."""
+    from tracker.people import Roster
+
+    team = store.load_team(root)
+    try:
+        return Roster(team.members).handle_of(text)
+    except ValueError as exc:
+        raise UsageError(
+            str(exc).split(": add them")[0],
+            fix="use a handle or a name from papers/team.yaml members",
+        ) from None
 
 
 def _short(text: str, width: int = 70) -> str:

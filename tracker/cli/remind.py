@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         catalog = load_catalog(root_path)
         for error in catalog.errors:
             err_console.print(f"warning: {error}", markup=False, style="yellow")
-        today = store.today()
+        today = store.today(root_path)
         reminder = build_reminder(catalog, today=today)
         if as_json:
             print_json(

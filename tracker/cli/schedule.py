@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
                 fix="fix the files named above (see `tracker doctor`)",
             )
         with console.status("solving the rota (HiGHS)..."):
-            plan = plan_schedule(catalog, weeks=weeks, today=store.today(), force=force)
+            plan = plan_schedule(catalog, weeks=weeks, today=store.today(root_path), force=force)
         if as_json:
             print_json(plan.to_json())
         elif explain:

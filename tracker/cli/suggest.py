@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
         )
         if add:
             written, refused = add_candidates(
-                root_path, result.candidates[:add], today=store.today()
+                root_path, result.candidates[:add], today=store.today(root_path)
             )
             for line in refused:
                 err_console.print(f"not added: {line}", markup=False)

@@ -48,7 +48,9 @@ def register(app: typer.Typer) -> None:
         root_path = resolve_root(root)
         team = store.load_team(root_path)
         console.print(
-            f"[bold]{escape(team.name)}[/] — weekly prep ({store.today().isoformat()})", markup=True
+            # The team's name is text, not markup ("[NLP] 모임" must print as written).
+            f"[bold]{escape(team.name)}[/] — weekly prep ({store.today(root_path).isoformat()})",
+            markup=True,
         )
         outcomes: list[tuple[str, bool, str]] = []
 
@@ -119,7 +121,7 @@ def _quota(root: Path) -> str:
         ["member", "assigned", "read", "summarised", "expected by now", "behind"],
         [
             [
-                p.handle,
+                f"{p.name} (@{p.handle})" if p.name != p.handle else p.handle,
                 f"{p.assigned}/{p.quota}",
                 p.read,
                 p.summarised,

@@ -1,4 +1,4 @@
-"""Entry of the Streamlit dashboard: page config, navigation over `pages/`.
+"""Entry of the Streamlit dashboard: page config, navigation over `views/`.
 
 Each page draws its own sidebar (the sync panel, via `ui.start_page`): elements the entry
 script itself puts in the sidebar are lost on reruns under AppTest with `st.navigation`.
@@ -21,27 +21,27 @@ st.set_option("client.toolbarMode", "minimal")
 _ = ui.page_translator()
 
 PAGES = [
-    st.Page("pages/this_week.py", title=_("This week"), icon=":material/event:", default=True),
-    st.Page("pages/reading_list.py", title=_("Reading list"), icon=":material/menu_book:"),
-    st.Page("pages/quota.py", title=_("Quota"), icon=":material/bar_chart:"),
-    st.Page("pages/reproductions.py", title=_("Reproductions"), icon=":material/science:"),
-    st.Page("pages/notes.py", title=_("Notes"), icon=":material/edit_note:"),
+    st.Page("views/this_week.py", title=_("This week"), icon=":material/event:", default=True),
+    st.Page("views/reading_list.py", title=_("Reading list"), icon=":material/menu_book:"),
+    st.Page("views/quota.py", title=_("Quota"), icon=":material/bar_chart:"),
+    st.Page("views/reproductions.py", title=_("Reproductions"), icon=":material/science:"),
+    st.Page("views/notes.py", title=_("Notes"), icon=":material/edit_note:"),
 ]
 
 # The lab bench ("실험실"): looks inside the models the notes talk about (tracker/lab).
 LAB_PAGES = [
     st.Page(
-        "pages/lab_vectors.py", title=lab.label("vectors_title"), icon=":material/scatter_plot:"
+        "views/lab_vectors.py", title=lab.label("vectors_title"), icon=":material/scatter_plot:"
     ),
     st.Page(
-        "pages/lab_attention.py", title=lab.label("attention_title"), icon=":material/grid_on:"
+        "views/lab_attention.py", title=lab.label("attention_title"), icon=":material/grid_on:"
     ),
-    st.Page("pages/lab_positions.py", title=lab.label("positions_title"), icon=":material/waves:"),
+    st.Page("views/lab_positions.py", title=lab.label("positions_title"), icon=":material/waves:"),
     st.Page(
-        "pages/lab_depth.py", title=lab.label("depth_title"), icon=":material/stacked_line_chart:"
+        "views/lab_depth.py", title=lab.label("depth_title"), icon=":material/stacked_line_chart:"
     ),
     st.Page(
-        "pages/lab_decoding.py", title=lab.label("decoding_title"), icon=":material/account_tree:"
+        "views/lab_decoding.py", title=lab.label("decoding_title"), icon=":material/account_tree:"
     ),
 ]
 

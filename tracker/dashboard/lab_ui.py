@@ -1,4 +1,4 @@
-"""What the lab pages (`pages/lab_*.py`) share: the `repro` check and the cached models.
+"""What the lab pages (`views/lab_*.py`) share: the `repro` check and the cached models.
 
 Models and vectors are `st.cache_resource` (one copy per server, never pickled); the numbers
 each page computes from them come from `tracker.lab`, the module the lab tests check.

@@ -26,6 +26,8 @@ def start_page(title: str) -> tuple[Catalog, str]:
     catalog, digest = data.current_catalog()
     _ = translator(catalog.team)
     st.title(title)
+    # Whose dashboard this is: every team's own name, never the sample's.
+    st.caption(f"{catalog.team.name} · {catalog.team.topic}")
     sync_panel(_)
     show_data_errors(catalog, _)
     return catalog, digest

@@ -3,7 +3,7 @@
 Each submodule owns one view's numbers: `vectors` (Word2Vec neighbours, analogies, projection),
 `attention` (MiniLM attention maps through our BertModel), `positions` (sinusoidal table and
 its rotation property), `depth` (GPT-2 residual-stream std at init), `decoding` (greedy and
-beam search as a tree). The pages under `tracker/dashboard/pages/lab_*.py` only draw what these
+beam search as a tree). The pages under `tracker/dashboard/views/lab_*.py` only draw what these
 return, and `figures` renders the same numbers as static SVGs for the site.
 
 All words a reader sees live in `LABELS` below, so that a message catalog can take them over.

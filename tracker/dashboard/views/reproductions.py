@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from tracker import claims
 from tracker.catalog import ReproResult
 from tracker.dashboard import data, ui
 from tracker.i18n import Translator
@@ -60,6 +61,32 @@ def show_parity(result: ReproResult, _: Translator) -> None:
             st.code(command, language="bash")
 
 
+def show_claims(result: ReproResult) -> None:
+    """The paper's claims as this run decided them (a table), and constant-answer heads."""
+    rows = claims.claims_records([result])
+    if rows:
+        held = sum(r["reproduced"] for r in rows)
+        st.markdown(f"Claims reproduced: **{held} of {len(rows)}**")
+        st.dataframe(
+            rows,
+            hide_index=True,
+            column_config={"reproduced": st.column_config.CheckboxColumn("reproduced")},
+        )
+    heads = claims.constant_heads(result)
+    if heads:
+        st.warning(
+            "Constant head (one class for more than 90% of examples): "
+            + ", ".join(heads)
+            + ". Its accuracy is the class share, not a learned decision."
+        )
+
+
+def show_overview(results: list[ReproResult]) -> None:
+    ov = claims.overview(results)
+    if ov.total:
+        st.metric("Claims reproduced at CPU scale", f"{ov.held} of {ov.total}")
+
+
 def show_run(result: ReproResult, _: Translator) -> None:
     from tracker.result_text import format_metric, metric_label
 
@@ -67,6 +94,7 @@ def show_run(result: ReproResult, _: Translator) -> None:
     st.markdown(
         "**" + _("Run {run}", run=result.run) + f"** · {when(provenance.get('started_at'), _)}"
     )
+    show_claims(result)
     metrics = data.metrics_vs_paper(result)
     if not metrics.empty:
         metrics["label"] = [metric_label(m, _) for m in metrics["metric"]]
@@ -107,6 +135,7 @@ def render() -> None:
     if not views:
         st.info(_("No reproductions yet.") + " " + how_to)
         return
+    show_overview(catalog.results)
     for view in views:
         paper = catalog.paper(view.paper_id) if view.paper_id else None
         heading = (paper.aliases[0] if paper and paper.aliases else None) or view.name

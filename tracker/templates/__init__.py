@@ -1,0 +1,1 @@
+"""Files `tracker init` writes into a new team repository (package data)."""
