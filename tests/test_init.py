@@ -209,11 +209,10 @@ def test_init_writes_the_teams_own_repository(new_team: Path) -> None:
 
 
 def test_the_site_templates_stay_the_projects_own(tmp_path: Path) -> None:
-    """The copies shipped to new teams are the project's docs assets and mkdocs settings.
+    """New teams get the project's own docs assets and mkdocs settings.
 
-    After changing docs/assets, copy it over: `cp docs/assets/css/site.css
-    tracker/templates/team/docs/assets/css/` (the package cannot read the project's docs/ once
-    installed, so a new team gets these copies)."""
+    The assets exist once: the package's templates hold them (an installed package cannot read
+    the project's docs/), and the project's docs/assets/ files are links to them."""
     templates = REPO / "tracker" / "templates" / "team"
     shipped = sorted(
         p.relative_to(templates / "docs/assets").as_posix()
@@ -227,6 +226,10 @@ def test_the_site_templates_stay_the_projects_own(tmp_path: Path) -> None:
     )
     assert shipped == ours, "docs/assets and tracker/templates/team/docs/assets list other files"
     for relative in shipped:
+        link = REPO / "docs/assets" / relative
+        assert (
+            link.is_symlink() and link.resolve() == (templates / "docs/assets" / relative).resolve()
+        ), f"docs/assets/{relative} must be a link to tracker/templates/team/docs/assets/{relative}"
         assert (templates / "docs/assets" / relative).read_bytes() == (
             REPO / "docs/assets" / relative
         ).read_bytes(), f"copy docs/assets/{relative} to tracker/templates/team/docs/assets/"
