@@ -80,19 +80,9 @@ _STARTED = _time.time()
 
 
 def bench_provenance(settings: dict, started: float) -> dict:
-    """reproductions.common.results.provenance for a benchmark (no seed, no data checksums)."""
-    from reproductions.common.results import command_line, provenance
+    from reproductions.common.results import benchmark_provenance
 
-    return provenance(
-        {
-            k: str(v) if not isinstance(v, (int, float, bool, str)) else v
-            for k, v in settings.items()
-        },
-        0,
-        None,
-        started,
-        command=command_line(),
-    )
+    return benchmark_provenance(settings, started)
 
 
 def main() -> None:

@@ -89,7 +89,8 @@ def test_dashboard_shows_claims_overview_and_constant_head(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dashboard_helpers import TODAY
-    from test_dashboard import open_page, texts
+
+    from tests.helpers.dashboard_app import open_page, texts
 
     root = write_tiny_repo(tmp_path / "tiny")
     monkeypatch.setenv("TRACKER_ROOT", str(root))
@@ -97,8 +98,8 @@ def test_dashboard_shows_claims_overview_and_constant_head(
     _with_claims(root)
     app = open_page("reproductions")
     shown = texts(app)
-    assert "Claims reproduced: **1 of 2**" in shown
+    assert "재현된 주장: **2개 중 1개**" in shown
     assert "val_nsp (none)" in shown  # the constant-head warning
-    assert app.metric[0].value == "1 of 2"
+    assert app.metric[0].value == "1 / 2"
     table = next(d.value for d in app.dataframe if "claim" in d.value.columns)
     assert list(table["reproduced"]) == [True, False]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from dashboard_helpers import (
-    APP,
     TODAY,
     break_a_paper,
     copy_sample_repo,
@@ -17,42 +16,7 @@ from dashboard_helpers import (
 )
 from streamlit.testing.v1 import AppTest
 
-PAGES = {
-    "this_week": "views/this_week.py",
-    "reading_list": "views/reading_list.py",
-    "quota": "views/quota.py",
-    "reproductions": "views/reproductions.py",
-    "notes": "views/notes.py",
-}
-
-
-def open_page(page: str) -> AppTest:
-    """Run the app once (the default page), then switch to `page` and run it."""
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    if page != "this_week":
-        app.switch_page(PAGES[page]).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def texts(app: AppTest) -> str:
-    """Everything a reader sees as text on the page (markdown, captions, alerts, headings)."""
-    parts = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "caption",
-        "info",
-        "success",
-        "warning",
-        "error",
-        "code",
-    ):
-        parts.extend(str(element.value) for element in getattr(app, kind))
-    return "\n".join(parts)
+from tests.helpers.dashboard_app import PAGES, open_page, texts
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 CROSS_IMPORT = re.compile(
-    r"^\s*(from|import)\s+tests\.(reproductions\.)?(test_\w+|conftest)\b", re.M
+    r"^\s*(from|import)\s+(tests\.)?(reproductions\.)?(test_\w+|conftest)\b", re.M
 )
 
 

@@ -189,6 +189,20 @@ def provenance(
     }
 
 
+def benchmark_provenance(settings: dict, started: float) -> dict:
+    """`provenance` for a benchmark: its settings (as JSON-able values), no seed, no data."""
+    return provenance(
+        {
+            k: str(v) if not isinstance(v, (int, float, bool, str)) else v
+            for k, v in settings.items()
+        },
+        0,
+        None,
+        started,
+        command=command_line(),
+    )
+
+
 def command_line() -> str:
     """The command a person would type to repeat this process's run (`python -m ...` or, under
     torchrun, `torchrun --nproc_per_node=N -m ...`), for provenance."""

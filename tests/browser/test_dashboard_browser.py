@@ -5,21 +5,15 @@ Each page is screenshotted into test-artifacts/screenshots/dashboard-<page>.png.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 from dashboard_helpers import NOTES, REPO, copy_sample_repo
 
 from browser.conftest import screenshot
+from tests.helpers.dashboard_server import serve_dashboard
 
 pytestmark = pytest.mark.browser
 
@@ -50,27 +44,6 @@ HOSTILE_NOTE = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"`tracker dashboard` exited with {process.returncode} before serving")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.25)  # polling a server that is starting up, not waiting for time itself
-    pytest.fail(f"the dashboard did not answer {url} within {timeout:.0f} s")
-
-
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`tracker dashboard --headless` on a free loopback port, over the sample team with results."""
@@ -80,37 +53,9 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for results in sorted((REPO / "reproductions").glob("*/results")):
         target = root / "reproductions" / results.parent.name / "results"
         shutil.copytree(results, target)
-    port = free_port()
-    env = {**os.environ, "TRACKER_TODAY": TODAY_SAMPLE, "HF_HUB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "tracker.cli.main", "dashboard", "--headless"]
-    command += ["--address", "127.0.0.1", "--port", str(port), "--root", str(root)]
-    # Its own session, so that the server Streamlit starts goes down with it. Output goes to a
-    # file: a pipe nobody reads any more makes Streamlit hang on shutdown.
-    log = (root.parent / "dashboard.log").open("wb")
-    process = subprocess.Popen(
-        command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_group(process)
-        log.close()
-
-
-def stop_group(process: subprocess.Popen) -> None:
-    """SIGTERM to the command's process group (the CLI and its server), SIGKILL if it lingers."""
-    os.killpg(process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        process.poll()
-        try:
-            os.killpg(process.pid, 0)  # anyone of the group left?
-        except ProcessLookupError:
-            return
-        time.sleep(0.2)  # polling for exit, not waiting for time itself
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    env = {"TRACKER_TODAY": TODAY_SAMPLE, "HF_HUB_OFFLINE": "1"}
+    with serve_dashboard(root, env) as base:
+        yield base
 
 
 def open_and_settle(tab, url: str, expected: list[str]) -> str:  # noqa: ANN001

@@ -61,30 +61,39 @@ def show_parity(result: ReproResult, _: Translator) -> None:
             st.code(command, language="bash")
 
 
-def show_claims(result: ReproResult) -> None:
+def show_claims(result: ReproResult, _: Translator) -> None:
     """The paper's claims as this run decided them (a table), and constant-answer heads."""
     rows = claims.claims_records([result])
     if rows:
         held = sum(r["reproduced"] for r in rows)
-        st.markdown(f"Claims reproduced: **{held} of {len(rows)}**")
+        st.markdown(_("Claims reproduced: **{held} of {total}**", held=held, total=len(rows)))
+        # Widths that fit the 1400 px meeting screen; a cell's full text shows on hover.
         st.dataframe(
-            rows,
+            [{k: v for k, v in r.items() if k != "run"} for r in rows],
             hide_index=True,
-            column_config={"reproduced": st.column_config.CheckboxColumn("reproduced")},
+            column_config={
+                "claim": st.column_config.TextColumn(_("claim"), width=300),
+                "paper": st.column_config.TextColumn(_("paper's number"), width=100),
+                "ours": st.column_config.TextColumn(_("our result"), width=220),
+                "test": st.column_config.TextColumn(_("test"), width=150),
+                "reproduced": st.column_config.CheckboxColumn(_("reproduced"), width=70),
+            },
         )
     heads = claims.constant_heads(result)
     if heads:
         st.warning(
-            "Constant head (one class for more than 90% of examples): "
-            + ", ".join(heads)
-            + ". Its accuracy is the class share, not a learned decision."
+            _(
+                "Constant head (one class for more than 90% of examples): {heads}. Its accuracy "
+                "is the class share, not a learned decision.",
+                heads=", ".join(heads),
+            )
         )
 
 
-def show_overview(results: list[ReproResult]) -> None:
+def show_overview(results: list[ReproResult], _: Translator) -> None:
     ov = claims.overview(results)
     if ov.total:
-        st.metric("Claims reproduced at CPU scale", f"{ov.held} of {ov.total}")
+        st.metric(_("Claims reproduced at CPU scale"), f"{ov.held} / {ov.total}")
 
 
 def show_run(result: ReproResult, _: Translator) -> None:
@@ -94,7 +103,7 @@ def show_run(result: ReproResult, _: Translator) -> None:
     st.markdown(
         "**" + _("Run {run}", run=result.run) + f"** · {when(provenance.get('started_at'), _)}"
     )
-    show_claims(result)
+    show_claims(result, _)
     metrics = data.metrics_vs_paper(result)
     if not metrics.empty:
         metrics["label"] = [metric_label(m, _) for m in metrics["metric"]]
@@ -135,7 +144,7 @@ def render() -> None:
     if not views:
         st.info(_("No reproductions yet.") + " " + how_to)
         return
-    show_overview(catalog.results)
+    show_overview(catalog.results, _)
     for view in views:
         paper = catalog.paper(view.paper_id) if view.paper_id else None
         heading = (paper.aliases[0] if paper and paper.aliases else None) or view.name
