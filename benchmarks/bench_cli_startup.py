@@ -6,6 +6,7 @@ lists which heavy modules (scipy, torch, streamlit, pandas, numpy, transformers)
 imported. Writes benchmarks/results/cli_startup.json with provenance.
 
 Example: python benchmarks/bench_cli_startup.py --runs 5
+         python benchmarks/bench_cli_startup.py --label before --checkout /tmp/old-worktree
 """
 
 from __future__ import annotations
@@ -31,22 +32,34 @@ COMMANDS = {
 }
 
 
-def time_command(argv: list[str], runs: int) -> list[float]:
-    env = {**os.environ, "TRACKER_TODAY": "2025-07-07", "COLUMNS": "120"}
+def _env(checkout: Path) -> dict[str, str]:
+    # PYTHONPATH first: the checkout's own `tracker` wins over an installed one.
+    return {
+        **os.environ,
+        "TRACKER_TODAY": "2025-07-07",
+        "COLUMNS": "120",
+        "PYTHONPATH": str(checkout),
+    }
+
+
+def time_command(argv: list[str], runs: int, checkout: Path) -> list[float]:
     times = []
     for i in range(runs + 1):
         t0 = time.perf_counter()
-        subprocess.run(argv, cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(argv, cwd=checkout, env=_env(checkout), check=True, capture_output=True)
         if i:  # the first run warms the file cache
             times.append(time.perf_counter() - t0)
     return times
 
 
-def heavy_imports(argv: list[str]) -> list[str]:
+def heavy_imports(argv: list[str], checkout: Path) -> list[str]:
     """Top-level packages from HEAVY that the command imported (read from -X importtime)."""
-    env = {**os.environ, "TRACKER_TODAY": "2025-07-07"}
     proc = subprocess.run(
-        [argv[0], "-X", "importtime", *argv[1:]], cwd=ROOT, env=env, capture_output=True, text=True
+        [argv[0], "-X", "importtime", *argv[1:]],
+        cwd=checkout,
+        env=_env(checkout),
+        capture_output=True,
+        text=True,
     )
     found = set()
     for line in proc.stderr.splitlines():
@@ -58,11 +71,27 @@ def heavy_imports(argv: list[str]) -> list[str]:
     return sorted(found)
 
 
+def _commit(checkout: Path) -> str | None:
+    proc = subprocess.run(
+        ["git", "-C", str(checkout), "rev-parse", "HEAD"], capture_output=True, text=True
+    )
+    return proc.stdout.strip() or None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--label", default="current", help="name of this measurement in the JSON")
+    parser.add_argument(
+        "--checkout",
+        type=Path,
+        default=ROOT,
+        help="the checkout whose tracker is timed (e.g. a worktree of an older commit)",
+    )
     args = parser.parse_args(argv)
+    checkout = args.checkout.resolve()
 
     sys.path.insert(0, str(ROOT))
     from reproductions.common.results import provenance
@@ -70,20 +99,25 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     rows = {}
     for name, command in COMMANDS.items():
-        times = time_command(command, args.runs)
+        times = time_command(command, args.runs, checkout)
         rows[name] = {
             "median_s": round(statistics.median(times), 3),
             "min_s": round(min(times), 3),
             "max_s": round(max(times), 3),
-            "heavy_imports": heavy_imports(command) if name != "python -c pass" else [],
+            "heavy_imports": heavy_imports(command, checkout) if name != "python -c pass" else [],
         }
-        print(f"{name:24s} median {rows[name]['median_s']:.3f} s  heavy: {rows[name]['heavy_imports']}")
+        print(
+            f"{name:24s} median {rows[name]['median_s']:.3f} s  heavy: {rows[name]['heavy_imports']}"
+        )
     out = RESULTS / "cli_startup.json"
     record = json.loads(out.read_text()) if out.exists() else {"measurements": {}}
     record["goal_s"] = GOAL_S
     record["measurements"][args.label] = {
         "commands": rows,
-        "provenance": provenance({"runs": args.runs}, 0, None, started),
+        "provenance": {
+            **provenance({"runs": args.runs}, 0, None, started),
+            "timed_commit": _commit(checkout),
+        },
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

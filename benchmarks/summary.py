@@ -118,20 +118,19 @@ def row_lab(d: dict) -> list[str]:
 
 
 def row_word2vec(d: dict) -> list[str]:
-    parts = [
-        f"{r['architecture']}: ×{r['speed_ratio']:.2f} speed, analogy {r['analogy_gap']:+.2f} pt, WS353 {r['ws353_gap']:+.3f}"
-        for r in d["rows"]
-    ]
-    met = all(
-        r["speed_ratio"] >= 1 and r["analogy_gap"] >= -1 and r["ws353_gap"] >= -0.02
-        for r in d["rows"]
-    )
+    # Goals are computed by word2vec_vs_gensim.py itself (each row's "holds").
+    rows = d["rows"]
+    worst_ratio = min(r["speed"]["ratio"] for r in rows)
+    worst_analogy = min(r["metrics"]["analogy_accuracy"]["relative_difference"] for r in rows)
+    worst_ws = min(r["metrics"]["wordsim353_spearman"]["difference"] for r in rows)
+    met = sum(r["holds"] for r in rows)
     return [
         "Word2Vec vs gensim",
-        d["corpus"].split("(")[0].strip(),
-        "; ".join(parts),
-        "ratio ≥ 1, analogy ≥ −1 pt, WS353 ≥ −0.02",
-        "met" if met else "missed",
+        ", ".join(d["corpus_names"].values()) + f"; {len(rows)} corpus × mode rows",
+        f"worst: ×{worst_ratio:.2f} speed, analogy {100 * worst_analogy:+.1f}% rel., "
+        f"WS353 {worst_ws:+.3f}; {met}/{len(rows)} rows meet all goals",
+        "ratio ≥ 1, analogy ≥ −5% rel., WS353/SimLex ≥ −0.01",
+        "met" if met == len(rows) and d.get("complete") else "missed",
         "word2vec_vs_gensim.py",
     ]
 

@@ -258,11 +258,23 @@ def test_week_syncs_proposes_quota_and_writes_the_agenda(
     result = runner.invoke(app, ["week", "--root", str(synced_repo), "--no-site"])
     assert result.exit_code == 0, result.output
     assert "pull  007" in result.output
-    assert "synced: pulled 1 cell(s)" in result.output
-    assert "apply with `tracker assign --apply`" in result.output
+    assert "동기화 완료: 셀 1개와" in result.output  # the sample team reads Korean
+    assert "`tracker assign --apply`로 적용" in result.output
     assert (synced_repo / "docs" / "meetings" / "2025-07-08.md").is_file()
     # Run twice: nothing to sync, the untouched draft is rewritten in place, still one file.
     again = runner.invoke(app, ["week", "--root", str(synced_repo), "--no-site"])
     assert again.exit_code == 0, again.output
-    assert "nothing to do" in again.output
+    assert "1. 시트와 동기화: 할 일 없음" in again.output
     assert [p.name for p in (synced_repo / "docs" / "meetings").glob("*.md")] == ["2025-07-08.md"]
+
+
+def test_week_speaks_english_to_a_team_that_chose_english(synced_repo: Path) -> None:
+    settings = synced_repo / "papers" / "team.yaml"
+    kept = [line for line in settings.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("language:")]  # fmt: skip
+    settings.write_text("\n".join([*kept, "language: en", ""]), encoding="utf-8")
+    result = runner.invoke(app, ["week", "--root", str(synced_repo), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "— weekly prep (" in result.output
+    assert "1. sync with the sheet: nothing to do" in result.output
+    assert "주간 준비" not in result.output and "할 일 없음" not in result.output

@@ -209,11 +209,10 @@ def test_init_writes_the_teams_own_repository(new_team: Path) -> None:
 
 
 def test_the_site_templates_stay_the_projects_own(tmp_path: Path) -> None:
-    """The copies shipped to new teams are the project's docs assets and mkdocs settings.
+    """New teams get the project's own docs assets and mkdocs settings.
 
-    After changing docs/assets, copy it over: `cp docs/assets/css/site.css
-    tracker/templates/team/docs/assets/css/` (the package cannot read the project's docs/ once
-    installed, so a new team gets these copies)."""
+    The assets exist once: the package's templates hold them (an installed package cannot read
+    the project's docs/), and the project's docs/assets/ files are links to them."""
     templates = REPO / "tracker" / "templates" / "team"
     shipped = sorted(
         p.relative_to(templates / "docs/assets").as_posix()
@@ -227,6 +226,10 @@ def test_the_site_templates_stay_the_projects_own(tmp_path: Path) -> None:
     )
     assert shipped == ours, "docs/assets and tracker/templates/team/docs/assets list other files"
     for relative in shipped:
+        link = REPO / "docs/assets" / relative
+        assert (
+            link.is_symlink() and link.resolve() == (templates / "docs/assets" / relative).resolve()
+        ), f"docs/assets/{relative} must be a link to tracker/templates/team/docs/assets/{relative}"
         assert (templates / "docs/assets" / relative).read_bytes() == (
             REPO / "docs/assets" / relative
         ).read_bytes(), f"copy docs/assets/{relative} to tracker/templates/team/docs/assets/"
@@ -252,7 +255,7 @@ def test_after_init_sync_week_and_site_build_run_as_the_new_team(
 
     week = invoke("week")
     assert week.exit_code == 0, week.output
-    assert f"{TEAM_NAME} — weekly prep ({TODAY})" in week.output
+    assert f"{TEAM_NAME} — 주간 준비 ({TODAY})" in week.output  # in the team's Korean
     assert "docs/meetings/2025-07-08.md" in week.output
     assert "김지우 (@jiu)\t1/20" in week.output  # the quota table names people
     built = invoke("site", "build")
@@ -409,7 +412,7 @@ def test_init_from_a_sheet_url_then_sync_pulls_every_row(
 
         week = invoke("week")
         assert week.exit_code == 0, week.output
-        assert "1. sync with the sheet: nothing to do" in week.output
+        assert "1. 시트와 동기화: 할 일 없음" in week.output
         index = (target / "site" / "index.html").read_text(encoding="utf-8")
         assert f"<title>{TEAM_NAME}</title>" in index and SAMPLE_NAME not in index
 
@@ -525,7 +528,7 @@ def test_a_team_name_with_brackets_prints_as_written(
     assert team_yaml(target)["name"] == "[NLP] 모임"
     monkeypatch.chdir(target)
     week = invoke("week", "--no-site")
-    assert "[NLP] 모임 — weekly prep (2025-07-03)" in week.output, week.output
+    assert "[NLP] 모임 — 주간 준비 (2025-07-03)" in week.output, week.output
 
 
 def test_an_empty_folder_points_at_tracker_init(tmp_path: Path, clock: None) -> None:

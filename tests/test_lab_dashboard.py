@@ -117,6 +117,23 @@ def test_positions_page_checks_the_rotation_live(team: Path) -> None:
     assert float(app.dataframe[0].value["max |diff|"][1]) > 0.1
 
 
+def test_an_english_team_sees_the_lab_in_english(team: Path) -> None:
+    settings = team / "papers" / "team.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "language: en\n", encoding="utf-8")
+    app = open_lab("positions")
+    assert app.title[0].value == "Positional encoding"
+    assert app.slider(key="lab_k").label == "distance k"
+    assert app.radio(key="lab_layout").options == [
+        "paper (sin, cos interleaved)",
+        "Marian (sin in the first half, cos in the second)",
+    ]
+    assert app.success[0].value.endswith("(threshold 1e-12: holds)")
+    shown = "\n".join(
+        [*(m.value for m in app.markdown), *(c.value for c in app.caption), app.title[0].value]
+    )
+    assert not any("\uac00" <= ch <= "\ud7a3" for ch in shown), shown
+
+
 def test_depth_page_shows_residual_stds_and_the_ablation_curves(team: Path) -> None:
     results = team / "reproductions" / "gpt2" / "results"
     results.mkdir(parents=True)

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from tracker import store
 from tracker.catalog import load_catalog
 from tracker.cli.main import app
-from tracker.notes import ascii_slug, import_notes, romanize_hangul
+from tracker.notes import ascii_slug, import_notes
+from tracker.people import romanise as romanize_hangul
 
 POSTS = Path("docs/meetings/posts")
 

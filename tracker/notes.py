@@ -39,6 +39,7 @@ from tracker.catalog import load_team_or_default
 from tracker.errors import DataError, FrontMatterError
 from tracker.mentions import MentionIndex, link_mentions
 from tracker.models import Member
+from tracker.people import romanise
 from tracker.sanitize import sanitize_markdown
 
 POSTS_DIR = "meetings/posts"  # relative to docs/
@@ -87,100 +88,13 @@ class ImportReport:
 
 
 # --------------------------------------------------------------------------------------------
-# ASCII slugs (Korean romanised, Revised Romanisation without sound changes: deterministic)
-
-_INITIALS = [
-    "g",
-    "kk",
-    "n",
-    "d",
-    "tt",
-    "r",
-    "m",
-    "b",
-    "pp",
-    "s",
-    "ss",
-    "-",
-    "j",
-    "jj",
-    "ch",
-    "k",
-    "t",
-    "p",
-    "h",
-]
-_MEDIALS = [
-    "a",
-    "ae",
-    "ya",
-    "yae",
-    "eo",
-    "e",
-    "yeo",
-    "ye",
-    "o",
-    "wa",
-    "wae",
-    "oe",
-    "yo",
-    "u",
-    "wo",
-    "we",
-    "wi",
-    "yu",
-    "eu",
-    "ui",
-    "i",
-]
-_FINALS = [""] + [
-    "k",
-    "k",
-    "k",
-    "n",
-    "n",
-    "n",
-    "t",
-    "l",
-    "k",
-    "m",
-    "l",
-    "l",
-    "l",
-    "p",
-    "l",
-    "m",
-    "p",
-    "p",
-    "t",
-    "t",
-    "ng",
-    "t",
-    "t",
-    "k",
-    "t",
-    "p",
-    "t",
-]
-
-
-def romanize_hangul(text: str) -> str:
-    """Hangul syllables to Latin letters; other characters pass through unchanged."""
-    out = []
-    for char in text:
-        code = ord(char) - 0xAC00
-        if 0 <= code < 11172:
-            initial = _INITIALS[code // 588].replace("-", "")
-            out.append(initial + _MEDIALS[(code % 588) // 28] + _FINALS[code % 28])
-        else:
-            out.append(char)
-    return "".join(out)
+# ASCII slugs (Korean romanised as member handles are: tracker.people.romanise)
 
 
 def ascii_slug(text: str) -> str:
     """A lower-case ASCII slug: Hangul romanised, accents dropped, the rest hyphenated."""
     text = unicodedata.normalize("NFC", text)
-    text = romanize_hangul(text)
+    text = romanise(text)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return re.sub(r"-{2,}", "-", slug)[:80].strip("-")

@@ -435,7 +435,7 @@ def paper_page(
         lines.append(_("No meeting note mentions this paper yet."))
     lines.append("")
     lines += _reproduction_section(catalog, paper, writer)
-    lines += _lab_section(paper, writer)
+    lines += _lab_section(paper, writer, _)
     return "\n".join(lines)
 
 
@@ -445,13 +445,13 @@ def _indent(text: str, spaces: int = 4) -> str:
     return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
 
 
-def _lab_section(paper: Paper, writer: _Writer | None) -> list[str]:
+def _lab_section(paper: Paper, writer: _Writer | None, _: Translator) -> list[str]:
     """The lab's static figures for this paper's reproduction (tracker/lab/static.py)."""
     if writer is None:
         return []
     from tracker.lab.static import site_section
 
-    return site_section(paper.reproduction, writer.write)
+    return site_section(paper.reproduction, writer.write, translate=_)
 
 
 def _reproduction_section(catalog: Catalog, paper: Paper, writer: _Writer | None) -> list[str]:

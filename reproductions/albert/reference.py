@@ -13,6 +13,8 @@ from typing import Any
 
 import torch
 
+from reproductions.common.parity import load_like_reference
+
 from .model import AlbertConfig, AlbertForPreTraining
 
 _TIED_DECODER_KEYS = ("predictions.decoder.weight", "predictions.decoder.bias")
@@ -45,11 +47,12 @@ def albert_for_pretraining_from_hf(hf_model: Any) -> AlbertForPreTraining:
     for key in _TIED_DECODER_KEYS:
         del state[key]
     ours = AlbertForPreTraining(config_from_hf(hf_model.config))
-    p = next(hf_model.parameters())
-    # move before loading so float64 weights are never rounded through float32
-    ours.to(device=p.device, dtype=p.dtype)
-    ours.load_state_dict(state, strict=True)
-    return ours.train(False)
+    load_like_reference(ours, state, hf_model)
+    return ours
+
+
+# The reference contract every reference.py follows: `from_hf(hf_model)` and `build_reference`.
+from_hf = albert_for_pretraining_from_hf
 
 
 def build_reference(

@@ -14,6 +14,8 @@ from typing import Any
 
 import torch
 
+from reproductions.common.parity import load_like_reference
+
 from .model import BertConfig, BertForPreTraining, BertModel
 
 # The MLM decoder is tied to the word embeddings (weight) and to cls.predictions.bias (bias);
@@ -51,20 +53,19 @@ def hf_config(config: BertConfig) -> Any:
     return transformers.BertConfig(**config.to_dict())
 
 
-def _load_like(ours: torch.nn.Module, state: dict[str, torch.Tensor], hf_model: Any) -> None:
-    # Move first, load second: loading float64 weights into a float32 module would round
-    # them, and the float64 parity check would then measure that rounding, not the model.
-    p = next(hf_model.parameters())
-    ours.to(device=p.device, dtype=p.dtype)
-    ours.load_state_dict(state, strict=True)
-    ours.train(False)
+def from_hf(hf_model: Any) -> BertModel | BertForPreTraining:
+    """Our model holding an HF ``BertForPreTraining``'s or ``BertModel``'s weights, on its dtype
+    and device, in eval mode (the reference contract every ``reference.py`` follows)."""
+    if hasattr(hf_model, "cls"):
+        return bert_for_pretraining_from_hf(hf_model)
+    return bert_model_from_hf(hf_model)
 
 
 def bert_model_from_hf(hf_model: Any) -> BertModel:
     """Our ``BertModel`` with the weights of an HF ``BertModel`` (same dtype/device, eval)."""
     state = dict(hf_model.state_dict())
     ours = BertModel(config_from_hf(hf_model.config), add_pooling_layer=hf_model.pooler is not None)
-    _load_like(ours, state, hf_model)
+    load_like_reference(ours, state, hf_model)
     return ours
 
 
@@ -79,7 +80,7 @@ def bert_for_pretraining_from_hf(hf_model: Any) -> BertForPreTraining:
     for key in _TIED_DECODER_KEYS:
         del state[key]
     ours = BertForPreTraining(config_from_hf(hf_model.config))
-    _load_like(ours, state, hf_model)
+    load_like_reference(ours, state, hf_model)
     return ours
 
 

@@ -126,6 +126,16 @@ def load_mapped_state(ours: nn.Module, state: Mapping[str, Tensor]) -> None:
         raise RuntimeError(f"weight mapping incomplete: missing={missing} unexpected={unexpected}")
 
 
+def load_like_reference(ours: nn.Module, state: Mapping[str, Tensor], reference: nn.Module) -> None:
+    """Give `ours` the reference's dtype and device, then load `state` (our names, every key);
+    eval mode. Cast first: loading float64 weights into a float32 module would round them, and
+    the float64 parity check would then measure that rounding, not the model."""
+    param = next(reference.parameters())
+    ours.to(device=param.device, dtype=param.dtype)
+    load_mapped_state(ours, state)
+    ours.eval()
+
+
 def _dtype_name(dtype: torch.dtype) -> str:
     return str(dtype).removeprefix("torch.")
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from reproductions.common.parity import build_hf_reference, load_mapped_state
+from reproductions.common.parity import build_hf_reference, load_like_reference
 
 from .model import GPT2Config, GPT2LMHeadModel
 
@@ -89,9 +89,7 @@ def build_reference(
 
 def from_hf(hf_model: Any) -> GPT2LMHeadModel:
     """Our `GPT2LMHeadModel` holding `hf_model`'s weights, same dtype and device, in eval mode."""
-    ref_param = next(hf_model.parameters())
-    # Cast before loading: loading float64 weights into a float32 model would round them.
-    ours = GPT2LMHeadModel(config_from_hf(hf_model.config)).to(ref_param.device, ref_param.dtype)
+    ours = GPT2LMHeadModel(config_from_hf(hf_model.config))
     state = {}
     for key, value in hf_model.state_dict().items():
         if key.endswith(".attn.bias") or key.endswith(".attn.masked_bias"):
@@ -99,7 +97,7 @@ def from_hf(hf_model: Any) -> GPT2LMHeadModel:
         state[key] = value.t() if key.endswith(_CONV1D_SUFFIXES) else value
     if "lm_head.weight" not in state:
         state["lm_head.weight"] = state["transformer.wte.weight"]
-    load_mapped_state(ours, state)
+    load_like_reference(ours, state, hf_model)
     if not torch.equal(state["lm_head.weight"], state["transformer.wte.weight"]):
         raise RuntimeError("the reference's LM head is not tied to its token embedding")
-    return ours.eval()
+    return ours

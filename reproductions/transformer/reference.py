@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from reproductions.common.parity import build_hf_reference, load_mapped_state
+from reproductions.common.parity import build_hf_reference, load_like_reference
 
 from .model import Transformer, TransformerConfig, sinusoidal_positions
 
@@ -109,8 +109,7 @@ POSITION_TABLE_TOL = 1e-6
 def from_hf(hf_model: Any) -> Transformer:
     """Our `Transformer` holding a `MarianMTModel`'s weights, same dtype and device, eval mode."""
     ref_param = next(hf_model.parameters())
-    # Cast before loading: loading float64 weights into a float32 model would round them.
-    ours = Transformer(config_from_hf(hf_model.config)).to(ref_param.device, ref_param.dtype)
+    ours = Transformer(config_from_hf(hf_model.config))
     hf_state = hf_model.state_dict()
     state: dict[str, torch.Tensor] = {}
     for key, value in hf_state.items():
@@ -123,7 +122,7 @@ def from_hf(hf_model: Any) -> Transformer:
         state.setdefault(tied, state["shared.weight"])
         if not torch.equal(state[tied], state["shared.weight"]):
             raise RuntimeError(f"the reference's {tied} is not tied to its shared embedding")
-    load_mapped_state(ours, state)
+    load_like_reference(ours, state, hf_model)
     cfg = ours.config
     # Our own sinusoid table (Sec. 3.5, Marian's halves layout), computed in the model's dtype,
     # never Marian's: the logits checks then exercise our positions. Marian stores its table in

@@ -1,8 +1,11 @@
 """The Word2Vec parity suite against gensim, as numbers `tracker repro check word2vec` records.
 
 On a Zipf-distributed synthetic corpus: the vocabulary order, every word's Huffman code and
-inner-node path, the subsampling and noise tables, and the skip-gram hierarchical-softmax
-log-probabilities of 40 sentences for the same weights (the C tool's sigmoid table, float32).
+inner-node path, the subsampling and noise tables, the skip-gram hierarchical-softmax
+log-probabilities of 40 sentences for the same weights (the C tool's sigmoid table, float32),
+the initial vectors, and the training itself: the weights after one step and after two epochs
+(subsampling, dynamic window, decaying α) element by element against gensim's, for skip-gram and
+CBOW with hierarchical softmax and with negative sampling, gensim's random choices replayed.
 """
 
 from __future__ import annotations
@@ -15,7 +18,19 @@ from reproductions.word2vec.model import (
     keep_probability_ints,
     noise_cum_table,
 )
-from reproductions.word2vec.reference import copy_weights_into_gensim, gensim_codes, gensim_model
+from reproductions.word2vec.reference import (
+    copy_weights_into_gensim,
+    gensim_codes,
+    gensim_model,
+    train_side_by_side,
+)
+
+MODES = {
+    "skip-gram HS": {"sg": True, "hs": True, "negative": 0},
+    "skip-gram NS": {"sg": True, "hs": False, "negative": 5},
+    "CBOW HS": {"sg": False, "hs": True, "negative": 0},
+    "CBOW NS": {"sg": False, "hs": False, "negative": 5},
+}
 
 
 def zipf_corpus(seed: int = 0, sentences: int = 400, vocab: int = 300) -> list[list[str]]:
@@ -100,4 +115,41 @@ def run_checks(quick: bool = True) -> list[dict]:
                 "passed": diff <= tol,
             }
         )
+        if seed == 0:
+            checks += training_checks(corpus)
+    return checks
+
+
+def training_checks(corpus: list[list[str]]) -> list[dict]:
+    """The updated weights against gensim's: one step (tolerance 1e-6) and two epochs (1e-3,
+    float32 round-off over ~10,000 updates; the weights move by about 1)."""
+    checks = []
+    for name, flags in MODES.items():
+        for label, train, extra, tol in (
+            (
+                "one step",
+                corpus[:1],
+                {"sample": 0, "epochs": 1, "min_alpha": 0.025, "min_count": 1},
+                1e-6,
+            ),
+            (
+                "two epochs",
+                corpus,
+                {"sample": 1e-2, "epochs": 2, "min_alpha": 0.0001, "min_count": 2},
+                1e-3,
+            ),
+        ):
+            ours = Word2Vec(**flags, **extra, dim=16, window=3, alpha=0.025, seed=5)
+            diffs = train_side_by_side(corpus, train, ours)
+            worst = max(v for k, v in diffs.items() if k.endswith("_max_abs_diff"))
+            worst = max(worst, diffs["initial_syn0"])
+            checks.append(
+                {
+                    "name": f"{name}: weights after {label} equal gensim's",
+                    "dtype": "float32",
+                    "max_abs_diff": worst,
+                    "tol": tol,
+                    "passed": worst <= tol,
+                }
+            )
     return checks

@@ -57,9 +57,19 @@ def evaluate(kv) -> dict[str, float]:  # noqa: ANN001
         ws = kv.evaluate_word_pairs(str(data.eval_file("wordsim353.tsv")))
         simlex = kv.evaluate_word_pairs(str(data.eval_file("simlex999.txt")))
     total = next(s for s in sections if s["section"] == "Total accuracy")
+    kinds = {"semantic": [0, 0], "syntactic": [0, 0]}
+    for section in sections:
+        if section["section"] == "Total accuracy":
+            continue
+        # questions-words.txt: the syntactic sections are the "gram*" ones (2013a, Table 1).
+        kind = kinds["syntactic" if section["section"].startswith("gram") else "semantic"]
+        kind[0] += len(section["correct"])
+        kind[1] += len(section["correct"]) + len(section["incorrect"])
     return {
         "analogy_accuracy": round(100 * float(analogy), 3),
         "analogy_questions": len(total["correct"]) + len(total["incorrect"]),
+        "analogy_semantic": round(100 * kinds["semantic"][0] / max(1, kinds["semantic"][1]), 3),
+        "analogy_syntactic": round(100 * kinds["syntactic"][0] / max(1, kinds["syntactic"][1]), 3),
         "wordsim353_spearman": round(
             float(ws[1].statistic if hasattr(ws[1], "statistic") else ws[1][0]), 4
         ),

@@ -14,14 +14,19 @@ tool's training loop (which gensim also follows):
   (sqrt(f/t) + 1) * t/f, where f is its count and t = sample * total words;
 - negative sampling (2013b, eq. 4): k noise words drawn from P(w) ∝ count(w)^0.75;
 - hierarchical softmax (2013b, eq. 3): p(w | c) = Π_j σ(⟦code_j = 0⟧' · v'_{n(w,j)} · h);
-- learning rate decaying linearly from `alpha` to `min_alpha` over all training words;
-- a dynamic window: each centre word uses a window drawn uniformly from 1..window.
+- learning rate decaying linearly from `alpha` to `min_alpha` over all training words, set per
+  10,000-word job as gensim sets it;
+- a dynamic window: each centre word uses a window drawn uniformly from 1..window;
+- input vectors v initialised from U[-1/d, 1/d) with gensim's generator (the C tool uses
+  U[-0.5/d, 0.5/d)), output weights v′ at zero.
 
 σ is read from the C tool's 1,000-entry table over [-6, 6], and |x| ≥ 6 is skipped, as gensim
 does; `exact_sigmoid=True` computes σ exactly and keeps every term instead.
 
 Training runs in numba-compiled kernels without the GIL, in `workers` threads that update shared
-weights without locks (Hogwild, as the C tool and gensim do).
+weights without locks (Hogwild, as the C tool and gensim do). Given gensim's random choices (see
+`reference.replay_gensim_draws`), one worker produces gensim's weights up to float32 round-off:
+the tests compare them element by element.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -53,9 +59,10 @@ MAX_SENTENCE_LEN = (
 def sigmoid_tables() -> tuple[np.ndarray, np.ndarray]:
     """σ(x) and log σ(x) sampled at 1,000 points over [-MAX_EXP, MAX_EXP) (float32)."""
     x = (np.arange(EXP_TABLE_SIZE, dtype=np.float32) / np.float32(EXP_TABLE_SIZE) * 2 - 1) * MAX_EXP
-    e = np.exp(x.astype(np.float32)).astype(np.float32)
+    # exp in double precision then rounded to float32, as gensim's C code computes it.
+    e = np.exp(x.astype(np.float64)).astype(np.float32)
     table = (e / (e + 1)).astype(np.float32)
-    return table, np.log(table).astype(np.float32)
+    return table, np.log(table.astype(np.float64)).astype(np.float32)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -179,9 +186,63 @@ def noise_cum_table(counts: np.ndarray, power: float = 0.75, domain: int = 2**31
 
 
 # ------------------------------------------------------------------------------------------------
+# What the kernels read and write: two structured arguments
+#
+# Names, once: the paper's input vector v_w is the C tool's syn0 (gensim's wv.vectors); its output
+# vector v′ is syn1 for hierarchical softmax (one row per inner node of the Huffman tree) and
+# syn1neg for negative sampling (one row per word).
+
+
+class Net(NamedTuple):
+    """The weights being learned and the fixed tables the learning rule reads."""
+
+    syn0: np.ndarray  # (V, d) float32: v_w, the input vectors (the result)
+    syn1: np.ndarray  # (V, d) float32: v′_n of inner node n (hierarchical softmax; 1 row if off)
+    syn1neg: np.ndarray  # (V, d) float32: v′_w (negative sampling; 1 row if off)
+    codes: np.ndarray  # (V, L) uint8: each word's Huffman code, root first
+    points: np.ndarray  # (V, L) int32: the inner nodes on each word's path, root first
+    codelens: np.ndarray  # (V,) int32
+    cum_table: np.ndarray  # (V,) uint32: cumulative count^0.75 (the noise distribution)
+    keep_ints: np.ndarray  # (V,) uint32: P(keep) · (2^32 - 1) (subsampling)
+    exp_table: np.ndarray  # (1000,) float32: σ over [-6, 6)
+    sg: bool
+    hs: bool
+    negative: int
+    window: int
+    cbow_mean: bool
+    subsample: bool
+    exact_sigmoid: bool
+
+
+class EpochPlan(NamedTuple):
+    """One pass over the corpus, cut into gensim's jobs, with the job-level random choices made.
+
+    Inside a job the C tool's linear congruential generator (seeded from `seeds`) draws the
+    subsampling and the noise words in gensim's order: first every subsampling draw of the job,
+    then the noise words, word by word.
+    """
+
+    tokens: np.ndarray  # (N,) int32: the corpus as vocabulary ids, OOV words dropped
+    sentence_starts: np.ndarray  # (S+1,) int64: sentence s is tokens[starts[s]:starts[s+1]]
+    job_starts: np.ndarray  # (J+1,) int64: job k holds sentences job_starts[k]..job_starts[k+1]-1
+    alphas: np.ndarray  # (J,) float32: the learning rate of each job
+    seeds: np.ndarray  # (J,) uint64: the generator's state at the start of each job
+    reduced_windows: np.ndarray  # (N,) int32: b ∈ [0, window); token t sees window - b each side
+    workers: int
+
+
+# ------------------------------------------------------------------------------------------------
 # The training kernels (numba, nogil)
 
 if numba is not None:
+    _LCG_A = np.uint64(25214903917)
+    _LCG_C = np.uint64(11)
+    _LCG_MASK = np.uint64(2**48 - 1)
+
+    @njit(nogil=True, cache=True)
+    def _next_random(state: np.uint64) -> np.uint64:
+        """The C tool's generator (Java's LCG), which gensim uses too."""
+        return (state * _LCG_A + _LCG_C) & _LCG_MASK
 
     @njit(nogil=True, cache=True, fastmath=True)
     def _dot(a: np.ndarray, b: np.ndarray) -> float:
@@ -192,278 +253,272 @@ if numba is not None:
 
     @njit(nogil=True, cache=True)
     def _sigmoid(f: float, exp_table: np.ndarray, exact: bool) -> tuple[bool, float]:
-        """(use this term?, σ(f)): the table skips |f| ≥ MAX_EXP, the exact form keeps it."""
+        """(use this term?, σ(f)): the table skips |f| ≥ MAX_EXP, the exact form keeps it.
+
+        The index is computed in float32, as gensim's C code computes it.
+        """
         if exact:
-            return True, 1.0 / (1.0 + math.exp(-f))
+            return True, np.float32(1.0 / (1.0 + math.exp(-f)))
         if f <= -MAX_EXP or f >= MAX_EXP:
-            return False, 0.0
-        return True, exp_table[int((f + MAX_EXP) * TABLE_SCALE)]
+            return False, np.float32(0.0)
+        return True, exp_table[int((f + np.float32(MAX_EXP)) * np.float32(TABLE_SCALE))]
 
     @njit(nogil=True, cache=True, fastmath=True)
-    def _learn(
-        word: int,
-        l1: np.ndarray,
-        neu1e: np.ndarray,
-        alpha: float,
-        hs: bool,
-        negative: int,
-        syn1: np.ndarray,
-        syn1neg: np.ndarray,
-        codes: np.ndarray,
-        points: np.ndarray,
-        codelens: np.ndarray,
-        cum_table: np.ndarray,
-        exp_table: np.ndarray,
-        exact: bool,
-        rng: np.uint64,
+    def _hierarchical_softmax(
+        net: Net, word: int, h: np.ndarray, e: np.ndarray, alpha: float
+    ) -> None:
+        """One hierarchical-softmax step predicting `word` from the hidden vector h.
+
+        2013b eq. 3: log p(w | h) = Σ_j log σ(⟦n(w, j+1) = ch(n(w, j))⟧ · v′_{n(w,j)}ᵀ h), where the
+        bracket is +1 for code 0 and -1 for code 1. Its derivative in v′ᵀh is 1 - code_j - σ(v′ᵀh),
+        so with learning rate α and g = α (1 - code_j - σ(v′ᵀh)):
+            e     += g · v′_n      (the C tool's neu1e, gensim's work: h's gradient, applied later)
+            v′_n  += g · h         (syn1[n])
+        """
+        size = h.shape[0]
+        for b in range(net.codelens[word]):
+            node = net.points[word, b]
+            use, f = _sigmoid(_dot(h, net.syn1[node]), net.exp_table, net.exact_sigmoid)
+            if not use:
+                continue
+            g = (np.float32(1 - np.int64(net.codes[word, b])) - f) * alpha
+            out = net.syn1[node]  # a row view: LLVM vectorises these loops, not 2-D indexing
+            for k in range(size):
+                e[k] += g * out[k]
+            for k in range(size):
+                out[k] += g * h[k]
+
+    @njit(nogil=True, cache=True, fastmath=True)
+    def _negative_sampling(
+        net: Net, word: int, h: np.ndarray, e: np.ndarray, alpha: float, rng: np.uint64
     ) -> np.uint64:
-        """One prediction of `word` from hidden vector l1; accumulates the input gradient in neu1e."""
-        size = l1.shape[0]
-        if hs:
-            for b in range(codelens[word]):
-                row = points[word, b]
-                use, f = _sigmoid(_dot(l1, syn1[row]), exp_table, exact)
-                if not use:
+        """One negative-sampling step for `word` from h; returns the generator's new state.
+
+        2013b eq. 4: log σ(v′_wᵀ h) + Σ_{i=1..k} log σ(-v′_{w_i}ᵀ h), w_i ~ P_n(w) ∝ U(w)^{3/4}.
+        Its derivative in v′ᵀh is label - σ(v′ᵀh) (label 1 for w, 0 for a noise word), so with
+        g = α (label - σ(v′ᵀh)):
+            e     += g · v′_t      (neu1e / work)
+            v′_t  += g · h         (syn1neg[t])
+        """
+        size = h.shape[0]
+        cum = net.cum_table
+        n = cum.shape[0]
+        top = np.uint64(cum[n - 1])
+        for d in range(net.negative + 1):
+            if d == 0:
+                target = np.int64(word)
+                label = np.float32(1.0)
+            else:
+                x = (rng >> np.uint64(16)) % top
+                rng = _next_random(rng)
+                # gensim's bisect_left: the first table entry ≥ x.
+                lo = 0
+                hi = n
+                while lo < hi:
+                    mid = (lo + hi) >> 1
+                    if np.uint64(cum[mid]) >= x:
+                        hi = mid
+                    else:
+                        lo = mid + 1
+                target = np.int64(lo)
+                if target == word:
                     continue
-                g = np.float32((1 - codes[word, b] - f) * alpha)
-                for k in range(size):
-                    neu1e[k] += g * syn1[row, k]
-                for k in range(size):
-                    syn1[row, k] += g * l1[k]
-        if negative > 0:
-            table_max = cum_table[cum_table.shape[0] - 1]
-            for d in range(negative + 1):
-                if d == 0:
-                    target = word
-                    label = 1.0
-                else:
-                    draw = (rng >> np.uint64(16)) % np.uint64(table_max)
-                    rng = (rng * np.uint64(25214903917) + np.uint64(11)) & np.uint64(
-                        281474976710655
-                    )
-                    # Bisect the cumulative table: the first entry above the draw.
-                    lo = 0
-                    hi = cum_table.shape[0] - 1
-                    while lo < hi:
-                        mid = (lo + hi) >> 1
-                        if np.uint64(cum_table[mid]) > draw:
-                            hi = mid
-                        else:
-                            lo = mid + 1
-                    target = lo
-                    if target == word:
-                        continue
-                    label = 0.0
-                use, f = _sigmoid(_dot(l1, syn1neg[target]), exp_table, exact)
-                if not use:
-                    continue
-                g = np.float32((label - f) * alpha)
-                for k in range(size):
-                    neu1e[k] += g * syn1neg[target, k]
-                for k in range(size):
-                    syn1neg[target, k] += g * l1[k]
+                label = np.float32(0.0)
+            use, f = _sigmoid(_dot(h, net.syn1neg[target]), net.exp_table, net.exact_sigmoid)
+            if not use:
+                continue
+            g = (label - f) * alpha
+            out = net.syn1neg[target]
+            for k in range(size):
+                e[k] += g * out[k]
+            for k in range(size):
+                out[k] += g * h[k]
         return rng
 
     @njit(nogil=True, cache=True, fastmath=True)
-    def _train_span(
-        tokens,
-        starts,
-        s_lo,
-        s_hi,
-        syn0,
-        syn1,
-        syn1neg,
-        codes,
-        points,
-        codelens,
-        cum_table,
-        keep_ints,
-        sg,
-        hs,
-        negative,
-        window,
-        cbow_mean,
-        alpha0,
-        min_alpha,
-        done_before,
-        total_work,
-        seed,
-        exp_table,
-        exact,
-    ):
-        """Train on sentences s_lo..s_hi-1; returns the number of corpus words they held."""
-        size = syn0.shape[1]
-        rng = np.uint64(seed)
-        neu1 = np.zeros(size, dtype=np.float32)
-        neu1e = np.zeros(size, dtype=np.float32)
-        kept = np.empty(MAX_SENTENCE_LEN, dtype=np.int32)
-        words = 0
-        for s in range(s_lo, s_hi):
-            progress = (done_before + words) / total_work
-            alpha = alpha0 - (alpha0 - min_alpha) * progress
-            if alpha < min_alpha:
-                alpha = min_alpha
-            n = 0
-            for t in range(starts[s], starts[s + 1]):
-                w = tokens[t]
-                draw = np.uint32(rng >> np.uint64(16))
-                rng = (rng * np.uint64(25214903917) + np.uint64(11)) & np.uint64(281474976710655)
-                if keep_ints[w] < draw:
-                    continue  # subsampled away
+    def _context_sum(net: Net, kept: np.ndarray, lo: int, hi: int, i: int, h: np.ndarray) -> float:
+        """CBOW's hidden vector (2013a, section 3.1): the sum, or mean, of the context's v.
+
+        Returns 1/count, which scales the gradient back for the summed form (gensim's rule).
+        """
+        size = h.shape[0]
+        h[:] = 0.0
+        count = np.float32(0.0)
+        for j in range(lo, hi):
+            if j != i:
+                count += np.float32(1.0)
+                v = net.syn0[kept[j]]  # row views vectorise (see _hierarchical_softmax)
+                for k in range(size):
+                    h[k] += v[k]
+        inv_count = np.float32(1.0)
+        if count > np.float32(0.5):
+            inv_count = np.float32(1.0) / count
+        if net.cbow_mean:
+            for k in range(size):
+                h[k] *= inv_count
+        return inv_count
+
+    @njit(nogil=True, cache=True, fastmath=True)
+    def _apply_to_context(
+        net: Net, kept: np.ndarray, lo: int, hi: int, i: int, e: np.ndarray, scale: float
+    ) -> None:
+        """CBOW: every context word's v_c += e (the C tool adds the whole error to each)."""
+        size = e.shape[0]
+        if not net.cbow_mean:
+            for k in range(size):
+                e[k] *= scale
+        for j in range(lo, hi):
+            if j != i:
+                v = net.syn0[kept[j]]
+                for k in range(size):
+                    v[k] += e[k]
+
+    @njit(nogil=True, cache=True, fastmath=True)
+    def _train_job(
+        net: Net,
+        plan: EpochPlan,
+        job: int,
+        kept: np.ndarray,
+        cut: np.ndarray,
+        bounds: np.ndarray,
+        h: np.ndarray,
+        e: np.ndarray,
+    ) -> int:
+        """Train on one job (≤ 10,000 corpus words); returns the words left after subsampling."""
+        rng = plan.seeds[job]
+        # First every subsampling draw of the job (2013b eq. 5), as gensim draws them.
+        n = 0
+        n_sent = 0
+        bounds[0] = 0
+        for s in range(plan.job_starts[job], plan.job_starts[job + 1]):
+            for t in range(plan.sentence_starts[s], plan.sentence_starts[s + 1]):
+                w = plan.tokens[t]
+                if net.subsample:
+                    draw = rng >> np.uint64(16)
+                    rng = _next_random(rng)
+                    if np.uint64(net.keep_ints[w]) < draw:
+                        continue
                 kept[n] = w
+                cut[n] = plan.reduced_windows[t]
                 n += 1
-            words += starts[s + 1] - starts[s]
-            for i in range(n):
-                reduced = np.int64(rng % np.uint64(window))
-                rng = (rng * np.uint64(25214903917) + np.uint64(11)) & np.uint64(281474976710655)
-                lo = max(0, i - window + reduced)
-                hi = min(n, i + window + 1 - reduced)
+            n_sent += 1
+            bounds[n_sent] = n
+        alpha = plan.alphas[job]
+        window = net.window
+        size = e.shape[0]
+        for s in range(n_sent):
+            first = bounds[s]
+            last = bounds[s + 1]
+            for i in range(first, last):
+                # The dynamic window (2013a, section 3.2): window - b words each side, b uniform.
+                lo = max(first, i - window + cut[i])
+                hi = min(last, i + window + 1 - cut[i])
                 word = kept[i]
-                if sg:
+                if net.sg:
+                    # Skip-gram (2013b eq. 1): each context word's v_c predicts the centre word.
                     for j in range(lo, hi):
                         if j == i:
                             continue
-                        ctx = kept[j]
-                        neu1e[:] = 0.0
-                        rng = _learn(
-                            word,
-                            syn0[ctx],
-                            neu1e,
-                            alpha,
-                            hs,
-                            negative,
-                            syn1,
-                            syn1neg,
-                            codes,
-                            points,
-                            codelens,
-                            cum_table,
-                            exp_table,
-                            exact,
-                            rng,
-                        )
-                        for k in range(size):
-                            syn0[ctx, k] += neu1e[k]
+                        v = net.syn0[kept[j]]
+                        if net.hs:
+                            e[:] = 0.0
+                            _hierarchical_softmax(net, word, v, e, alpha)
+                            for k in range(size):
+                                v[k] += e[k]
+                        if net.negative > 0:
+                            e[:] = 0.0
+                            rng = _negative_sampling(net, word, v, e, alpha, rng)
+                            for k in range(size):
+                                v[k] += e[k]
                 else:
-                    neu1[:] = 0.0
-                    count = 0
-                    for j in range(lo, hi):
-                        if j != i:
-                            ctx = kept[j]
-                            for k in range(size):
-                                neu1[k] += syn0[ctx, k]
-                            count += 1
-                    if count == 0:
-                        continue
-                    if cbow_mean:
-                        for k in range(size):
-                            neu1[k] /= count
-                    neu1e[:] = 0.0
-                    rng = _learn(
-                        word,
-                        neu1,
-                        neu1e,
-                        alpha,
-                        hs,
-                        negative,
-                        syn1,
-                        syn1neg,
-                        codes,
-                        points,
-                        codelens,
-                        cum_table,
-                        exp_table,
-                        exact,
-                        rng,
-                    )
-                    if not cbow_mean:
-                        for k in range(size):
-                            neu1e[k] /= count
-                    for j in range(lo, hi):
-                        if j != i:
-                            ctx = kept[j]
-                            for k in range(size):
-                                syn0[ctx, k] += neu1e[k]
-        return words
+                    # CBOW: the context's mean (or sum) predicts the centre word. With both
+                    # output layers gensim recomputes h between them; so do we.
+                    if net.hs:
+                        scale = _context_sum(net, kept, lo, hi, i, h)
+                        e[:] = 0.0
+                        _hierarchical_softmax(net, word, h, e, alpha)
+                        _apply_to_context(net, kept, lo, hi, i, e, scale)
+                    if net.negative > 0:
+                        scale = _context_sum(net, kept, lo, hi, i, h)
+                        e[:] = 0.0
+                        rng = _negative_sampling(net, word, h, e, alpha, rng)
+                        _apply_to_context(net, kept, lo, hi, i, e, scale)
+        return n
 
     @njit(nogil=True, parallel=True, cache=True)
-    def _train_epoch(
-        tokens,
-        starts,
-        chunk_bounds,
-        chunk_offsets,
-        syn0,
-        syn1,
-        syn1neg,
-        codes,
-        points,
-        codelens,
-        cum_table,
-        keep_ints,
-        sg,
-        hs,
-        negative,
-        window,
-        cbow_mean,
-        alpha0,
-        min_alpha,
-        done_before,
-        total_work,
-        seeds,
-        exp_table,
-        exact,
-    ):
-        n_chunks = chunk_bounds.shape[0] - 1
-        done = np.zeros(n_chunks, dtype=np.int64)
-        for c in prange(n_chunks):
-            done[c] = _train_span(
-                tokens,
-                starts,
-                chunk_bounds[c],
-                chunk_bounds[c + 1],
-                syn0,
-                syn1,
-                syn1neg,
-                codes,
-                points,
-                codelens,
-                cum_table,
-                keep_ints,
-                sg,
-                hs,
-                negative,
-                window,
-                cbow_mean,
-                alpha0,
-                min_alpha,
-                done_before + chunk_offsets[c],
-                total_work,
-                seeds[c],
-                exp_table,
-                exact,
-            )
-        return done.sum()
+    def _train_epoch(net: Net, plan: EpochPlan) -> np.ndarray:
+        """Worker w trains jobs w, w + W, w + 2W, ...: the threads walk through the corpus side
+        by side, as gensim's job queue makes them, updating the shared weights without locks
+        (Hogwild). Returns the words each worker trained on."""
+        n_jobs = plan.job_starts.shape[0] - 1
+        workers = plan.workers
+        size = net.syn0.shape[1]
+        trained = np.zeros(workers, dtype=np.int64)
+        for w in prange(workers):
+            kept = np.empty(MAX_SENTENCE_LEN, dtype=np.int32)
+            cut = np.empty(MAX_SENTENCE_LEN, dtype=np.int32)
+            bounds = np.empty(MAX_SENTENCE_LEN + 1, dtype=np.int64)
+            h = np.zeros(size, dtype=np.float32)
+            e = np.zeros(size, dtype=np.float32)
+            total = 0
+            for job in range(w, n_jobs, workers):
+                total += _train_job(net, plan, job, kept, cut, bounds, h, e)
+            trained[w] = total
+        return trained
 
     @njit(nogil=True, cache=True, fastmath=True)
-    def _score_sg_hs(tokens, syn0, syn1, codes, points, codelens, window, log_table, exact):
+    def _score_sg_hs(tokens: np.ndarray, net: Net, log_table: np.ndarray) -> float:
         """log p(sentence) under skip-gram with hierarchical softmax (full window, like gensim)."""
         total = np.float32(0.0)
         n = tokens.shape[0]
+        window = net.window
         for i in range(n):
             word = tokens[i]
             for j in range(max(0, i - window), min(n, i + window + 1)):
                 if j == i:
                     continue
-                l1 = syn0[tokens[j]]
-                for b in range(codelens[word]):
-                    f = _dot(l1, syn1[points[word, b]])
-                    if codes[word, b] == 1:
+                h = net.syn0[tokens[j]]
+                for b in range(net.codelens[word]):
+                    f = _dot(h, net.syn1[net.points[word, b]])
+                    if net.codes[word, b] == 1:
                         f = -f
-                    if exact:
+                    if net.exact_sigmoid:
                         total += np.float32(-math.log1p(math.exp(-f)))
                     elif -MAX_EXP < f < MAX_EXP:
-                        total += log_table[int((f + MAX_EXP) * TABLE_SCALE)]
+                        total += log_table[int((f + np.float32(MAX_EXP)) * np.float32(TABLE_SCALE))]
         return total
+
+
+# ------------------------------------------------------------------------------------------------
+# Jobs and the learning-rate schedule
+
+
+def pack_jobs(raw_lengths: np.ndarray, batch_words: int = MAX_SENTENCE_LEN) -> np.ndarray:
+    """Sentence indices where jobs start (plus the end), by gensim's rule: a sentence joins the
+    current job while the job's corpus words (OOV included) stay ≤ batch_words."""
+    starts = [0]
+    size = 0
+    for s, length in enumerate(raw_lengths.tolist()):
+        if size + length <= batch_words or s == starts[-1]:
+            size += length
+        else:
+            starts.append(s)
+            size = length
+    starts.append(len(raw_lengths))
+    return np.array(starts if len(raw_lengths) else [0], dtype=np.int64)
+
+
+def learning_rates(
+    job_words: np.ndarray, epoch: int, epochs: int, alpha: float, min_alpha: float
+) -> np.ndarray:
+    """α of each job, linear from alpha to min_alpha over all epochs, by the corpus words before
+    the job: 2013a trains with "a starting learning rate 0.025 and decreased it linearly, so that
+    it approaches zero at the end of the last training epoch"; gensim's `_get_next_alpha` with
+    `total_words` (and the C tool) compute exactly this."""
+    before = np.concatenate([[0], np.cumsum(job_words)[:-1]]).astype(np.float64)
+    progress = (epoch + before / max(1, int(job_words.sum()))) / epochs
+    rates = alpha - (alpha - min_alpha) * progress
+    return np.maximum(rates, min_alpha).astype(np.float32)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -488,6 +543,35 @@ class Word2VecConfig:
     exact_sigmoid: bool = False
 
 
+@dataclass
+class Corpus:
+    """The training text as the kernels read it."""
+
+    tokens: np.ndarray  # (N,) int32 vocabulary ids, OOV words dropped
+    sentence_starts: np.ndarray  # (S+1,) int64
+    raw_lengths: np.ndarray  # (S,) int64: corpus words per sentence, OOV included
+    job_starts: np.ndarray  # (J+1,) int64 sentence indices
+
+    @property
+    def job_words(self) -> np.ndarray:
+        cum = np.concatenate([[0], np.cumsum(self.raw_lengths)])
+        return cum[self.job_starts[1:]] - cum[self.job_starts[:-1]]
+
+
+def initial_vectors(vocab_size: int, dim: int, seed: int) -> np.ndarray:
+    """v_w ~ U[-1/d, 1/d), drawn exactly as gensim draws them (same generator, same order).
+
+    The C tool draws from U[-0.5/d, 0.5/d); gensim's range is twice as wide. Matching gensim is
+    the goal here, and its range measurably helps (see the README).
+    """
+    rng = np.random.default_rng(seed=seed)
+    vectors = rng.random((vocab_size, dim), dtype=np.float32)
+    vectors *= 2.0
+    vectors -= 1.0
+    vectors /= dim
+    return vectors
+
+
 class Word2Vec:
     """Train with `fit(sentences)`; vectors in `.vectors` (vocabulary order), `.vocab.words`."""
 
@@ -503,16 +587,20 @@ class Word2Vec:
             )
         self.config = config
         self.vocab: Vocab | None = None
+        self.corpus: Corpus | None = None
         self.vectors = np.zeros((0, config.dim), dtype=np.float32)
         self.syn1 = np.zeros((0, config.dim), dtype=np.float32)
         self.syn1neg = np.zeros((0, config.dim), dtype=np.float32)
         self.raw_words = 0
+        self.trained_words = 0
+        self.worker_words = np.zeros(0, dtype=np.int64)  # per worker, last epoch
         self.train_seconds = 0.0
         self.history: list[dict] = []
 
     # ---- preparation
 
     def build(self, sentences: list[list[str]]) -> None:
+        """Vocabulary, Huffman tree, tables and initial weights (gensim's build_vocab)."""
         c = self.config
         self.vocab, self.raw_words = build_vocab(sentences, c.min_count)
         v = len(self.vocab)
@@ -523,26 +611,98 @@ class Word2Vec:
         self.points, _ = padded(points, np.int32)
         self.keep_ints = keep_probability_ints(self.vocab.counts, c.sample)
         self.cum_table = noise_cum_table(self.vocab.counts)
-        rng = np.random.default_rng(c.seed)
-        # Input vectors start small and random, output weights at zero (as in the C tool).
-        self.vectors = ((rng.random((v, c.dim), dtype=np.float32) - 0.5) / c.dim).astype(np.float32)
+        self.vectors = initial_vectors(v, c.dim, c.seed)
+        # Output weights start at zero (the C tool and gensim).
         self.syn1 = np.zeros((v if c.hs else 1, c.dim), dtype=np.float32)
         self.syn1neg = np.zeros((v if c.negative else 1, c.dim), dtype=np.float32)
         self.exp_table, self.log_table = sigmoid_tables()
 
-    def encode(self, sentences: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-        """Corpus as one int32 array of in-vocabulary words plus sentence starts (OOV dropped)."""
+    def encode(self, sentences: list[list[str]]) -> Corpus:
+        """Lines longer than 10,000 words are cut into pieces of that size (as gensim's
+        LineSentence and the C tool cut them); OOV words are dropped after counting, so a
+        window reaches across them, as in gensim."""
         assert self.vocab is not None
         index = self.vocab.index
         ids: list[int] = []
         starts = [0]
+        raw: list[int] = []
         for sentence in sentences:
             for k in range(0, len(sentence), MAX_SENTENCE_LEN):
-                ids.extend(
-                    i for w in sentence[k : k + MAX_SENTENCE_LEN] if (i := index.get(w)) is not None
-                )
+                piece = sentence[k : k + MAX_SENTENCE_LEN]
+                ids.extend(i for w in piece if (i := index.get(w)) is not None)
                 starts.append(len(ids))
-        return np.array(ids, dtype=np.int32), np.array(starts, dtype=np.int64)
+                raw.append(len(piece))
+        raw_lengths = np.array(raw, dtype=np.int64)
+        return Corpus(
+            tokens=np.array(ids, dtype=np.int32),
+            sentence_starts=np.array(starts, dtype=np.int64),
+            raw_lengths=raw_lengths,
+            job_starts=pack_jobs(raw_lengths),
+        )
+
+    def prepare(self, sentences: list[list[str]]) -> None:
+        self.build(sentences)
+        self.corpus = self.encode(sentences)
+
+    def net(self) -> Net:
+        c = self.config
+        return Net(
+            syn0=self.vectors,
+            syn1=self.syn1,
+            syn1neg=self.syn1neg,
+            codes=self.codes,
+            points=self.points,
+            codelens=self.codelens,
+            cum_table=self.cum_table,
+            keep_ints=self.keep_ints,
+            exp_table=self.exp_table,
+            sg=bool(c.sg),
+            hs=bool(c.hs),
+            negative=int(c.negative),
+            window=int(c.window),
+            cbow_mean=bool(c.cbow_mean),
+            subsample=c.sample > 0,
+            exact_sigmoid=bool(c.exact_sigmoid),
+        )
+
+    def job_alphas(self, epoch: int) -> np.ndarray:
+        c = self.config
+        assert self.corpus is not None
+        return learning_rates(self.corpus.job_words, epoch, c.epochs, c.alpha, c.min_alpha)
+
+    def plan_epoch(
+        self,
+        epoch: int,
+        rng: np.random.Generator,
+        *,
+        seeds: np.ndarray | None = None,
+        reduced_windows: np.ndarray | None = None,
+    ) -> EpochPlan:
+        """The epoch's jobs with their learning rates and random choices (drawn from `rng`
+        unless given, e.g. replayed from gensim's generator by the equality tests)."""
+        c = self.config
+        corpus = self.corpus
+        assert corpus is not None
+        n_jobs = len(corpus.job_starts) - 1
+        if seeds is None:
+            seeds = rng.integers(0, 2**48, n_jobs, dtype=np.uint64)
+        if reduced_windows is None:
+            reduced_windows = rng.integers(0, c.window, len(corpus.tokens), dtype=np.int32)
+        return EpochPlan(
+            tokens=corpus.tokens,
+            sentence_starts=corpus.sentence_starts,
+            job_starts=corpus.job_starts,
+            alphas=self.job_alphas(epoch),
+            seeds=np.asarray(seeds, dtype=np.uint64),
+            reduced_windows=np.asarray(reduced_windows, dtype=np.int32),
+            workers=max(1, int(c.workers)),
+        )
+
+    def train_epoch(self, plan: EpochPlan) -> int:
+        """One pass; returns the words trained on (after subsampling)."""
+        numba.set_num_threads(max(1, min(plan.workers, numba.config.NUMBA_NUM_THREADS)))
+        self.worker_words = _train_epoch(self.net(), plan)
+        return int(self.worker_words.sum())
 
     # ---- training
 
@@ -550,52 +710,13 @@ class Word2Vec:
         import time
 
         c = self.config
-        self.build(sentences)
-        tokens, starts = self.encode(sentences)
-        numba.set_num_threads(max(1, min(c.workers, numba.config.NUMBA_NUM_THREADS)))
-        n_sent = len(starts) - 1
-        # Many more chunks than threads keeps threads busy; chunk edges are fixed by the corpus.
-        n_chunks = max(1, min(n_sent, c.workers * 16))
-        bounds = np.linspace(0, n_sent, n_chunks + 1).astype(np.int64)
-        offsets = starts[bounds[:-1]]
-        per_epoch = int(len(tokens))
-        total_work = max(1, per_epoch * c.epochs)
+        self.prepare(sentences)
+        rng = np.random.default_rng([c.seed, 2013])
         bar = _progress(c.epochs, progress)
         start = time.perf_counter()
+        self.trained_words = 0
         for epoch in range(c.epochs):
-            seeds = np.array(
-                [
-                    (c.seed * 1_000_003 + epoch * 7_919 + k * 104_729) & 0xFFFFFFFFFFFF
-                    for k in range(n_chunks)
-                ],
-                dtype=np.uint64,
-            )
-            _train_epoch(
-                tokens,
-                starts,
-                bounds,
-                offsets,
-                self.vectors,
-                self.syn1,
-                self.syn1neg,
-                self.codes,
-                self.points,
-                self.codelens,
-                self.cum_table,
-                self.keep_ints,
-                c.sg,
-                c.hs,
-                c.negative,
-                c.window,
-                c.cbow_mean,
-                c.alpha,
-                c.min_alpha,
-                epoch * per_epoch,
-                total_work,
-                seeds,
-                self.exp_table,
-                c.exact_sigmoid,
-            )
+            self.trained_words += self.train_epoch(self.plan_epoch(epoch, rng))
             self.history.append({"epoch": epoch + 1, "seconds": time.perf_counter() - start})
             bar.update(1)
         bar.close()
@@ -614,19 +735,7 @@ class Word2Vec:
         ids = np.array(
             [self.vocab.index[w] for w in sentence if w in self.vocab.index], dtype=np.int32
         )
-        return float(
-            _score_sg_hs(
-                ids,
-                self.vectors,
-                self.syn1,
-                self.codes,
-                self.points,
-                self.codelens,
-                self.config.window,
-                self.log_table,
-                self.config.exact_sigmoid,
-            )
-        )
+        return float(_score_sg_hs(ids, self.net(), self.log_table))
 
     def save_word2vec_format(self, path: Path) -> None:
         """The word2vec text format: a 'count dim' line, then 'word v1 v2 ...' per word."""

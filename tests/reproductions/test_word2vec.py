@@ -1,5 +1,7 @@
 """Word2Vec checked against gensim: vocabulary, Huffman codes and points, subsampling and noise
-tables, hierarchical-softmax scores for the same weights, and the stable command line."""
+tables, the initial draw, the training updates themselves (one step and whole epochs, all four
+modes, element by element, with gensim's random choices replayed), the learning-rate schedule,
+long lines, several threads, hierarchical-softmax scores, and the stable command line."""
 
 from __future__ import annotations
 
@@ -13,12 +15,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reproductions.word2vec.model import (
+    MAX_SENTENCE_LEN,
     Word2Vec,
     huffman_codes,
     keep_probability_ints,
     noise_cum_table,
 )
-from reproductions.word2vec.reference import copy_weights_into_gensim, gensim_codes, gensim_model
+from reproductions.word2vec.reference import (
+    copy_weights_into_gensim,
+    gensim_codes,
+    gensim_model,
+    train_side_by_side,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -145,6 +153,161 @@ def test_hierarchical_softmax_scores_match_gensim_for_the_same_weights(
         np.testing.assert_allclose(ours_scores, ref_scores, rtol=2e-5, atol=1e-3)
 
 
+MODES = {
+    "sg-hs": {"sg": True, "hs": True, "negative": 0},
+    "sg-ns": {"sg": True, "hs": False, "negative": 5},
+    "cbow-hs": {"sg": False, "hs": True, "negative": 0},
+    "cbow-ns": {"sg": False, "hs": False, "negative": 5},
+}
+
+
+def test_initial_vectors_are_gensims_draw(corpus: list[list[str]]) -> None:
+    # gensim draws v from U[-1/d, 1/d) (the C tool from U[-0.5/d, 0.5/d)): ours must be the same
+    # numbers, not just the same range, before any step is compared.
+    ours = Word2Vec(min_count=2, dim=24, seed=11)
+    ours.build(corpus)
+    ref = gensim_model(corpus, ours)
+    np.testing.assert_array_equal(ours.vectors, ref.wv.vectors)
+    assert np.abs(ours.vectors).max() > 0.9 / 24, "the range is ±1/d, not the C tool's ±0.5/d"
+    assert not ours.syn1neg.any()
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_one_step_updates_match_gensim(corpus: list[list[str]], mode: str) -> None:
+    # One sentence, no subsampling, fixed α: every element of v, v′ after the step as gensim's.
+    ours = Word2Vec(
+        **MODES[mode],
+        min_count=1,
+        dim=16,
+        window=3,
+        sample=0,
+        epochs=1,
+        alpha=0.025,
+        min_alpha=0.025,
+        seed=5,
+    )
+    diffs = train_side_by_side(corpus, corpus[:1], ours)
+    assert diffs["initial_syn0"] == 0.0
+    out = "syn1" if MODES[mode]["hs"] else "syn1neg"
+    for name in ("syn0", out):
+        assert diffs[f"{name}_max_change"] > 1e-3, f"the step must move {name}"
+        # float32 round-off (BLAS sdot/saxpy vs our loops) measures 1e-8 to 1.2e-7 here.
+        assert diffs[f"{name}_max_abs_diff"] < 1e-6, (name, diffs)
+
+
+@pytest.mark.parametrize("mode", [*MODES, "sg-hs+ns", "cbow-hs+ns"])
+def test_two_epochs_match_gensim(corpus: list[list[str]], mode: str) -> None:
+    # 400 sentences (OOV words dropped at min_count=2, so windows reach across them), the
+    # subsampling draws, the dynamic window and α decaying over two epochs: still gensim's weights.
+    flags = MODES.get(mode) or {"sg": mode.startswith("sg"), "hs": True, "negative": 5}
+    ours = Word2Vec(
+        **flags,
+        min_count=2,
+        dim=16,
+        window=3,
+        sample=1e-2,
+        epochs=2,
+        alpha=0.025,
+        min_alpha=0.0001,
+        seed=3,
+    )
+    diffs = train_side_by_side(corpus, corpus, ours)
+    assert diffs["initial_syn0"] == 0.0
+    for name in (
+        "syn0",
+        *(["syn1"] if flags["hs"] else []),
+        *(["syn1neg"] if flags["negative"] else []),
+    ):
+        assert diffs[f"{name}_max_change"] > 0.3, (name, diffs)
+        # Round-off grows over ~10,000 updates to ~1e-4, still 3 orders below the change.
+        assert diffs[f"{name}_max_abs_diff"] < 1e-3, (name, diffs)
+
+
+def _long_line_corpus() -> list[list[str]]:
+    rng = np.random.default_rng(4)
+    lines = zipf_corpus(seed=4, sentences=300)
+    lines.insert(120, [f"w{i}" for i in rng.zipf(1.3, size=25_000) % 300])
+    return lines
+
+
+def test_learning_rate_schedule_matches_gensims_job_producer() -> None:
+    import queue
+
+    lines = _long_line_corpus()
+    ours = Word2Vec(min_count=1, dim=8, epochs=3, alpha=0.025, min_alpha=0.0001)
+    ours.prepare(lines)
+    pieces = [
+        s[k : k + MAX_SENTENCE_LEN] for s in lines for k in range(0, len(s), MAX_SENTENCE_LEN)
+    ]
+    ref = gensim_model(lines, ours)
+    total = sum(map(len, pieces))
+    sizes = np.diff(ours.corpus.job_starts)
+    for epoch in range(3):
+        jobs: queue.Queue = queue.Queue()
+        ref.workers = 1
+        ref._job_producer(iter(pieces), jobs, cur_epoch=epoch, total_words=total)
+        produced = []
+        while (item := jobs.get()) is not None:
+            produced.append(item)
+        assert [len(batch) for batch, _ in produced] == sizes.tolist()
+        np.testing.assert_allclose(ours.job_alphas(epoch), [a for _, a in produced], rtol=1e-6)
+    alphas = np.concatenate([ours.job_alphas(e) for e in range(3)])
+    assert alphas[0] == np.float32(0.025) and np.all(np.diff(alphas) < 0)
+    assert alphas[-1] < 0.025 / len(sizes)  # almost min_alpha by the last job
+
+
+def test_long_lines_are_cut_into_pieces_not_truncated() -> None:
+    # gensim given a line longer than 10,000 words trains on its first 10,000 only; gensim's own
+    # LineSentence, the C tool and we cut it into 10,000-word pieces and train on all of them.
+    lines = _long_line_corpus()
+    ours = Word2Vec(min_count=1, dim=8, epochs=1, sample=0, workers=1)
+    ours.fit(lines, progress=False)
+    assert ours.trained_words == ours.raw_words == sum(map(len, lines))
+    ref = gensim_model(lines, ours)
+    trained, raw = ref.train(lines, total_examples=len(lines), epochs=1)
+    assert raw == ours.raw_words and trained == raw - (25_000 - MAX_SENTENCE_LEN)
+
+
+def test_two_threads_train_every_job_once_and_reach_the_same_likelihood() -> None:
+    # Hogwild: two threads share the weights without locks. Each job must be trained exactly
+    # once (per-job generator seeds make the subsampling the same whatever the threads), both
+    # threads must work, and the held-out likelihood must be as good as with one thread.
+    import numba
+
+    # Words co-occur within one of 8 topics: there is structure to learn.
+    rng = np.random.default_rng(6)
+    lines = [[f"t{k % 8}w{i}" for i in rng.integers(0, 25, size=12)] for k in range(6000)]
+    train, held_out = lines[:5000], lines[5000:]
+    scores, counts = {}, {}
+
+    def log_likelihood(model: Word2Vec) -> float:
+        model.config.exact_sigmoid = True  # the table skips |f| ≥ 6: not a likelihood
+        total = sum(model.score_sg_hs(s) for s in held_out)
+        model.config.exact_sigmoid = False
+        return total
+
+    for workers in (1, 2):
+        model = Word2Vec(
+            min_count=2, dim=16, epochs=2, sg=True, hs=True, negative=0, workers=workers
+        )
+        model.prepare(train)
+        if workers == 1:
+            scores[0] = log_likelihood(model)
+        rng = np.random.default_rng(1)
+        per_worker = []
+        for epoch in range(2):
+            model.train_epoch(model.plan_epoch(epoch, rng))
+            per_worker.append(model.worker_words)
+        assert numba.get_num_threads() == workers
+        counts[workers] = sum(p.sum() for p in per_worker)
+        assert all(p.shape == (workers,) and (p > 0).all() for p in per_worker)
+        scores[workers] = log_likelihood(model)
+    assert counts[1] == counts[2]
+    gain = scores[1] - scores[0]
+    assert gain > 0
+    assert abs(scores[2] - scores[1]) < 0.01 * gain, scores
+
+
 def test_trained_vectors_learn_the_corpus_structure() -> None:
     # Two disjoint "topics": words co-occur only within their topic.
     rng = np.random.default_rng(1)
@@ -209,3 +372,41 @@ def test_command_line_writes_vectors_gensim_loads(tmp_path: Path) -> None:
     assert vectors.vector_size == 12
     assert vectors.index_to_key[0] == "w0"
     assert np.isfinite(vectors.vectors).all()
+
+
+def test_mikolov_tables_grid_and_capital_questions() -> None:
+    from reproductions.word2vec import tables
+    from reproductions.word2vec.evaluate import keyed_vectors
+
+    cells = tables.grid([100, 300])
+    keys = {(c["arch"], c["output"], c["sample"] > 0, c["dim"]) for c in cells}
+    assert len(cells) == len(keys) == 2 * 3 * 2 * 2
+    assert {c["negative"] for c in cells} == {0, 5, 15}
+    assert all(c["hs"] == (c["output"] == "HS") for c in cells)
+    # questions-words.txt asks "athens greece baghdad iraq": the demo must query
+    # athens − greece + iraq and expect baghdad.
+    words = ["athens", "greece", "baghdad", "iraq", "bangkok", "thailand"]
+    kv = keyed_vectors(words, np.eye(6, dtype=np.float32))
+    assert tables.capital_questions(kv, limit=1)[0] == ("athens", "greece", "baghdad", "iraq")
+    assert ("athens", "greece", "iraq", "baghdad") in tables.demo_queries(kv)
+
+
+def _block(text: str, name: str) -> str:
+    return text.split(f"<!-- {name}:START -->\n")[1].split(f"<!-- {name}:END -->")[0]
+
+
+def test_readme_benchmark_table_is_generated_from_the_results_json() -> None:
+    import json
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import word2vec_vs_gensim as bench
+
+    report = json.loads((REPO / "benchmarks" / "results" / "word2vec.json").read_text("utf-8"))
+    readme = (REPO / "reproductions" / "word2vec" / "README.md").read_text("utf-8")
+    assert _block(readme, "BENCHMARK") == bench.markdown_table(report) + "\n"
+    # Measured from clean trees (a resumed benchmark records each stage it ran in).
+    assert all(stage["git_dirty"] is False for stage in report["stages"])
+    assert {r["stage"] for r in report["runs"]} == set(range(len(report["stages"])))
+    # Every mean, sd, t and goal verdict follows from the recorded runs.
+    meta = {k: v for k, v in report.items() if k not in ("rows", "runs", "complete")}
+    assert bench.build_report(report["runs"], meta)["rows"] == report["rows"]

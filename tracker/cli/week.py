@@ -20,6 +20,7 @@ from tracker.cli.common import RootOption, resolve_root
 from tracker.cli.output import console, handle_errors, print_table
 from tracker.cli.sync import describe_plan
 from tracker.errors import TrackerError
+from tracker.i18n import Translator, translator
 from tracker.models import Status
 from tracker.sync import apply_plan, plan_sync
 
@@ -47,9 +48,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         root_path = resolve_root(root)
         team = store.load_team(root_path)
+        # The lines the team reads come in its language; usage errors and --help stay English.
+        _ = translator(team)
+        today = store.today(root_path).isoformat()
         console.print(
             # The team's name is text, not markup ("[NLP] 모임" must print as written).
-            f"[bold]{escape(team.name)}[/] — weekly prep ({store.today(root_path).isoformat()})",
+            f"[bold]{escape(team.name)}[/] — " + escape(_("weekly prep ({date})", date=today)),
             markup=True,
         )
         outcomes: list[tuple[str, bool, str]] = []
@@ -62,63 +66,86 @@ def register(app: typer.Typer) -> None:
                 console.print(f"  {exc}", markup=False, style="red")
                 outcomes.append((title, False, exc.message.splitlines()[0]))
 
-        step("1. sync with the sheet", lambda: _sync(root_path, team, dry_run))
-        step("2. reading list", lambda: _reading_list(root_path))
-        step("3. reading quota", lambda: _quota(root_path))
+        step(_("1. sync with the sheet"), lambda: _sync(root_path, team, dry_run, _))
+        step(_("2. reading list"), lambda: _reading_list(root_path, _))
+        step(_("3. reading quota"), lambda: _quota(root_path, _))
         if not dry_run:
-            step("4. next meeting", lambda: _agenda(root_path))
+            step(_("4. next meeting"), lambda: _agenda(root_path, _))
             if site:
-                step("5. site", lambda: _site(root_path))
+                step(_("5. site"), lambda: _site(root_path, _))
 
-        console.rule("done")
+        console.rule(_("done"))
         for title, ok, detail in outcomes:
-            console.print(f"  {'ok ' if ok else 'BAD'} {title}: {detail}", markup=False)
+            mark = _("ok") if ok else _("BAD")
+            console.print(f"  {mark} {title}: {detail}", markup=False)
         console.print(
-            "\nWhere to look: papers/ (one file per paper), docs/meetings/ (the agenda draft), "
-            "site/index.html (the built site; `tracker site serve` to browse it), "
-            "`tracker dashboard` (the meeting dashboard).",
+            "\n"
+            + _(
+                "Where to look: papers/ (one file per paper), docs/meetings/ (the agenda draft), "
+                "site/index.html (the built site; `tracker site serve` to browse it), "
+                "`tracker dashboard` (the meeting dashboard)."
+            ),
             markup=False,
         )
         if not all(ok for _, ok, _ in outcomes):
             raise typer.Exit(1)
 
 
-def _sync(root: Path, team, dry_run: bool) -> str:  # noqa: ANN001
+def _sync(root: Path, team, dry_run: bool, _: Translator) -> str:  # noqa: ANN001
     plan = plan_sync(root, team=team)
-    for line in describe_plan(plan) or ["  nothing to do: papers/ and the sheet agree"]:
+    nothing = ["  " + _("nothing to do: papers/ and the sheet agree")]
+    for line in describe_plan(plan) or nothing:
         console.print(line, markup=False)
     if plan.conflicts:
         raise TrackerError(
-            f"{len(plan.conflicts)} conflicting cell(s): nothing synced",
-            fix="settle them with `tracker sync --take local|sheet` or by editing one side",
+            _("{count} conflicting cell(s): nothing synced", count=len(plan.conflicts)),
+            fix=_("settle them with `tracker sync --take local|sheet` or by editing one side"),
         )
-    if not plan.has_changes or dry_run:
-        return "nothing to do" if not plan.has_changes else "dry run: nothing written"
+    if not plan.has_changes:
+        return _("nothing to do")
+    if dry_run:
+        return _("dry run: nothing written")
     result = apply_plan(root, plan, team=team)
-    summary = (
-        f"pulled {len(plan.pulls)} cell(s) and {len(plan.new_from_sheet)} new paper(s), pushed "
-        f"{result.cells_pushed} cell(s) and {result.rows_appended} row(s); "
-        f"{len(result.files_written)} file(s) written"
+    summary = _(
+        "pulled {pulls} cell(s) and {new} new paper(s), pushed {pushed} cell(s) and {rows} "
+        "row(s); {files} file(s) written",
+        pulls=len(plan.pulls),
+        new=len(plan.new_from_sheet),
+        pushed=result.cells_pushed,
+        rows=result.rows_appended,
+        files=len(result.files_written),
     )
-    console.print(f"  synced: {summary}", markup=False)
+    console.print("  " + _("synced: {summary}", summary=summary), markup=False)
     return summary
 
 
-def _reading_list(root: Path) -> str:
+def _reading_list(root: Path, _: Translator) -> str:
+    from tracker.site import status_label
+
     papers = store.load_papers_strict(root)
     counts = Counter(p.status for p in papers)
-    print_table(["status", "papers"], [[s.value, counts.get(s, 0)] for s in Status])
-    return f"{len(papers)} papers"
+    print_table(
+        [_("status"), _("papers")],
+        [[status_label(s.value, _), counts.get(s, 0)] for s in Status],
+    )
+    return _("{count} papers", count=len(papers))
 
 
-def _quota(root: Path) -> str:
+def _quota(root: Path, _: Translator) -> str:
     from tracker.assign import assign_reading_quota
     from tracker.progress import member_progress
 
     catalog = load_catalog(root)
     progress = member_progress(catalog)
     print_table(
-        ["member", "assigned", "read", "summarised", "expected by now", "behind"],
+        [
+            _("member"),
+            _("assigned"),
+            _("read"),
+            _("summarised"),
+            _("expected by now"),
+            _("behind"),
+        ],
         [
             [
                 f"{p.name} (@{p.handle})" if p.name != p.handle else p.handle,
@@ -126,7 +153,7 @@ def _quota(root: Path) -> str:
                 p.read,
                 p.summarised,
                 p.expected_by_now or "",
-                f"by {p.behind_by}" if p.behind else "",
+                _("by {count}", count=p.behind_by) if p.behind else "",
             ]
             for p in progress
         ],
@@ -136,13 +163,14 @@ def _quota(root: Path) -> str:
         p.member for p in result.pairs if p.paper_id not in _current(catalog, p.member)
     )
     for reason in result.reasons:
-        console.print(f"  note: {reason}", markup=False)
+        console.print("  " + _("note: {reason}", reason=reason), markup=False)
     behind = [p.handle for p in progress if p.behind]
-    detail = (
-        f"proposal adds {sum(proposed.values())} reading(s); apply with `tracker assign --apply`"
+    detail = _(
+        "proposal adds {count} reading(s); apply with `tracker assign --apply`",
+        count=sum(proposed.values()),
     )
     if behind:
-        detail += f"; behind pace: {', '.join(behind)}"
+        detail += "; " + _("behind pace: {members}", members=", ".join(behind))
     console.print(f"  {detail}", markup=False)
     return detail
 
@@ -151,24 +179,31 @@ def _current(catalog, member: str) -> set[str]:  # noqa: ANN001
     return {p.id for p in catalog.papers if member in p.readers}
 
 
-def _agenda(root: Path) -> str:
+def _agenda(root: Path, _: Translator) -> str:
     from tracker.agenda import build_agenda, write_agenda
 
     agenda = build_agenda(load_catalog(root))
     path = write_agenda(root, agenda)
     rel = path.relative_to(root)
-    console.print(
-        f"  {rel}: {len(agenda.presentations)} presentation(s), {len(agenda.open_items)} open "
-        f"action item(s), {len(agenda.new_papers)} new paper(s)",
-        markup=False,
+    counts = _(
+        "{talks} presentation(s), {items} open action item(s), {new} new paper(s)",
+        talks=len(agenda.presentations),
+        items=len(agenda.open_items),
+        new=len(agenda.new_papers),
     )
-    return f"agenda draft {rel}"
+    console.print(f"  {rel}: {counts}", markup=False)
+    return _("agenda draft {path}", path=str(rel))
 
 
-def _site(root: Path) -> str:
+def _site(root: Path, _: Translator) -> str:
     from tracker.site import build_site
 
     result = build_site(root)
-    detail = f"{result.generated.pages} generated page(s), built into {result.site_dir.relative_to(root)}/ in {result.seconds:.0f} s"
+    detail = _(
+        "{pages} generated page(s), built into {folder}/ in {seconds} s",
+        pages=result.generated.pages,
+        folder=str(result.site_dir.relative_to(root)),
+        seconds=round(result.seconds),
+    )
     console.print(f"  {detail}", markup=False)
     return detail

@@ -19,6 +19,8 @@ from tracker.dashboard import ui
 st.set_option("client.toolbarMode", "minimal")
 
 _ = ui.page_translator()
+# The lab's labels (tracker/lab LABELS) in the same language, for this run's thread.
+lab.use_translator(_)
 
 PAGES = [
     st.Page("views/this_week.py", title=_("This week"), icon=":material/event:", default=True),

@@ -16,6 +16,10 @@ from tracker import lab
 
 def start_lab_page(title_key: str) -> None:
     """Title, and a one-line stop with the install command when the `repro` extra is missing."""
+    from tracker.dashboard import ui
+
+    # The team's language; app.py sets it too, this covers a page run on its own.
+    lab.use_translator(ui.page_translator())
     st.title(lab.label(title_key))
     message = lab.missing_repro()
     if message:
@@ -24,9 +28,11 @@ def start_lab_page(title_key: str) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _figure_png(builder: str, *args: Any) -> bytes:
+def _figure_png(builder: str, language: str, *args: Any) -> bytes:
     from tracker.lab import figures
 
+    # `language` keys the cache: the figures' axis labels come from `lab.label`.
+    del language
     # dpi 110 rather than st.pyplot's 200: a quarter of the pixels to render, sharp on screen.
     return figures.figure_png(getattr(figures, builder)(*args), dpi=110)
 
@@ -37,7 +43,7 @@ def show_figure(builder: str, *args: Any) -> None:
     Cached on the arguments: moving one slider reruns the whole page, and the figures the
     slider does not touch are then not drawn again.
     """
-    st.image(_figure_png(builder, *args))
+    st.image(_figure_png(builder, lab.current_language(), *args))
 
 
 @st.cache_resource(show_spinner=False)
@@ -47,8 +53,13 @@ def word_vectors(arch: str) -> Any:
     return vectors.load_vectors(arch)
 
 
-@st.cache_resource(show_spinner="MiniLM 불러오는 중…")
 def minilm() -> tuple[Any, Any]:
+    with st.spinner(lab.label("attention_loading")):
+        return _minilm()
+
+
+@st.cache_resource(show_spinner=False)
+def _minilm() -> tuple[Any, Any]:
     from tracker.lab import attention
 
     return attention.load_minilm()

@@ -6,145 +6,181 @@ its rotation property), `depth` (GPT-2 residual-stream std at init), `decoding` 
 beam search as a tree). The pages under `tracker/dashboard/views/lab_*.py` only draw what these
 return, and `figures` renders the same numbers as static SVGs for the site.
 
-All words a reader sees live in `LABELS` below, so that a message catalog can take them over.
+All words a reader sees live in `LABELS` below: English msgids of the message catalog
+(tracker/i18n.py), shown in the team's language through `label`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import importlib.util
 from collections.abc import Iterator
 
+from tracker.i18n import Translator, translator
+
 REPRO_INSTALL = "pip install -e '.[repro]'"
 
-# One place for every label the lab pages show (Korean, as the team reads it).
+
+# Marks a msgid for the catalog's extractor (Babel finds `_("...")`); `label` translates it.
+def _(message: str) -> str:
+    return message
+
+
+# One place for every label the lab pages show: English msgids, translated in
+# tracker/locale/<language>.po like the rest of the dashboard.
 LABELS: dict[str, str] = {
-    "section": "실험실",
-    "missing_repro": "이 보기는 재현용 패키지(torch 등)가 필요합니다: `{command}`",
-    "missing_data": "필요한 데이터가 없습니다: {error}",
-    # word vectors
-    "vectors_title": "단어 벡터",
-    "vectors_intro": (
-        "우리 Word2Vec 구현으로 학습한 벡터입니다 (말뭉치: {corpus}, {words:,} 단어, "
-        "어휘 {vocab:,}개). 단어들 사이의 관계가 벡터의 덧셈과 뺄셈으로 표현되는지 직접 봅니다."
+    "section": _("Lab"),
+    "missing_repro": _("This view needs the reproduction packages (torch and others): `{command}`"),
+    "missing_data": _("A data file it needs is missing: {error}"),
+    "vectors_title": _("Word vectors"),
+    "vectors_intro": _(
+        "Vectors trained with our Word2Vec (corpus: {corpus}, {words:,} words, vocabulary {vocab:,}). See for yourself whether relations between words show up as vector sums and differences."
     ),
-    "vectors_word": "단어",
-    "vectors_neighbours": "가장 가까운 단어",
-    "vectors_analogy": "유추: a − b + c",
-    "vectors_oov": "'{word}'는 어휘에 없습니다 (Brown 말뭉치의 영어 소문자 단어만 있습니다).",
-    "vectors_projection": "2차원 투영 ({method})",
-    "vectors_projection_words": "투영할 단어",
-    "vectors_export": "TensorBoard Embedding Projector로 내보내기",
-    "vectors_umap_missing": "UMAP은 설치되어 있지 않아 PCA만 보입니다 (`pip install umap-learn`).",
-    "vectors_similarity": "코사인 유사도",
-    "vectors_rank": "순위",
-    # attention
-    "attention_title": "어텐션 헤드",
-    "attention_intro": (
-        "all-MiniLM-L6-v2의 실제 가중치를 우리 BertModel에 싣고 문장을 넣어 각 층·헤드의 "
-        "어텐션을 봅니다 ({layers}층 × {heads}헤드)."
+    "vectors_word": _("Word"),
+    "vectors_neighbours": _("Nearest words"),
+    "vectors_analogy": _("Analogy: a − b + c"),
+    "vectors_oov": _(
+        "'{word}' is not in the vocabulary (it holds only lower-case English words of the Brown corpus)."
     ),
-    "attention_sentence": "문장 (한국어도 영어도 됩니다)",
-    "attention_jamo": (
-        "MiniLM의 어휘는 영어 위주라 한글은 자모 조각으로 쪼개집니다: 한국어 문장에서는 "
-        "'같은 단어' 표시가 자모들 사이의 어텐션입니다."
+    "vectors_projection": _("2-D projection ({method})"),
+    "vectors_projection_words": _("Words to project"),
+    "vectors_export": _("Export to the TensorBoard Embedding Projector"),
+    "vectors_umap_missing": _(
+        "UMAP is not installed, so only PCA is shown (`pip install umap-learn`)."
     ),
-    "attention_example": "예문",
-    "attention_tokens": "토큰: {tokens}",
-    "attention_grid": "모든 층 × 헤드",
-    "attention_head": "헤드 하나 자세히",
-    "attention_layer": "층",
-    "attention_head_index": "헤드",
-    "attention_marks": "각 헤드가 주로 보는 곳",
-    "attention_cls": "[CLS]로 가는 어텐션 비율 (층별 평균)",
-    "attention_cls_caption": (
-        "BERT의 CLS token: 왜 여기로 정보가 집중될까? 층마다 모든 토큰·헤드가 [CLS]에 주는 "
-        "어텐션 질량의 평균입니다. [SEP]도 함께 봅니다."
+    "vectors_similarity": _("cosine similarity"),
+    "vectors_rank": _("rank"),
+    "attention_title": _("Attention heads"),
+    "attention_intro": _(
+        "The real all-MiniLM-L6-v2 weights loaded into our BertModel: type a sentence and see the attention of every layer and head ({layers} layers × {heads} heads)."
     ),
-    "attention_query": "보내는 토큰 (query)",
-    "attention_key": "받는 토큰 (key)",
-    "mark_cls": "[CLS]",
-    "mark_sep": "[SEP]",
-    "mark_prev": "이전 토큰",
-    "mark_next": "다음 토큰",
-    "mark_self": "자기 자신",
-    "mark_same_word": "같은 단어",
-    "mark_broad": "고르게",
-    # positions
-    "positions_title": "위치 인코딩",
-    "positions_intro": (
-        "$PE_{pos+k}$가 $PE_{pos}$의 linear function이 되는지 봅니다: 주파수마다 2×2 회전 "
-        "$R_k$를 곱하면 $PE_{pos}$가 $PE_{pos+k}$가 됩니다."
+    "attention_sentence": _("Sentence (Korean or English)"),
+    "attention_jamo": _(
+        "MiniLM's vocabulary is mostly English, so Hangul is split into jamo pieces: in a Korean sentence the 'same word' mark is attention between those pieces."
     ),
-    "positions_table": "사인·코사인 표 (위치 × 차원)",
-    "positions_k": "거리 k",
-    "positions_dim_axis": "i (차원)",
-    "positions_other_layout": (
-        "배치마다 (sin, cos) 쌍의 자리가 다를 뿐 같은 회전입니다: 다른 배치의 R_k를 쓰면 "
-        "성립하지 않습니다."
+    "attention_example": _("Example"),
+    "attention_tokens": _("Tokens: {tokens}"),
+    "attention_grid": _("Every layer × head"),
+    "attention_head": _("One head in detail"),
+    "attention_layer": _("layer"),
+    "attention_head_index": _("head"),
+    "attention_marks": _("Where each head mostly looks"),
+    "attention_cls": _("Share of attention going to [CLS] (mean per layer)"),
+    "attention_cls_caption": _(
+        "BERT's CLS token: why does information gather there? For each layer, the mean attention mass every token and head gives to [CLS]. [SEP] is shown beside it."
     ),
-    "positions_dim": "차원 d_model",
-    "positions_layout": "배치",
-    "layout_interleaved": "논문 (sin, cos 번갈아)",
-    "layout_halves": "Marian (앞 절반 sin, 뒤 절반 cos)",
-    "positions_check": "max |R_k · PE_pos − PE_(pos+k)| = {diff:.2e} (기준 1e-12: {verdict})",
-    "holds": "성립",
-    "fails": "불성립",
-    # depth
-    "depth_title": "깊이와 초기화",
-    "depth_intro": (
-        "GPT-2: 위쪽으로 갈수록 layer의 영향력이 줄어들도록 잔차 투영을 1/√N로 줄여 초기화합니다. "
-        "초기화 직후 잔차 스트림의 표준편차를 층마다 잽니다 (우리 GPT2LMHeadModel, 무작위 입력)."
+    "attention_query": _("sending token (query)"),
+    "attention_key": _("receiving token (key)"),
+    "mark_cls": _("[CLS]"),
+    "mark_sep": _("[SEP]"),
+    "mark_prev": _("previous token"),
+    "mark_next": _("next token"),
+    "mark_self": _("itself"),
+    "mark_same_word": _("same word"),
+    "mark_broad": _("spread out"),
+    "positions_title": _("Positional encoding"),
+    "positions_intro": _(
+        "Is $PE_{pos+k}$ a linear function of $PE_{pos}$? Multiplying each frequency by a 2×2 rotation $R_k$ turns $PE_{pos}$ into $PE_{pos+k}$."
     ),
-    "depth_layers": "층 수",
-    "depth_scaled": "1/√(2N) 스케일",
-    "depth_unscaled": "스케일 없음",
-    "depth_axis_layer": "블록",
-    "depth_axis_std": "잔차 스트림 표준편차",
-    "depth_final": "{layers}층의 마지막 블록: 스케일 {scaled:.3f}, 스케일 없음 {unscaled:.3f}",
-    "depth_ablation": "학습 곡선: 스케일한 초기화와 하지 않은 초기화 (재현 결과)",
-    "depth_ablation_missing": "아직 초기화 비교 학습 결과가 없습니다 (`tracker repro train gpt2`).",
-    # decoding
-    "decoding_title": "디코딩",
-    "decoding_intro": (
-        "학습된 번역 체크포인트가 저장소에 없어서, 우리 Transformer를 작은 장난감 과제(숫자 → "
-        "영어 단어)로 처음 열 때 몇 초 학습합니다. 그 모델로 greedy와 beam search를 비교합니다."
+    "positions_table": _("Sine and cosine table (position × dimension)"),
+    "positions_k": _("distance k"),
+    "positions_dim_axis": _("i (dimension)"),
+    "positions_other_layout": _(
+        "The layouts only place the (sin, cos) pairs differently; the rotation is the same: the R_k of the other layout does not hold."
     ),
-    "decoding_source": "입력 (숫자를 띄어 쓰세요)",
-    "decoding_beam": "빔 크기",
-    "decoding_greedy": "Greedy",
-    "decoding_beam_result": "Beam search (폭 {beam})",
-    "decoding_tree": "빔 탐색 나무",
-    "decoding_score": "점수 (log p 합 / 길이^α)",
-    "decoding_bad_input": "입력에 모르는 토큰이 있습니다: {tokens}. 0–9 숫자만 쓰세요.",
-    "decoding_training": "장난감 Transformer 학습 중…",
-    "decoding_legend": "파랑: 남은 빔 · 초록: 끝난 가설 (괄호 안은 길이로 나눈 점수) · 회색: 버린 후보",
-    # captions of the static figures on the site's paper pages
-    "site_intro": (
-        "대시보드의 실험실(`tracker dashboard`)에서 직접 바꿔 볼 수 있는 그림입니다. "
-        "`{command}` (commit `{commit}`)로 만들었습니다."
+    "positions_dim": _("dimension d_model"),
+    "positions_layout": _("layout"),
+    "layout_interleaved": _("paper (sin, cos interleaved)"),
+    "layout_halves": _("Marian (sin in the first half, cos in the second)"),
+    "positions_check": _(
+        "max |R_k · PE_pos − PE_(pos+k)| = {diff:.2e} (threshold 1e-12: {verdict})"
     ),
-    "site_vectors": (
-        "{analogy}: skip-gram → {sg} (cos {sg_cos:.3f}), CBOW → {cbow} (cos {cbow_cos:.3f}); "
-        "Brown 말뭉치로 학습한 우리 Word2Vec"
+    "holds": _("holds"),
+    "fails": _("does not hold"),
+    "depth_title": _("Depth and initialisation"),
+    "depth_intro": _(
+        "GPT-2 scales the residual projections down by 1/√N at initialisation, so that layers higher up weigh less. The residual stream's standard deviation right after initialisation, per layer (our GPT2LMHeadModel, random input)."
     ),
-    "site_attention": "all-MiniLM-L6-v2, \u201c{sentence}\u201d: 층별 [CLS] 어텐션 비율 {mass}",
-    "site_positions": (
-        "k = {k}, d = {dim}: max |R_k·PE_pos − PE_(pos+k)| = {interleaved:.1e} (논문 배치), "
-        "{halves:.1e} (Marian 배치)"
+    "depth_layers": _("layers"),
+    "depth_scaled": _("1/√(2N) scaling"),
+    "depth_unscaled": _("no scaling"),
+    "depth_axis_layer": _("block"),
+    "depth_axis_std": _("residual stream std"),
+    "depth_final": _("Last block of {layers} layers: scaled {scaled:.3f}, unscaled {unscaled:.3f}"),
+    "depth_ablation": _(
+        "Training curves: scaled against unscaled initialisation (reproduction results)"
     ),
-    "site_depth": "마지막 블록의 잔차 표준편차 (스케일 / 스케일 없음): {parts}",
-    "site_decoding": (
-        "입력 {source}: greedy \u201c{greedy}\u201d ({greedy_score:.3f}), 빔 {beam} "
-        "\u201c{beam_output}\u201d ({beam_score:.3f}); 장난감 과제로 몇 초 학습한 작은 Transformer"
+    "depth_ablation_missing": _(
+        "No initialisation comparison has been trained yet (`tracker repro train gpt2`)."
     ),
+    "decoding_title": _("Decoding"),
+    "decoding_intro": _(
+        "The repository holds no trained translation checkpoint, so our Transformer trains for a few seconds on a small toy task (digits → English words) when this page first opens. That model compares greedy decoding with beam search."
+    ),
+    "decoding_source": _("Input (digits separated by spaces)"),
+    "decoding_beam": _("beam size"),
+    "decoding_greedy": _("Greedy"),
+    "decoding_beam_result": _("Beam search (width {beam})"),
+    "decoding_tree": _("Beam search tree"),
+    "decoding_score": _("score (sum of log p / length^α)"),
+    "decoding_bad_input": _("The input has unknown tokens: {tokens}. Use only the digits 0–9."),
+    "decoding_training": _("Training the toy Transformer…"),
+    "decoding_legend": _(
+        "blue: beams kept · green: finished hypotheses (score divided by length in brackets) · grey: dropped candidates"
+    ),
+    "site_intro": _(
+        "Figures you can change yourself in the dashboard's lab (`tracker dashboard`). Made with `{command}` (commit `{commit}`)."
+    ),
+    "site_vectors": _(
+        "{analogy}: skip-gram → {sg} (cos {sg_cos:.3f}), CBOW → {cbow} (cos {cbow_cos:.3f}); our Word2Vec trained on the Brown corpus"
+    ),
+    "site_attention": _(
+        "all-MiniLM-L6-v2, “{sentence}”: share of attention to [CLS] per layer {mass}"
+    ),
+    "site_positions": _(
+        "k = {k}, d = {dim}: max |R_k·PE_pos − PE_(pos+k)| = {interleaved:.1e} (paper layout), {halves:.1e} (Marian layout)"
+    ),
+    "site_depth": _("Residual std of the last block (scaled / unscaled): {parts}"),
+    "site_decoding": _(
+        "Input {source}: greedy “{greedy}” ({greedy_score:.3f}), beam {beam} “{beam_output}” ({beam_score:.3f}); a small Transformer trained for a few seconds on a toy task"
+    ),
+    "attention_loading": _("Loading MiniLM…"),
 }
+
+_TRANSLATOR: contextvars.ContextVar[Translator | None] = contextvars.ContextVar(
+    "lab_translator", default=None
+)
+
+
+def use_translator(translate: Translator) -> None:
+    """Show the lab's labels in `translate`'s language from here on (this thread / context).
+
+    Each Streamlit run has its own thread, and so its own context: the dashboard sets it once
+    per run for the team's language.
+    """
+    _TRANSLATOR.set(translate)
+
+
+@contextlib.contextmanager
+def language(translate: Translator) -> Iterator[None]:
+    """The lab's labels in `translate`'s language inside the block (the site build)."""
+    token = _TRANSLATOR.set(translate)
+    try:
+        yield
+    finally:
+        _TRANSLATOR.reset(token)
+
+
+def current_language() -> str:
+    """The language `label` answers in now (part of cache keys of drawn figures)."""
+    return (_TRANSLATOR.get() or translator()).language
 
 
 def label(key: str, **values: object) -> str:
-    """The label `key`, formatted with `values`."""
-    text = LABELS[key]
-    return text.format(**values) if values else text
+    """The label `key` in the current language (Korean unless set), formatted with `values`."""
+    translate = _TRANSLATOR.get() or translator()
+    return translate(LABELS[key], **values)
 
 
 def missing_repro() -> str | None:

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tracker.lab import label
+from tracker.i18n import Translator, translator
+from tracker.lab import label, language
 
 FIGURES = Path(__file__).resolve().parent / "artefacts" / "figures"
 POSITIONS_K = 5
@@ -163,10 +164,21 @@ def _caption(name: str, numbers: dict[str, Any]) -> str:
 
 
 def site_section(
-    reproduction: str | None, write: Callable[[str, str], None], folder: Path = FIGURES
+    reproduction: str | None,
+    write: Callable[[str, str], None],
+    folder: Path = FIGURES,
+    translate: Translator | None = None,
 ) -> list[str]:
     """Markdown lines of the "실험실" section for a paper page; SVGs written through `write`
-    (relative path under docs/, text). Nothing when no figure belongs to the reproduction."""
+    (relative path under docs/, text). Nothing when no figure belongs to the reproduction.
+    Captions in `translate`'s language (the team's; Korean by default)."""
+    with language(translate or translator()):
+        return _site_section(reproduction, write, folder)
+
+
+def _site_section(
+    reproduction: str | None, write: Callable[[str, str], None], folder: Path
+) -> list[str]:
     index = folder / "figures.json"
     if not reproduction or not index.is_file():
         return []

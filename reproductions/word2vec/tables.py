@@ -1,0 +1,238 @@
+"""Mikolov's comparison tables at CPU scale, ours and gensim side by side, and an analogy demo.
+
+2013a Tables 3/4 compare CBOW and skip-gram; 2013b Tables 1/3 compare hierarchical softmax with
+negative sampling (k = 5, 15), with and without subsampling of frequent words. This command
+trains every cell of that grid (at the dimensions asked for) with both implementations on the
+same corpus, seed and threads, and records semantic and syntactic analogy accuracy (the two
+halves of questions-words.txt), WordSim353 ρ and training words per second. Then it trains
+skip-gram with negative sampling on the corpus once more and prints the nearest neighbours of
+"king − man + woman" and of country → capital questions whose words the vocabulary holds.
+
+Writes `reproductions/word2vec/results/tables.json` (with provenance), the table between the
+TABLES markers of the README, and `results/tables/accuracy.png`.
+
+Example: python -m reproductions.word2vec.tables --corpus mixed --dims 100 --seed 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from reproductions.common.results import provenance
+from reproductions.word2vec.corpora import CORPORA, checksums, corpus_file
+from reproductions.word2vec.evaluate import evaluate, keyed_vectors
+from reproductions.word2vec.model import MAX_SENTENCE_LEN, Word2Vec, Word2VecConfig, read_corpus
+from reproductions.word2vec.reference import gensim_model
+from tracker.atomic import atomic_write_text
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "results" / "tables.json"
+README = HERE / "README.md"
+OUTPUTS = {"HS": {"hs": True, "negative": 0}, "NS 5": {"hs": False, "negative": 5},
+           "NS 15": {"hs": False, "negative": 15}}  # fmt: skip
+DEMO = [("king", "man", "woman")]
+
+
+def grid(dims: list[int]) -> list[dict]:
+    cells = []
+    for dim in dims:
+        for arch in ("CBOW", "skip-gram"):
+            for output, flags in OUTPUTS.items():
+                for sample in (1e-3, 0.0):
+                    cells.append(
+                        {"arch": arch, "output": output, "sample": sample, "dim": dim,
+                         "sg": arch == "skip-gram", **flags}
+                    )  # fmt: skip
+    return cells
+
+
+def train_cell(sentences: list[list[str]], cell: dict, args: argparse.Namespace) -> dict:
+    config = Word2VecConfig(
+        sg=cell["sg"], hs=cell["hs"], negative=cell["negative"], sample=cell["sample"],
+        dim=cell["dim"], window=5, min_count=5, epochs=args.epochs, workers=args.workers,
+        seed=args.seed,
+    )  # fmt: skip
+    words = sum(map(len, sentences))
+    ref = gensim_model(sentences, Word2Vec(Word2VecConfig(**vars(config))))
+    start = time.perf_counter()
+    ref.train(sentences, total_examples=len(sentences), epochs=config.epochs)
+    gensim_wps = words * config.epochs / (time.perf_counter() - start)
+    ours = Word2Vec(Word2VecConfig(**vars(config))).fit(sentences, progress=False)
+    return {
+        **{k: cell[k] for k in ("arch", "output", "sample", "dim")},
+        "ours": {**evaluate(keyed_vectors(ours.vocab.words, ours.vectors)),
+                 "words_per_second": round(ours.words_per_second)},
+        "gensim": {**evaluate(ref.wv), "words_per_second": round(gensim_wps)},
+    }  # fmt: skip
+
+
+def capital_questions(kv, limit: int = 4) -> list[tuple[str, str, str, str]]:  # noqa: ANN001
+    """country → capital questions of questions-words.txt whose four words are in `kv`."""
+    from reproductions.common import data
+
+    out, section = [], ""
+    for line in data.eval_file("questions-words.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith(":"):
+            section = line[1:].strip()
+            continue
+        words = tuple(line.lower().split())
+        if section == "capital-common-countries" and all(w in kv.key_to_index for w in words):
+            out.append(words)
+        if len(out) == limit:
+            break
+    return out
+
+
+def demo_queries(kv) -> list[tuple[str, str, str, str | None]]:  # noqa: ANN001
+    """(a, b, c, expected) for the nearest neighbours of a − b + c."""
+    # A question "athens greece baghdad iraq" asks athens − greece + iraq → baghdad.
+    return [(a, b, c, None) for a, b, c in DEMO] + [
+        (capital, country, other_country, other_capital)
+        for capital, country, other_capital, other_country in capital_questions(kv)
+    ]
+
+
+def analogy_demo(sentences: list[list[str]], args: argparse.Namespace) -> list[dict]:
+    """Nearest neighbours of a − b + c for skip-gram NS vectors of the corpus."""
+    model = Word2Vec(
+        sg=True, negative=5, dim=args.demo_dim, window=5, min_count=5, epochs=args.epochs,
+        workers=args.workers, seed=args.seed,
+    ).fit(sentences, progress=False)  # fmt: skip
+    kv = keyed_vectors(model.vocab.words, model.vectors)
+    queries = demo_queries(kv)
+    out = []
+    for a, b, c, expected in queries:
+        if not all(w in kv.key_to_index for w in (a, b, c)):
+            continue
+        answers = kv.most_similar(positive=[a, c], negative=[b], topn=5)
+        out.append(
+            {"query": f"{a} − {b} + {c}", "expected": expected,
+             "nearest": [[w, round(float(s), 3)] for w, s in answers]}
+        )  # fmt: skip
+    return out
+
+
+def markdown_table(report: dict) -> str:
+    prov = report["provenance"]
+    lines = [
+        f"Corpus: {report['corpus_name']}; {report['epochs']} epochs, window 5, min_count 5, "
+        f"{report['workers']} threads, seed {report['seed']}. Commit "
+        f"`{(prov['git_commit'] or '')[:10]}`. Analogy accuracy (%) on the semantic and "
+        "syntactic questions whose words are in the vocabulary.",
+        "",
+        "| model | output | subsampling | dim | semantic ours | semantic gensim | syntactic ours | syntactic gensim | WS353 ours | WS353 gensim | words/s ours | words/s gensim |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for c in report["cells"]:
+        o, g = c["ours"], c["gensim"]
+        lines.append(
+            f"| {c['arch']} | {c['output']} | {'1e-3' if c['sample'] else 'off'} | {c['dim']} | "
+            f"{o['analogy_semantic']:.2f} | {g['analogy_semantic']:.2f} | "
+            f"{o['analogy_syntactic']:.2f} | {g['analogy_syntactic']:.2f} | "
+            f"{o['wordsim353_spearman']:.3f} | {g['wordsim353_spearman']:.3f} | "
+            f"{o['words_per_second']:,} | {g['words_per_second']:,} |"
+        )
+    if report.get("demo"):
+        lines += [
+            "",
+            f"Analogy demo (skip-gram, NS 5, {report['demo_dim']} dims, nearest by cosine):",
+            "",
+        ]
+        for d in report["demo"]:
+            near = ", ".join(f"{w} ({s:.2f})" for w, s in d["nearest"])
+            want = f" (expected: {d['expected']})" if d["expected"] else ""
+            lines.append(f"- {d['query']} → {near}{want}")
+    return "\n".join(lines)
+
+
+def draw(report: dict, path: Path) -> Path:
+    from reproductions.common.results import pyplot, save_figure
+
+    plt = pyplot()
+    cells = report["cells"]
+    labels = [
+        f"{c['arch']}\n{c['output']}, {'sub' if c['sample'] else 'no sub'}, {c['dim']}d"
+        for c in cells
+    ]
+    fig, axes = plt.subplots(1, 2, figsize=(max(8, 0.9 * len(cells)), 4.5), sharey=True)
+    for ax, kind in zip(axes, ("analogy_semantic", "analogy_syntactic"), strict=True):
+        x = range(len(cells))
+        ax.bar([i - 0.2 for i in x], [c["ours"][kind] for c in cells], width=0.4, label="ours")
+        ax.bar([i + 0.2 for i in x], [c["gensim"][kind] for c in cells], width=0.4, label="gensim")
+        ax.set_xticks(list(x), labels, rotation=90, fontsize=7)
+        ax.set_title(kind.replace("analogy_", "") + " analogy accuracy (%)")
+    axes[0].legend()
+    return save_figure(fig, path)
+
+
+def write_readme(report: dict) -> None:
+    text = README.read_text(encoding="utf-8")
+    text = re.sub(
+        r"(<!-- TABLES:START -->\n).*?(<!-- TABLES:END -->)",
+        lambda m: m.group(1) + markdown_table(report) + "\n" + m.group(2),
+        text,
+        flags=re.S,
+    )
+    README.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m reproductions.word2vec.tables",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--corpus", choices=CORPORA, default="mixed")
+    parser.add_argument("--dims", type=int, nargs="+", default=[100])
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--demo-dim", type=int, default=300)
+    parser.add_argument("--no-demo", action="store_true", help="skip the analogy demo")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--table-only", action="store_true", help="rewrite the README from --out")
+    args = parser.parse_args(argv)
+    if args.table_only:
+        write_readme(json.loads(args.out.read_text(encoding="utf-8")))
+        return
+    started = time.time()
+    lines = list(read_corpus(corpus_file(args.corpus)))
+    sentences = [
+        s[k : k + MAX_SENTENCE_LEN] for s in lines for k in range(0, len(s), MAX_SENTENCE_LEN)
+    ]
+    prov = provenance(
+        {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        args.seed,
+        checksums(args.corpus),
+        started,
+        command="python -m reproductions.word2vec.tables " + " ".join(sys.argv[1:]),
+    )
+    report = {
+        "corpus": args.corpus,
+        "corpus_name": f"{args.corpus} ({sum(map(len, sentences)) / 1e6:.2f}M words)",
+        "epochs": args.epochs, "workers": args.workers, "seed": args.seed,
+        "demo_dim": args.demo_dim, "cells": [], "demo": [], "provenance": prov,
+    }  # fmt: skip
+    # Compile the numba kernels before anything is timed (one compilation serves every mode).
+    Word2Vec(min_count=1, epochs=1, workers=args.workers).fit(sentences[:50], progress=False)
+    for cell in tqdm(grid(args.dims), desc="Mikolov tables", unit="cell"):
+        report["cells"].append(train_cell(sentences, cell, args))
+    if not args.no_demo:
+        report["demo"] = analogy_demo(sentences, args)
+    report["provenance"]["wall_time_s"] = round(time.time() - started, 3)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(args.out, json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    draw(report, args.out.parent / "tables" / "accuracy.png")
+    write_readme(report)
+    print(markdown_table(report))
+
+
+if __name__ == "__main__":
+    main()
