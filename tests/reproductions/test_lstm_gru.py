@@ -3,6 +3,8 @@ must notice the textbook GRU form in place of torch's."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 
@@ -68,10 +70,16 @@ def test_tiny_real_language_model_run_records_every_arm(tmp_path) -> None:  # ty
 
     main(["--config", "small", "--steps", "4", "--out", str(tmp_path)])
     record = read_results(tmp_path / "small-4steps.json")
+    m = record["metrics"]
+    ln_vocab = math.log(record["provenance"]["config"]["vocab"])
     for arm in ("lstm", "lstm+dropout", "lstm+l2", "gru"):
-        assert record["curves"][f"val_loss ({arm})"]
-        # A 5,000-word softmax starts near ln(5000) ~ 8.5 nats and must not go up in 4 steps.
-        assert 0 < record["metrics"][f"val_ppl ({arm})"] < 5000
+        # A 5,000-word softmax starts near ln(5000) ~ 8.5 nats; in 4 steps at lr 3e-3 the
+        # validation loss falls between the two evaluations and below that (measured
+        # 8.39-8.44 -> 8.17-8.33).
+        curve = [v for _, v in record["curves"][f"val_loss ({arm})"]]
+        assert len(curve) == 2 and curve[1] < curve[0] - 0.05, (arm, curve)
+        assert m[f"val_loss ({arm})"] == curve[-1] < ln_vocab - 0.1
+        assert m[f"val_ppl ({arm})"] == pytest.approx(math.exp(curve[-1]))
     assert record["provenance"]["data"]["brown"]
 
 
