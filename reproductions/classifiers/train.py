@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import DistInfo, init_distributed
+from reproductions.common.distributed import DistInfo, init_distributed, shard_batch
 from reproductions.common.results import provenance, repeat_command, write_train_results
 from reproductions.common.training import TrainConfig, train
 
@@ -142,8 +142,7 @@ def textcnn(splits: dict, spec: dict, steps: int | None, seed: int, info: DistIn
             n_train, generator=torch.Generator().manual_seed(seed * 7919 + epoch)
         )
         rows = order[k * tcfg["batch_size"] : (k + 1) * tcfg["batch_size"]]
-        share = len(rows) // info.world_size
-        rows = rows[info.rank * share : (info.rank + 1) * share].tolist()
+        rows = shard_batch(rows.tolist(), info)
         x = pad([ids["train"][r] for r in rows], min_len)
         return x.to(info.device), gold["train"][rows].to(info.device)
 

@@ -35,7 +35,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import DistInfo, init_distributed
+from reproductions.common.distributed import DistInfo, init_distributed, shard_batch
 from reproductions.common.results import (
     provenance,
     pyplot,
@@ -377,8 +377,7 @@ def run(config_name: str, steps: int | None, out_dir: Path | None, seed: int = 0
         # Depends only on (seed, step), so resuming and any number of processes see the same data.
         gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
         pick = torch.randint(0, len(train_rows), (tcfg["batch_size"],), generator=gen).tolist()
-        share = tcfg["batch_size"] // info.world_size
-        mine = pick[info.rank * share : (info.rank + 1) * share]
+        mine = shard_batch(pick, info)
         return tuple(t.to(info.device) for t in corpus.batch([train_rows[i] for i in mine]))
 
     def loss_fn(model: torch.nn.Module, batch) -> torch.Tensor:  # noqa: ANN001

@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import DistInfo, init_distributed
+from reproductions.common.distributed import DistInfo, init_distributed, shard_batch
 from reproductions.common.results import (
     provenance,
     read_results,
@@ -139,8 +139,7 @@ def run(
         # Depends only on (seed, step): both arms and any number of processes see the same data.
         gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
         starts = torch.randint(0, len(train_ids) - T - 1, (tcfg["batch_size"],), generator=gen)
-        share = tcfg["batch_size"] // info.world_size
-        mine = starts[info.rank * share : (info.rank + 1) * share]
+        mine = starts[shard_batch(range(len(starts)), info)]
         return _windows(train_ids, mine, T + 1).to(info.device)
 
     def loss_fn(model: torch.nn.Module, batch: torch.Tensor) -> torch.Tensor:

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import DistInfo, init_distributed
+from reproductions.common.distributed import DistInfo, init_distributed, shard_batch
 from reproductions.common.results import provenance, repeat_command, write_train_results
 from reproductions.common.training import TrainConfig, train
 
@@ -124,8 +124,7 @@ def run(
     def make_batch(step: int, info: DistInfo) -> torch.Tensor:
         gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
         starts = torch.randint(0, len(train_ids) - T - 1, (tcfg["batch_size"],), generator=gen)
-        share = tcfg["batch_size"] // info.world_size
-        mine = starts[info.rank * share : (info.rank + 1) * share].tolist()
+        mine = shard_batch(starts.tolist(), info)
         return torch.stack([train_ids[s : s + T + 1] for s in mine]).to(info.device)
 
     def loss_fn(model: nn.Module, batch: torch.Tensor) -> torch.Tensor:

@@ -36,6 +36,7 @@ from reproductions.common.distributed import (
     DistInfo,
     cleanup_distributed,
     init_distributed,
+    shard_batch,
     unwrap_model,
 )
 from reproductions.common.results import command_line, provenance, write_train_results
@@ -226,8 +227,7 @@ def run(
     def make_batch(step: int, info: DistInfo) -> dict[str, torch.Tensor]:
         gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
         idx = torch.randint(0, len(encoded), (tcfg["batch_size"],), generator=gen).tolist()
-        share = tcfg["batch_size"] // info.world_size
-        rows = [encoded[i] for i in idx[info.rank * share : (info.rank + 1) * share]]
+        rows = [encoded[i] for i in shard_batch(idx, info)]
         src = _pad([s for s, _ in rows])
         return {"src": src.to(info.device), "labels": _labels([t for _, t in rows]).to(info.device)}
 

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import DistInfo, unwrap_model
+from reproductions.common.distributed import DistInfo, shard_batch, unwrap_model
 from reproductions.common.results import read_results, write_train_results
 from reproductions.common.training import TrainConfig, train
 
@@ -153,8 +153,7 @@ def run(
     def make_batch(step: int, info: DistInfo) -> dict[str, torch.Tensor]:
         gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
         idx = torch.randint(0, len(encoded), (tcfg["batch_size"],), generator=gen).tolist()
-        share = tcfg["batch_size"] // info.world_size
-        rows = [encoded[i] for i in idx[info.rank * share : (info.rank + 1) * share]]
+        rows = [encoded[i] for i in shard_batch(idx, info)]
         src = _pad([s for s, _ in rows])
         labels = _pad([t for _, t in rows]).masked_fill(_pad([t for _, t in rows]) == PAD, -100)
         labels[:, 0] = torch.tensor([t[0] for _, t in rows])  # a real first token is never pad

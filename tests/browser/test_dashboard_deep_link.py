@@ -26,8 +26,10 @@ def test_a_deep_link_opened_first_is_served_inside_the_navigation(
     root = copy_sample_repo(tmp_path / "team")
     with serve_dashboard(root, {"TRACKER_TODAY": "2025-07-07"}) as base:
         text = open_and_settle(page, f"{base}/quota", ["왜 이 논문들인가?"])
+        wide = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
         sidebar = page.locator('[data-testid="stSidebarNav"]').inner_text()
         screenshot(page, "dashboard-deep-link-quota")
-    assert "김지우 (jiwoo)" in text
+    assert "읽기 할당량" in text  # the page's translated title
+    assert wide is not None and wide["width"] > 900  # the app's wide layout, not the default
     # The app's own navigation: translated titles and the lab section, not file names.
     assert "실험실" in sidebar and "reading list" not in sidebar.lower(), sidebar
