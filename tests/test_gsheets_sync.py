@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.gsheets import (  # noqa: F401 - re-exported for older imports
+from tests.helpers.gsheets import (
     EMAIL,
     HEADERS,
     KEY,
@@ -25,6 +25,7 @@ from tests.helpers.gsheets import (  # noqa: F401 - re-exported for older import
     TAB,
     TEAM_YAML,
     WRITE_KINDS,
+    new_private_key_pem,  # noqa: F401 - re-exported for older imports
     remote_for,
 )
 from tests.helpers.repo import snapshot_tree
@@ -50,18 +51,7 @@ def _ledger_report() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def service_account_key() -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    pem = (
-        rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        .private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        .decode("ascii")
-    )
+    pem = new_private_key_pem()
     info = {
         "type": "service_account",
         "private_key_id": "0123456789abcdef0123456789abcdef",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.helpers.gsheets import EMAIL, KEY, SHEET_ROWS, TAB, TEAM_YAML
+from tests.helpers.gsheets import EMAIL, KEY, SHEET_ROWS, TAB, TEAM_YAML, new_private_key_pem
 from tests.sheets_emulator import SheetsEmulator
 from tracker.cli.main import app
 
@@ -23,18 +23,7 @@ ENV = "TRACKER_GOOGLE_CREDENTIALS"
 
 @pytest.fixture(scope="module")
 def key_info() -> dict:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    pem = (
-        rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        .private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        .decode("ascii")
-    )
+    pem = new_private_key_pem()
     return {
         "type": "service_account",
         "private_key_id": "feedfacecafebeef0123456789abcdef",

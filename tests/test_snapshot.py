@@ -9,32 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.repo import SHEET, edit_paper, set_cell, snapshot_tree
+from tests.helpers.repo import (
+    SHEET,
+    assert_sync_refused,
+    edit_paper,
+    run_cli,
+    set_cell,
+)
 from tracker import store
 from tracker.sync import sync
 
 BASE = store.SNAPSHOT_FILE
 
 
-def _cli(root: Path, *args: str) -> tuple[int, str]:
-    from typer.testing import CliRunner
-
-    from tracker.cli.main import app
-
-    done = CliRunner().invoke(app, [*args, "--root", str(root)])
-    return done.exit_code, done.output + (repr(done.exception) if done.exception else "")
-
-
-def _refused(root: Path, *needles: str) -> str:
-    before = snapshot_tree(root)
-    for args in (["sync"], ["sync", "--apply"]):
-        code, text = _cli(root, *args)
-        assert code == 1, text
-        assert "Traceback" not in text and "Error(" not in text, text
-        for needle in needles:
-            assert needle in text, (needle, text)
-    assert snapshot_tree(root) == before
-    return text
+_cli = run_cli
+_refused = assert_sync_refused
 
 
 def _conflicted(text: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.repo import SHEET, edit_paper, read_rows, set_cell
+from tests.helpers.repo import SHEET, assert_sync_refused, edit_paper, read_rows, run_cli, set_cell
 from tracker import store
 from tracker.remotes.file import FileRemote, guard_formula, unguard_formula
 from tracker.sync import sync
@@ -126,28 +126,8 @@ def test_over_long_id_is_refused_by_the_dry_run_before_any_write(
 # Bad files: one message naming the file (and row) with the fix, exit 1, nothing written
 
 
-def _cli(root: Path, *args: str) -> tuple[int, str]:
-    from typer.testing import CliRunner
-
-    from tracker.cli.main import app
-
-    done = CliRunner().invoke(app, [*args, "--root", str(root)])
-    text = done.output + (repr(done.exception) if done.exception else "")
-    return done.exit_code, text
-
-
-def _refused(root: Path, *needles: str) -> str:
-    from tests.helpers.repo import snapshot_tree
-
-    before = snapshot_tree(root)
-    for args in (["sync"], ["sync", "--apply"]):
-        code, text = _cli(root, *args)
-        assert code == 1, text
-        assert "Traceback" not in text and "Error(" not in text, text
-        for needle in needles:
-            assert needle in text, (needle, text)
-    assert snapshot_tree(root) == before
-    return text
+_cli = run_cli
+_refused = assert_sync_refused
 
 
 def test_a_one_megabyte_cell_is_a_message_with_the_row(synced_repo: Path) -> None:

@@ -86,3 +86,19 @@ def remote_for(root: Path, sleeps: list[float] | None = None) -> GoogleSheetsRem
     team = store.load_team(root)
     policy = RetryPolicy(sleep=(sleeps if sleeps is not None else []).append)
     return GoogleSheetsRemote.from_settings(team.remote, root, retry=policy)
+
+
+def new_private_key_pem() -> str:
+    """A fresh RSA key in PKCS8 PEM, as a service-account key file holds it (never a real one)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode("ascii")
+    )

@@ -87,3 +87,27 @@ def edit_paper(root: Path, paper_id: str, **changes: object) -> None:
     store.write_paper(
         root, Paper.model_validate({**paper.model_dump(), **changes, "body": paper.body})
     )
+
+
+def run_cli(root: Path, *args: str) -> tuple[int, str]:
+    """`tracker ARGS --root ROOT` in-process: the exit code and everything it printed."""
+    from typer.testing import CliRunner
+
+    from tracker.cli.main import app
+
+    done = CliRunner().invoke(app, [*args, "--root", str(root)])
+    return done.exit_code, done.output + (repr(done.exception) if done.exception else "")
+
+
+def assert_sync_refused(root: Path, *needles: str) -> str:
+    """Both the dry run and --apply exit 1 with a message naming `needles`, no traceback, and
+    leave every file of `root` as it was; returns the message."""
+    before = snapshot_tree(root)
+    for args in (["sync"], ["sync", "--apply"]):
+        code, text = run_cli(root, *args)
+        assert code == 1, text
+        assert "Traceback" not in text and "Error(" not in text, text
+        for needle in needles:
+            assert needle in text, (needle, text)
+    assert snapshot_tree(root) == before
+    return text
