@@ -5,8 +5,7 @@ median of `--runs` after one warm-up, beside `python -c pass` (the interpreter's
 lists which heavy modules (scipy, torch, streamlit, pandas, numpy, transformers) each command
 imported. Writes benchmarks/results/cli_startup.json with provenance.
 
-Example: python benchmarks/bench_cli_startup.py --runs 5
-         python benchmarks/bench_cli_startup.py --label before --checkout /tmp/old-worktree
+Example: python benchmarks/bench_cli_startup.py --runs 7 --before /tmp/old-worktree
 """
 
 from __future__ import annotations
@@ -83,42 +82,45 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--label", default="current", help="name of this measurement in the JSON")
     parser.add_argument(
-        "--checkout",
+        "--before",
         type=Path,
-        default=ROOT,
-        help="the checkout whose tracker is timed (e.g. a worktree of an older commit)",
+        help="a checkout of the older commit to time in the same run (e.g. a git worktree)",
     )
     args = parser.parse_args(argv)
-    checkout = args.checkout.resolve()
 
     sys.path.insert(0, str(ROOT))
     from reproductions.common.results import provenance
 
     started = time.time()
-    rows = {}
-    for name, command in COMMANDS.items():
-        times = time_command(command, args.runs, checkout)
-        rows[name] = {
-            "median_s": round(statistics.median(times), 3),
-            "min_s": round(min(times), 3),
-            "max_s": round(max(times), 3),
-            "heavy_imports": heavy_imports(command, checkout) if name != "python -c pass" else [],
-        }
-        print(
-            f"{name:24s} median {rows[name]['median_s']:.3f} s  heavy: {rows[name]['heavy_imports']}"
-        )
-    out = RESULTS / "cli_startup.json"
-    record = json.loads(out.read_text()) if out.exists() else {"measurements": {}}
-    record["goal_s"] = GOAL_S
-    record["measurements"][args.label] = {
-        "commands": rows,
-        "provenance": {
-            **provenance({"runs": args.runs}, 0, None, started),
-            "timed_commit": _commit(checkout),
-        },
+    checkouts = {"after": ROOT}
+    if args.before is not None:
+        checkouts = {"before": args.before.resolve(), **checkouts}
+    measurements = {}
+    for label, checkout in checkouts.items():
+        rows = {}
+        for name, command in COMMANDS.items():
+            times = time_command(command, args.runs, checkout)
+            rows[name] = {
+                "median_s": round(statistics.median(times), 3),
+                "min_s": round(min(times), 3),
+                "max_s": round(max(times), 3),
+                "heavy_imports": heavy_imports(command, checkout)
+                if name != "python -c pass"
+                else [],
+            }
+            print(
+                f"{label:6s} {name:24s} median {rows[name]['median_s']:.3f} s  "
+                f"heavy: {rows[name]['heavy_imports']}"
+            )
+        measurements[label] = {"commit": _commit(checkout), "commands": rows}
+    # One write at the end: the record's own provenance must see the tree as it was measured.
+    record = {
+        "goal_s": GOAL_S,
+        "measurements": measurements,
+        "provenance": provenance({"runs": args.runs}, 0, None, started),
     }
+    out = RESULTS / "cli_startup.json"
     RESULTS.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}")
