@@ -102,3 +102,33 @@ def test_kim_numbers_are_described_by_their_right_names() -> None:
     text = (REPRO / "classifiers" / "README.md").read_text(encoding="utf-8")
     assert "CNN-static 81.5" not in text and "CNN-static (word2vec) 81.5" not in text
     assert "CNN-non-static" in text and "81.0" in text
+
+
+def _dirty_flags(value: object) -> list[object]:
+    if isinstance(value, dict):
+        own = [value["git_dirty"]] if "git_dirty" in value else []
+        return own + [f for v in value.values() for f in _dirty_flags(v)]
+    if isinstance(value, list):
+        return [f for v in value for f in _dirty_flags(v)]
+    return []
+
+
+def test_every_published_benchmark_was_measured_from_a_clean_tree() -> None:
+    dirty = [
+        path.name
+        for path in sorted((ROOT / "benchmarks" / "results").glob("*.json"))
+        if any(flag is not False for flag in _dirty_flags(json.loads(path.read_text())))
+    ]
+    assert dirty == [], f"rerun from a clean commit: {dirty}"
+
+
+def test_readme_benchmark_table_is_the_one_summary_py_writes() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("summary", ROOT / "benchmarks" / "summary.py")
+    assert spec is not None and spec.loader is not None
+    summary = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(summary)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- BENCHMARKS:START -->\n", 1)[1].split("<!-- BENCHMARKS:END -->")[0]
+    assert block == summary.table() + "\n", "run `python benchmarks/summary.py`"
