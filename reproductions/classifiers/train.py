@@ -14,8 +14,6 @@ Example:
 from __future__ import annotations
 
 import copy
-import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -24,9 +22,8 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import DistInfo, init_distributed, shard_batch
-from reproductions.common.results import provenance, repeat_command, write_train_results
-from reproductions.common.training import TrainConfig, train
+from reproductions.common.distributed import DistInfo, shard_batch
+from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
 from . import PAPER_ID
 from .model import BagOfWords, LogisticRegression, MultinomialNB, TextCNN, TextCNNConfig
@@ -119,16 +116,14 @@ def pad(rows: list[list[int]], min_len: int) -> torch.Tensor:
     return torch.tensor([r + [0] * (n - len(r)) for r in rows], dtype=torch.long)
 
 
-def textcnn(splits: dict, spec: dict, steps: int | None, seed: int, info: DistInfo) -> tuple:
+def textcnn(splits: dict, spec: dict, job: TrainRun) -> tuple:
     vocab = sorted({w for t, _ in splits["train"] for w in t.split()})
     index = {w: i + 2 for i, w in enumerate(vocab)}  # 0 = <pad>, 1 = <unk>
     ids = {s: encode([t for t, _ in rows], index) for s, rows in splits.items()}
     gold = {s: torch.tensor([y for _, y in rows]) for s, rows in splits.items()}
     cfg = TextCNNConfig(vocab_size=len(vocab) + 2, **spec["cnn"])
-    tcfg = dict(spec["train"])
-    if steps is not None:
-        tcfg["steps"] = steps
-        tcfg["eval_every"] = max(1, min(tcfg["eval_every"], steps // 2))
+    tcfg = train_settings(spec["train"], job.steps)
+    seed = job.seed
     torch.manual_seed(seed)
     model = TextCNN(cfg)
     n_train = len(ids["train"])
@@ -169,17 +164,10 @@ def textcnn(splits: dict, spec: dict, steps: int | None, seed: int, info: DistIn
             best.update(acc=acc, state=copy.deepcopy(m.state_dict()), step=evals["n"])
         return {"valid_accuracy": acc}
 
-    result = train(
-        model,
-        TrainConfig(name="textcnn", seed=seed, log_every=16, **tcfg),
-        reproduction="classifiers",
-        run="textcnn-arm",
-        loss_fn=loss_fn,
-        make_batch=make_batch,
-        evaluate=evaluate,
-        out_dir=Path(tempfile.mkdtemp(prefix="textcnn-")),
-        info=info,
-    )
+    config = TrainConfig(name="textcnn", seed=seed, log_every=16, **tcfg)
+    result = job.train_arm("textcnn", model, config, Objective(loss_fn, make_batch, evaluate))
+    if not job.is_main:  # evaluation (and so the best state) lives on the main process only
+        return {}, result.curves, best["acc"], tcfg, cfg
     model.load_state_dict(best["state"])
     model.eval()
     with torch.no_grad():
@@ -187,66 +175,46 @@ def textcnn(splits: dict, spec: dict, steps: int | None, seed: int, info: DistIn
     return test, result.curves, best["acc"], tcfg, cfg
 
 
-def run(
-    config_name: str, steps: int | None, out_dir: Path | None, seed: int, run_name: str
-) -> Path:
-    spec = CONFIGS[config_name]
-    started = time.time()
+def run(job: TrainRun) -> Path | None:
+    spec = CONFIGS[job.config]
     # This CNN is small: one thread per process is faster than contending for shared cores
     # (measured 0.14 s/step with one thread vs 2.2 s with two on a loaded 2-core machine).
     torch.set_num_threads(1)
-    info = init_distributed()
     sentences = {s: data.pang_lee_sentences(s) for s in ("train", "valid", "test")}
     metrics: dict[str, float] = {}
     chosen: dict = {}
-    if info.is_main:
+    if job.is_main:
         linear_models("sentences", sentences, spec, metrics, chosen)
         if spec["reviews"]:
             reviews = {s: data.pang_lee_reviews(s) for s in ("train", "valid", "test")}
             linear_models("reviews", reviews, spec, metrics, chosen)
-    test, curves, best_valid, tcfg, cnn_cfg = textcnn(sentences, spec, steps, seed, info)
-    if not info.is_main:
-        return Path()
+    test, curves, best_valid, tcfg, cnn_cfg = textcnn(sentences, spec, job)
     for key, v in test.items():
         metrics[f"sentences_textcnn_test_{key}"] = v
     metrics["sentences_textcnn_best_valid_accuracy"] = best_valid
-    prov = provenance(
-        {
-            "linear": {k: v for k, v in spec.items() if k not in ("cnn", "train")},
-            "chosen_on_valid": chosen,
-            "textcnn": {**spec["cnn"], **tcfg, "widths": list(cnn_cfg.widths)},
-        },
-        seed,
-        data.checksums(["pang-lee"]),
-        started,
-        command=repeat_command("classifiers", config_name, steps),
-        world_size=info.world_size,
+    record = {
+        "linear": {k: v for k, v in spec.items() if k not in ("cnn", "train")},
+        "chosen_on_valid": chosen,
+        "textcnn": {**spec["cnn"], **tcfg, "widths": list(cnn_cfg.widths)},
+    }
+    return job.publish(
+        metrics,
+        {f"textcnn {k}": v for k, v in curves.items()},
+        (PAPER_METRICS, PAPER_ID),
+        config=record,
+        data=data.checksums(["pang-lee"]),
     )
-    path = write_train_results(
-        "classifiers",
-        run_name,
-        metrics=metrics,
-        curves={f"textcnn {k}": v for k, v in curves.items()},
-        paper_metrics=PAPER_METRICS,
-        paper_id=PAPER_ID,
-        provenance=prov,
-        out_dir=out_dir,
-    )
-    return path
+
+
+PARSER = cli.train_parser(
+    "Naive Bayes, L1/L2 logistic regression and TextCNN on Pang & Lee polarity, "
+    "hyperparameters chosen on valid; writes results/<config>.json.",
+    "python -m reproductions.classifiers.train --config small --steps 40 --out /tmp/cls",
+)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = cli.train_parser(
-        "Naive Bayes, L1/L2 logistic regression and TextCNN on Pang & Lee polarity, "
-        "hyperparameters chosen on valid; writes results/<config>.json.",
-        "python -m reproductions.classifiers.train --config small --steps 40 --out /tmp/cls",
-    )
-    args = parser.parse_args(argv)
-    path = run(
-        args.config, args.steps, args.out, 0 if args.seed is None else args.seed, cli.run_name(args)
-    )
-    if path != Path():
-        print(f"wrote {path}")
+    cli.report(run(cli.train_run("classifiers", PARSER.parse_args(argv))))
 
 
 if __name__ == "__main__":

@@ -1,18 +1,21 @@
 """The command line every `reproductions/<name>/train.py` shares.
 
 Owns the flags `tracker repro train` passes through (`--config`, `--steps`, `--seed`, `--run`,
-`--out`, `--checkpoint`), so each reproduction's script parses them the same way and a person
-can shorten any run (`-- --steps 20`) without editing code.
+`--out`, `--checkpoint`, `--allow-dirty`), so each reproduction's script parses them the same
+way and a person can shorten any run (`-- --steps 20`) without editing code; the `TrainRun` a
+script's `run` starts from; and `report`, the one place a script says what it wrote (only the
+main `torchrun` process has a results path to say).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 
 from reproductions.common.results import allow_dirty
-from reproductions.common.training import TrainConfig
+from reproductions.common.training import TrainConfig, TrainRun
 
 
 class _AllowDirty(argparse.Action):
@@ -36,20 +39,37 @@ def add_allow_dirty(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def train_parser(
-    description: str, example: str, configs: tuple[str, ...] = ("small", "paper")
+def experiment_parser(
+    description: str | None, example: str, prog: str | None = None
 ) -> argparse.ArgumentParser:
-    """An argparse parser with the shared training flags; add the script's own flags to it.
-
-    `example` is a full command line, shown as "Example: ..." at the end of `--help`.
-    """
-    parser = argparse.ArgumentParser(
+    """An argparse parser whose `--help` ends with "Example: <example>" (a full command line)."""
+    return argparse.ArgumentParser(
+        prog=prog,
         description=description,
         epilog=f"Example: {example}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+
+
+def train_parser(
+    description: str | None,
+    example: str,
+    configs: Sequence[str] = ("small", "paper"),
+    *,
+    default: str | None = None,
+    prog: str | None = None,
+) -> argparse.ArgumentParser:
+    """An argparse parser with the shared training flags; add the script's own flags to it.
+
+    `example` is a full command line, shown as "Example: ..." at the end of `--help`;
+    `default` is the config run without `--config` (the first of `configs` unless given).
+    """
+    parser = experiment_parser(description, example, prog)
     parser.add_argument(
-        "--config", choices=configs, default=configs[0], help="named setting (default: %(default)s)"
+        "--config",
+        choices=list(configs),
+        default=default or configs[0],
+        help="named setting (default: %(default)s)",
     )
     parser.add_argument("--steps", type=int, default=None, help="override the number of steps")
     parser.add_argument("--seed", type=int, default=None, help="override the seed")
@@ -74,9 +94,35 @@ def apply_overrides(config: TrainConfig, args: argparse.Namespace) -> TrainConfi
     return dataclasses.replace(config, **changes)
 
 
-def run_name(args: argparse.Namespace) -> str:
+def run_name(args: argparse.Namespace, mark_steps: bool = True) -> str:
     """The results file name: `--run`, else the config name, marked when steps were overridden so
-    a shortened run never overwrites the full one's results."""
+    a shortened run never overwrites the full one's results (unless `mark_steps` is false: the
+    scripts that always wrote `<config>.json` keep doing so)."""
     if args.run:
         return args.run
-    return args.config if args.steps is None else f"{args.config}-{args.steps}steps"
+    if args.steps is None or not mark_steps:
+        return args.config
+    return f"{args.config}-{args.steps}steps"
+
+
+def train_run(
+    reproduction: str, args: argparse.Namespace, *, seed: int = 0, mark_steps: bool = True
+) -> TrainRun:
+    """The `TrainRun` the shared flags describe (joining the `torchrun` group, if any)."""
+    return TrainRun(
+        reproduction,
+        args.config,
+        steps=args.steps,
+        seed=seed if args.seed is None else args.seed,
+        name=run_name(args, mark_steps),
+        out_dir=args.out,
+        checkpoint=args.checkpoint,
+    )
+
+
+def report(written: Path | Sequence[Path | None] | None) -> None:
+    """Print "wrote <path>" for every results file written; other processes have None."""
+    paths = [written] if written is None or isinstance(written, Path) else list(written)
+    for path in paths:
+        if path is not None:
+            print(f"wrote {path}")

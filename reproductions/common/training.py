@@ -4,19 +4,25 @@ Owns the optimisation loop (AdamW by default, a per-step learning-rate multiplie
 clipping), DDP under `torchrun`, logging of curves, periodic evaluation on the main rank,
 checkpoint/resume that reproduces an uninterrupted run exactly, and the results file with
 provenance. The reproduction supplies only the model, a loss and a deterministic batch maker.
+
+Also owns `TrainRun`, one invocation of a train script: the shared flags' values, the process
+group, the scratch folder for arms whose own results are merged into one file, and `publish`,
+the one way a script writes that file (on the main process; the others get None).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import random
+import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -36,7 +42,9 @@ from reproductions.common.results import (
     command_line,
     default_results_dir,
     provenance,
+    repeat_command,
     write_results,
+    write_train_results,
 )
 from reproductions.common.seed import seed_everything
 
@@ -77,6 +85,27 @@ class TrainResult:
     steps: int = 0
     wall_time_s: float = 0.0
     resumed_from: int | None = None
+
+
+def train_settings(
+    table: Mapping[str, Any], steps: int | None, *, evals: int = 2
+) -> dict[str, Any]:
+    """A config's `train` table (TrainConfig fields) with `--steps` applied; a shortened run also
+    evaluates sooner, so that it still evaluates about `evals` times."""
+    settings = dict(table)
+    if steps is not None:
+        settings["steps"] = steps
+        settings["eval_every"] = max(1, min(settings["eval_every"], steps // evals))
+    return settings
+
+
+class Objective(NamedTuple):
+    """What a reproduction hands the loop for one model: its loss, its batches, its evaluation
+    (see `train` for what each must do)."""
+
+    loss_fn: Callable[[nn.Module, Any], torch.Tensor]
+    make_batch: Callable[[int, DistInfo], Any]
+    evaluate: Callable[[nn.Module], dict[str, float]] | None = None
 
 
 # --- learning-rate multipliers (LambdaLR receives the number of steps already taken) -----------
@@ -458,3 +487,118 @@ def _train(
         wall_time_s=wall,
         resumed_from=resumed_from,
     )
+
+
+# --- one invocation of a train script ----------------------------------------------------------
+
+
+@dataclass
+class TrainRun:
+    """One run of a train script: what the shared flags asked for, and where it computes.
+
+    Built from the command line by `cli.train_run`. Construction joins the `torchrun` group (if
+    any) and refuses, before any work, a run that would publish from a dirty tree.
+    """
+
+    reproduction: str
+    config: str
+    steps: int | None = None
+    seed: int = 0
+    name: str = ""
+    out_dir: Path | None = None
+    checkpoint: Path | None = None
+    info: DistInfo = field(default_factory=init_distributed)
+    started: float = field(default_factory=time.time)
+    _scratch: Path | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.config
+        check_publishable(self.results_dir)
+
+    @property
+    def results_dir(self) -> Path:
+        return Path(self.out_dir) if self.out_dir else default_results_dir(self.reproduction)
+
+    @property
+    def is_main(self) -> bool:
+        return self.info.is_main
+
+    @property
+    def scratch(self) -> Path:
+        """A fresh folder for the results files of arms, which `publish` merges into one."""
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix=f"{self.reproduction}-arms-"))
+        return self._scratch
+
+    def arm_checkpoint(self, arm: str) -> Path | None:
+        """`--checkpoint PATH` for one arm of several: `PATH-<arm>.ckpt` beside it."""
+        path = self.checkpoint
+        return (
+            None if path is None else path.with_name(f"{path.stem}-{arm}{path.suffix or '.ckpt'}")
+        )
+
+    def train_arm(
+        self, arm: str, model: nn.Module, config: TrainConfig, objective: Objective, **kwargs: Any
+    ) -> TrainResult:
+        """`train` one arm of the experiment; its own results file goes to `scratch`."""
+        return train(
+            model,
+            config,
+            reproduction=self.reproduction,
+            run=f"arm-{arm}",
+            loss_fn=objective.loss_fn,
+            make_batch=objective.make_batch,
+            evaluate=objective.evaluate,
+            checkpoint_path=kwargs.pop("checkpoint_path", self.arm_checkpoint(arm)),
+            out_dir=self.scratch,
+            info=self.info,
+            **kwargs,
+        )
+
+    def repeat_command(self) -> str:
+        """The command that repeats this run (`--config`, and `--steps` when it was given)."""
+        command = repeat_command(self.reproduction, self.config, self.steps)
+        if self.info.world_size > 1:
+            launcher = f"torchrun --nproc_per_node={self.info.world_size} -m"
+            command = command.replace("python -m", launcher, 1)
+        return command
+
+    def publish(
+        self,
+        metrics: dict[str, Any],
+        curves: dict[str, list],
+        paper: tuple[dict[str, dict], str | None],
+        *,
+        config: dict[str, Any],
+        data: dict[str, str] | None,
+        command: str | None = None,
+        **fields: Any,
+    ) -> Path | None:
+        """Write the run's results file (and its curves' PNG) with provenance: on the main process,
+        returning its path; None elsewhere. `paper` is (paper metrics, paper id); `fields` go to
+        `write_train_results` (claims, extra) and `wall_time_s` to `provenance`."""
+        if not self.is_main:
+            return None
+        prov = provenance(
+            config,
+            self.seed,
+            data,
+            self.started,
+            command=command or self.repeat_command(),
+            world_size=self.info.world_size,
+            wall_time_s=fields.pop("wall_time_s", None),
+        )
+        paper_metrics, paper_id = paper
+        # A run without curves (nothing trained) has no picture to draw.
+        write = write_train_results if curves else functools.partial(write_results, kind="train")
+        return write(
+            self.reproduction,
+            fields.pop("name", self.name),
+            metrics=metrics,
+            curves=curves,
+            paper_metrics=paper_metrics,
+            paper_id=paper_id,
+            provenance=prov,
+            out_dir=self.results_dir,
+            **fields,
+        )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import random
 import string
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -22,12 +21,8 @@ from rapidfuzz.distance import Levenshtein
 from tqdm import tqdm
 
 from reproductions.common import cli, data
-from reproductions.common.results import (
-    default_results_dir,
-    provenance,
-    read_results,
-    write_results,
-)
+from reproductions.common.results import read_results
+from reproductions.common.training import TrainRun
 
 from . import PAPER_ID
 from .model import LEVENSHTEIN, TEXTBOOK, Costs, align, edit_distance
@@ -77,17 +72,12 @@ def correct(query: str, vocab: list[str], freq: Counter, costs: Costs) -> tuple[
     return best, [d for _, d in seen]
 
 
-def run(
-    config_name: str,
-    out_dir: Path | None,
-    seed: int = 0,
-    queries: int | None = None,
-    run_name: str | None = None,
-) -> Path:
-    spec = dict(CONFIGS[config_name])
-    if queries is not None:
-        spec["queries"] = queries
-    started = time.time()
+def run(job: TrainRun) -> Path | None:
+    """No training steps here: `--steps` sets the number of corrupted words instead."""
+    spec = dict(CONFIGS[job.config])
+    if job.steps is not None:
+        spec["queries"] = job.steps
+    seed = job.seed
     words = [w.lower() for s in data.brown_sentences("train") for w in s if w.isalpha()]
     freq = Counter(words)
     vocab = [w for w, _ in freq.most_common(spec["vocab"])]
@@ -116,44 +106,23 @@ def run(
     metrics["intention_execution_levenshtein"] = align("intention", "execution", LEVENSHTEIN)[0]
     metrics["queries"] = len(targets)
     metrics["vocab"] = len(vocab)
-    prov = provenance(
-        {**spec, "corruption": "one of insert/delete/substitute/swap, seeded"},
-        seed,
-        data.checksums(["brown"]),
-        started,
-        command=f"python -m reproductions.edit_distance.train --config {config_name}"
-        + (f" --steps {queries}" if queries is not None else ""),
-    )
-    path = write_results(
-        "edit_distance",
-        run_name or config_name,
-        kind="train",
-        metrics=metrics,
-        paper_metrics=PAPER_METRICS,
-        paper_id=PAPER_ID,
-        provenance=prov,
-        out_dir=out_dir or default_results_dir("edit_distance"),
-    )
-    read_results(path)
+    record = {**spec, "corruption": "one of insert/delete/substitute/swap, seeded"}
+    paper = (PAPER_METRICS, PAPER_ID)
+    path = job.publish(metrics, {}, paper, config=record, data=data.checksums(["brown"]))
+    if path is not None:
+        read_results(path)
     return path
 
 
+PARSER = cli.train_parser(
+    "Spelling correction on Brown words by minimum edit distance (Levenshtein vs textbook "
+    "costs); writes results/<config>.json.",
+    "python -m reproductions.edit_distance.train --config small --steps 50 --out /tmp/ed",
+)
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = cli.train_parser(
-        "Spelling correction on Brown words by minimum edit distance (Levenshtein vs textbook "
-        "costs); writes results/<config>.json.",
-        "python -m reproductions.edit_distance.train --config small --steps 50 --out /tmp/ed",
-    )
-    args = parser.parse_args(argv)
-    # No training steps here: --steps sets the number of corrupted words instead.
-    path = run(
-        args.config,
-        args.out,
-        0 if args.seed is None else args.seed,
-        queries=args.steps,
-        run_name=cli.run_name(args),
-    )
-    print(f"wrote {path}")
+    cli.report(run(cli.train_run("edit_distance", PARSER.parse_args(argv))))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ the batch order shuffled per epoch), deterministic in the step number.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +32,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from reproductions.common.distributed import DistInfo, shard_batch
-from reproductions.common.training import TrainConfig, train, warmup_linear_decay
+from reproductions.common.training import (
+    TrainConfig,
+    train,
+    train_settings,
+    warmup_linear_decay,
+)
 from reproductions.lstm_gru.model import LSTM
 
 TaggedSentence = Sequence[tuple[str, str]]
@@ -259,16 +264,15 @@ def predict(
     return out
 
 
-def tagging_accuracy(
-    model: BiLSTMTagger,
+def token_accuracy(
     sentences: Sequence[TaggedSentence],
-    vocab: TaggerVocab,
-    known_words: set[str],
+    predictions: Sequence[Sequence[str]],
+    known_words: Container[str],
 ) -> dict[str, float]:
-    """Token accuracy overall and on words in / not in `known_words` (the HMM's definition of an
-    unknown word: not in the training split, case-sensitive)."""
+    """Token accuracy of `predictions` overall and on words in / not in `known_words` (an unknown
+    word is one not in the training split, case-sensitive: the HMM's and the BiLSTM's measure)."""
     right = total = unk_right = unk_total = 0
-    for sent, pred in zip(sentences, predict(model, sentences, vocab), strict=True):
+    for sent, pred in zip(sentences, predictions, strict=True):
         for (w, gold), p in zip(sent, pred, strict=True):
             ok = p == gold
             right += ok
@@ -283,6 +287,16 @@ def tagging_accuracy(
         "unknown_rate": unk_total / total,
         "tokens": total,
     }
+
+
+def tagging_accuracy(
+    model: BiLSTMTagger,
+    sentences: Sequence[TaggedSentence],
+    vocab: TaggerVocab,
+    known_words: set[str],
+) -> dict[str, float]:
+    """`token_accuracy` of the model's argmax tags."""
+    return token_accuracy(sentences, predict(model, sentences, vocab), known_words)
 
 
 @dataclass
@@ -319,10 +333,7 @@ def train_tagger(
     sizes = {k: spec[k] for k in ("word_dim", "char_dim", "char_hidden", "hidden", "dropout")}
     torch.manual_seed(seed)  # the same initial weights on every rank
     model = BiLSTMTagger(TaggerConfig(len(vocab.words), len(vocab.chars), len(vocab.tags), **sizes))
-    tcfg = dict(spec["train"])
-    if steps is not None:
-        tcfg["steps"] = steps
-        tcfg["eval_every"] = max(1, min(tcfg["eval_every"], steps // 2))
+    tcfg = train_settings(spec["train"], steps)
     config = TrainConfig(
         name=f"bilstm-{corpus}", seed=seed, warmup_steps=spec["warmup_steps"], **tcfg
     )

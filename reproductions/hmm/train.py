@@ -28,8 +28,6 @@ Example:
 from __future__ import annotations
 
 import re
-import shlex
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,11 +35,11 @@ import torch
 from tqdm import tqdm
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import cleanup_distributed, init_distributed
-from reproductions.common.results import provenance, write_train_results
+from reproductions.common.distributed import cleanup_distributed
+from reproductions.common.training import TrainRun
 
 from . import PAPER_ID
-from .bilstm import train_tagger
+from .bilstm import token_accuracy, train_tagger
 from .model import HMM
 from .reference import build_reference, reference_tags
 
@@ -147,24 +145,9 @@ def simplify_brown_tag(tag: str) -> str:
 
 def accuracy(hmm: HMM, sentences: list, beam_width: int | None = None, desc: str = "") -> dict:
     """Token accuracy overall and on words seen / not seen in training."""
-    right = total = unk_right = unk_total = 0
-    for sent in tqdm(sentences, desc=desc, unit="sent", leave=False, mininterval=2.0):
-        words = [w for w, _ in sent]
-        pred = hmm.tag(words, beam_width)
-        for (w, gold), p in zip(sent, pred, strict=True):
-            ok = p == gold
-            right += ok
-            total += 1
-            if w not in hmm.word_index:
-                unk_right += ok
-                unk_total += 1
-    return {
-        "accuracy": right / total,
-        "known_accuracy": (right - unk_right) / max(1, total - unk_total),
-        "unknown_accuracy": unk_right / max(1, unk_total),
-        "unknown_rate": unk_total / total,
-        "tokens": total,
-    }
+    bar = tqdm(sentences, desc=desc, unit="sent", leave=False, mininterval=2.0)
+    predictions = [hmm.tag([w for w, _ in sent], beam_width) for sent in bar]
+    return token_accuracy(sentences, predictions, hmm.word_index)
 
 
 def run_corpus(name: str, splits: dict[str, list], spec: dict) -> tuple[dict, dict]:
@@ -217,25 +200,16 @@ def run_corpus(name: str, splits: dict[str, list], spec: dict) -> tuple[dict, di
     return metrics, {f"{name}_k_emission_{u}": v for u, v in chosen.items()}
 
 
-def run(
-    config_name: str,
-    out_dir: Path | None,
-    seed: int = 0,
-    max_sentences: int | None = None,
-    run_name: str | None = None,
-    checkpoint: Path | None = None,
-) -> Path | None:
+def run(job: TrainRun) -> Path | None:
     """Train and score both taggers on both corpora; the main process writes the results (and
-    returns their path), other `torchrun` processes return None."""
-    spec = dict(CONFIGS[config_name])
-    started = time.time()
-    info = init_distributed()
+    returns their path), other `torchrun` processes return None.
+
+    `--steps N` makes a short run: it caps the sentences per split and the BiLSTM's steps."""
+    spec = dict(CONFIGS[job.config])
     # Small matrices: one thread beats two contending for shared cores (and torchrun processes
     # already share them).
     torch.set_num_threads(1)
-    short_steps = max_sentences  # --steps N: N sentences per split and N BiLSTM steps
-    if max_sentences is None:
-        max_sentences = spec.get("max_sentences")
+    max_sentences = spec.get("max_sentences") if job.steps is None else job.steps
 
     def brown(split: str) -> list:
         sents = data.brown_tagged(split)
@@ -257,22 +231,20 @@ def run(
     bilstm_metrics: dict[str, float] = {}
     curves: dict[str, list] = {}
     bspec = spec["bilstm"]
-    with tempfile.TemporaryDirectory(prefix="hmm-bilstm-") as scratch:
-        for name, splits in corpora.items():
-            ckpt = checkpoint.with_name(f"{checkpoint.stem}-{name}.ckpt") if checkpoint else None
-            tagger = train_tagger(
-                name,
-                splits,
-                {**bspec, "train": bspec["train"][name]},
-                seed=seed,
-                info=info,
-                scratch_dir=Path(scratch),
-                steps=short_steps,
-                checkpoint_path=ckpt,
-            )
-            bilstm_metrics |= {f"bilstm_{name}_{k}": v for k, v in tagger.metrics.items()}
-            curves |= {f"bilstm_{name}_{k}": v for k, v in tagger.curves.items()}
-    if not info.is_main:
+    for name, splits in corpora.items():
+        tagger = train_tagger(
+            name,
+            splits,
+            {**bspec, "train": bspec["train"][name]},
+            seed=job.seed,
+            info=job.info,
+            scratch_dir=job.scratch,
+            steps=job.steps,
+            checkpoint_path=job.arm_checkpoint(name),
+        )
+        bilstm_metrics |= {f"bilstm_{name}_{k}": v for k, v in tagger.metrics.items()}
+        curves |= {f"bilstm_{name}_{k}": v for k, v in tagger.curves.items()}
+    if not job.is_main:
         return None
 
     metrics: dict[str, float] = {}
@@ -282,56 +254,25 @@ def run(
         metrics |= m
         chosen |= c
     metrics |= bilstm_metrics
-    args = ["--config", config_name]
-    if short_steps is not None:
-        args += ["--steps", str(short_steps)]
-    head = ["python"]
-    if info.world_size > 1:
-        head = ["torchrun", f"--nproc_per_node={info.world_size}"]
-    prov = provenance(
-        {**spec, "chosen_on_valid": chosen, "max_sentences": max_sentences, "order": "bigram"},
-        seed,
-        data.checksums(["brown", "wsj-sample"]),
-        started,
-        command=shlex.join([*head, "-m", "reproductions.hmm.train", *args]),
-        world_size=info.world_size,
-    )
-    path = write_train_results(
-        "hmm",
-        run_name or config_name,
-        metrics=metrics,
-        curves=curves,
-        paper_metrics=PAPER_METRICS,
-        paper_id=PAPER_ID,
-        provenance=prov,
-        out_dir=out_dir,
-    )
-    return path
+    record = {**spec, "chosen_on_valid": chosen, "max_sentences": max_sentences, "order": "bigram"}
+    checksums = data.checksums(["brown", "wsj-sample"])
+    return job.publish(metrics, curves, (PAPER_METRICS, PAPER_ID), config=record, data=checksums)
+
+
+PARSER = cli.train_parser(
+    "Supervised bigram HMM tagger on Brown and the WSJ sample: add-k chosen on valid, "
+    "Viterbi and beam accuracy on test, agreement with NLTK; beside it a BiLSTM tagger on "
+    "the same splits. Writes results/<config>.json and the BiLSTM curves as <config>.png.",
+    "python -m reproductions.hmm.train --config small --steps 200 --out /tmp/hmm",
+    configs=("small", "paper", "tiny"),
+)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = cli.train_parser(
-        "Supervised bigram HMM tagger on Brown and the WSJ sample: add-k chosen on valid, "
-        "Viterbi and beam accuracy on test, agreement with NLTK; beside it a BiLSTM tagger on "
-        "the same splits. Writes results/<config>.json and the BiLSTM curves as <config>.png.",
-        "python -m reproductions.hmm.train --config small --steps 200 --out /tmp/hmm",
-        configs=("small", "paper", "tiny"),
-    )
-    args = parser.parse_args(argv)
-    # --steps makes a short run: it caps the sentences per split and the BiLSTM's steps.
     try:
-        path = run(
-            args.config,
-            args.out,
-            0 if args.seed is None else args.seed,
-            max_sentences=args.steps,
-            run_name=cli.run_name(args),
-            checkpoint=args.checkpoint,
-        )
+        cli.report(run(cli.train_run("hmm", PARSER.parse_args(argv))))
     finally:
         cleanup_distributed()
-    if path is not None:
-        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,6 @@ Example:
 from __future__ import annotations
 
 import math
-import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -24,12 +22,22 @@ import torch.nn.functional as F
 from torch import nn
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import DistInfo, init_distributed, shard_batch
-from reproductions.common.results import provenance, repeat_command, write_train_results
-from reproductions.common.training import TrainConfig, train
+from reproductions.common.distributed import DistInfo, shard_batch
+from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
 from . import PAPER_ID
 from .model import GRU, LSTM
+
+
+def _arms(l2: float) -> dict[str, dict]:
+    """Plain, dropout, L2 (of strength `l2`) and a GRU: the same four arms in every config."""
+    return {
+        "lstm": {"dropout": 0.0, "l2": 0.0, "cell": "lstm"},
+        "lstm+dropout": {"dropout": 0.5, "l2": 0.0, "cell": "lstm"},
+        "lstm+l2": {"dropout": 0.0, "l2": l2, "cell": "lstm"},
+        "gru": {"dropout": 0.0, "l2": 0.0, "cell": "gru"},
+    }
+
 
 CONFIGS = {
     "small": {
@@ -40,12 +48,7 @@ CONFIGS = {
         "seq": 30,
         "eval_windows": 64,
         "train": {"steps": 400, "lr": 3e-3, "batch_size": 32, "eval_every": 50, "grad_clip": 1.0},
-        "arms": {
-            "lstm": {"dropout": 0.0, "l2": 0.0, "cell": "lstm"},
-            "lstm+dropout": {"dropout": 0.5, "l2": 0.0, "cell": "lstm"},
-            "lstm+l2": {"dropout": 0.0, "l2": 1e-4, "cell": "lstm"},
-            "gru": {"dropout": 0.0, "l2": 0.0, "cell": "gru"},
-        },
+        "arms": _arms(1e-4),
     },
     "paper": {
         "train_tokens": None,
@@ -55,12 +58,7 @@ CONFIGS = {
         "seq": 35,
         "eval_windows": 256,
         "train": {"steps": 5000, "lr": 2e-3, "batch_size": 32, "eval_every": 250, "grad_clip": 1.0},
-        "arms": {
-            "lstm": {"dropout": 0.0, "l2": 0.0, "cell": "lstm"},
-            "lstm+dropout": {"dropout": 0.5, "l2": 0.0, "cell": "lstm"},
-            "lstm+l2": {"dropout": 0.0, "l2": 1e-5, "cell": "lstm"},
-            "gru": {"dropout": 0.0, "l2": 0.0, "cell": "gru"},
-        },
+        "arms": _arms(1e-5),
     },
 }
 
@@ -98,13 +96,10 @@ def tokens(split: str, index: dict[str, int]) -> torch.Tensor:
     return torch.tensor(ids, dtype=torch.long)
 
 
-def run(
-    config_name: str, steps: int | None, out_dir: Path | None, seed: int, run_name: str
-) -> Path:
-    spec = CONFIGS[config_name]
-    started = time.time()
+def run(job: TrainRun) -> Path | None:
+    spec = CONFIGS[job.config]
+    seed = job.seed
     torch.set_num_threads(1)  # small matrices: one thread beats contending for shared cores
-    info = init_distributed()
     counts = Counter(w.lower() for s in data.brown_sentences("train") for w in s)
     words = ["<unk>", "<eos>"] + [w for w, _ in counts.most_common(spec["vocab"] - 2)]
     index = {w: i for i, w in enumerate(words)}
@@ -113,10 +108,7 @@ def run(
         train_ids = train_ids[: spec["train_tokens"]]
     valid_ids = tokens("valid", index)
     T = spec["seq"]
-    tcfg = dict(spec["train"])
-    if steps is not None:
-        tcfg["steps"] = steps
-        tcfg["eval_every"] = max(1, min(tcfg["eval_every"], steps // 2))
+    tcfg = train_settings(spec["train"], job.steps)
     g = torch.Generator().manual_seed(1234)
     eval_starts = torch.randint(0, len(valid_ids) - T - 1, (spec["eval_windows"],), generator=g)
     eval_batch = torch.stack([valid_ids[s : s + T + 1] for s in eval_starts.tolist()])
@@ -137,28 +129,15 @@ def run(
         return {"val_loss": loss, "val_ppl": math.exp(loss)}
 
     arms: dict[str, dict] = {}
-    scratch = Path(tempfile.mkdtemp(prefix="lm-arms-"))
     for arm, a in spec["arms"].items():
         torch.manual_seed(seed)
         model = WordLM(len(words), spec["embed"], spec["hidden"], a["cell"], a["dropout"])
         # L2 as in the classic recipe: lambda * w added to the gradient (Adam's weight_decay).
         opt = torch.optim.Adam(model.parameters(), lr=tcfg["lr"], weight_decay=a["l2"])
-        cfg = TrainConfig(name=f"{config_name}-{arm}", seed=seed, log_every=10, **tcfg)
-        result = train(
-            model,
-            cfg,
-            reproduction="lstm_gru",
-            run=f"arm-{arm.replace('+', '-')}",
-            loss_fn=loss_fn,
-            make_batch=make_batch,
-            evaluate=evaluate,
-            optimizer=opt,
-            out_dir=scratch,
-            info=info,
-        )
+        cfg = TrainConfig(name=f"{job.config}-{arm}", seed=seed, log_every=10, **tcfg)
+        objective = Objective(loss_fn, make_batch, evaluate)
+        result = job.train_arm(arm.replace("+", "-"), model, cfg, objective, optimizer=opt)
         arms[arm] = {"metrics": result.metrics, "curves": result.curves}
-    if not info.is_main:
-        return Path()
     metrics = dict(arms["lstm"]["metrics"])
     for arm, res in arms.items():
         for k, v in res["metrics"].items():
@@ -170,39 +149,20 @@ def run(
         for k, pts in res["curves"].items()
         if k in ("train_loss", "val_loss")
     }
-    prov = provenance(
-        {k: v for k, v in spec.items() if k != "train"} | {"train": tcfg},
-        seed,
-        data.checksums(["brown"]),
-        started,
-        command=repeat_command("lstm_gru", config_name, steps),
-        world_size=info.world_size,
-    )
-    path = write_train_results(
-        "lstm_gru",
-        run_name,
-        metrics=metrics,
-        curves=curves,
-        paper_metrics=PAPER_METRICS,
-        paper_id=PAPER_ID,
-        provenance=prov,
-        out_dir=out_dir,
-    )
-    return path
+    record = {k: v for k, v in spec.items() if k != "train"} | {"train": tcfg}
+    checksums = data.checksums(["brown"])
+    return job.publish(metrics, curves, (PAPER_METRICS, PAPER_ID), config=record, data=checksums)
+
+
+PARSER = cli.train_parser(
+    "Word-level LSTM/GRU language model on a slice of Brown: plain, dropout and L2 arms; "
+    "writes results/<config>.json with validation perplexity curves.",
+    "python -m reproductions.lstm_gru.train --config small --steps 20 --out /tmp/lm",
+)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = cli.train_parser(
-        "Word-level LSTM/GRU language model on a slice of Brown: plain, dropout and L2 arms; "
-        "writes results/<config>.json with validation perplexity curves.",
-        "python -m reproductions.lstm_gru.train --config small --steps 20 --out /tmp/lm",
-    )
-    args = parser.parse_args(argv)
-    path = run(
-        args.config, args.steps, args.out, 0 if args.seed is None else args.seed, cli.run_name(args)
-    )
-    if path != Path():
-        print(f"wrote {path}")
+    cli.report(run(cli.train_run("lstm_gru", PARSER.parse_args(argv))))
 
 
 if __name__ == "__main__":
