@@ -13,15 +13,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from reproductions.bert.train import (
-    CONFIGS as BERT_CONFIGS,
-)
+from reproductions.bert.train import CONFIGS as BERT_CONFIGS
 from reproductions.bert.train import (
     pretrain_on_brown,
     pretraining_parser,
     pretraining_spec,
     run_continued_pretraining,
 )
+from reproductions.common import cli
 from reproductions.common.claims import Claim, accuracy_above_rate, binomial_se, difference
 
 from . import PAPER_ID
@@ -30,7 +29,9 @@ from .model import AlbertConfig, AlbertForPreTraining
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 CONFIGS: dict[str, dict[str, Any]] = {
-    "small": dict(
+    # BERT's small schedule, on a 4-layer shared ALBERT with E = 64.
+    "small": BERT_CONFIGS["small"]
+    | dict(
         model=dict(
             embedding_size=64,
             hidden_size=128,
@@ -38,15 +39,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
             num_attention_heads=2,
             intermediate_size=512,
             max_position_embeddings=64,
-        ),
-        steps=300,
-        lr=1e-3,
-        batch_size=32,
-        warmup_steps=30,
-        max_len=64,
-        eval_batches=8,
-        eval_every=50,
-        max_docs=0,
+        )
     ),
     "paper": dict(
         model=dict(),  # ALBERT-base: E=128, H=768, L=12, shared
@@ -84,61 +77,50 @@ def paper_metrics(task: str) -> dict[str, dict]:
 
 def table4_claims(arms: dict[str, dict[str, Any]], spec: dict[str, Any]) -> list[Claim]:
     """Table 4's reading, each part a test on the held-out pairs (n = 2,048 per task)."""
-    nsp, sop, none = arms["nsp"], arms["sop"], arms["none"]
-    n = int(nsp["val_nsp_n"])
-
-    def se(acc: float) -> float:
-        return binomial_se(acc, n)
-
+    n = int(arms["nsp"]["val_nsp_n"])
     ev = {"steps": spec["steps"], "seeds": [0], "n": n}
-    return [
-        accuracy_above_rate(
-            "NSP-trained model learns NSP (Table 4, NSP column)",
-            "90.5",
-            nsp["val_nsp_acc"],
-            nsp["val_nsp_majority_rate"],
-            n,
-            evidence={**ev, "pred_frac": nsp["val_nsp_pred_frac"]},
-        ),
-        accuracy_above_rate(
-            "SOP-trained model learns SOP (Table 4, SOP column)",
-            "86.5",
-            sop["val_sop_acc"],
-            sop["val_sop_majority_rate"],
-            n,
-            evidence={**ev, "pred_frac": sop["val_sop_pred_frac"]},
-        ),
-        difference(
+    # (claim, the paper's number, trained arm, the task it is scored on)
+    learned = [
+        ("NSP-trained model learns NSP (Table 4, NSP column)", "90.5", "nsp", "nsp"),
+        ("SOP-trained model learns SOP (Table 4, SOP column)", "86.5", "sop", "sop"),
+        ("SOP-trained model still solves NSP above chance (Table 4: 78.9)", "78.9", "sop", "nsp"),
+    ]
+    # (claim, the paper's numbers, the task, the better arm, the worse arm, their labels)
+    compared = [
+        (
             "SOP loss teaches sentence order, NSP loss does not: SOP accuracy of the SOP-trained "
             "model above the NSP-trained model's (Table 4)",
             "86.5 vs 52.0",
-            sop["val_sop_acc"],
-            nsp["val_sop_acc"],
-            se(sop["val_sop_acc"]),
-            se(nsp["val_sop_acc"]),
-            labels=("sop_trained", "nsp_trained"),
-            evidence=ev,
+            "sop",
+            ("sop", "nsp"),
+            ("sop_trained", "nsp_trained"),
         ),
-        accuracy_above_rate(
-            "SOP-trained model still solves NSP above chance (Table 4: 78.9)",
-            "78.9",
-            sop["val_nsp_acc"],
-            sop["val_nsp_majority_rate"],
-            n,
-            evidence={**ev, "pred_frac": sop["val_nsp_pred_frac"]},
-        ),
-        difference(
+        (
             "A pair loss is what teaches NSP: NSP-trained above the no-pair-loss model on NSP "
             "(Table 4: 90.5 vs 52.4)",
             "90.5 vs 52.4",
-            nsp["val_nsp_acc"],
-            none["val_nsp_acc"],
-            se(nsp["val_nsp_acc"]),
-            se(none["val_nsp_acc"]),
-            labels=("nsp_trained", "no_pair_loss"),
-            evidence=ev,
+            "nsp",
+            ("nsp", "none"),
+            ("nsp_trained", "no_pair_loss"),
         ),
     ]
+    claims = [
+        accuracy_above_rate(
+            claim,
+            paper,
+            arms[arm][f"val_{task}_acc"],
+            arms[arm][f"val_{task}_majority_rate"],
+            n,
+            evidence={**ev, "pred_frac": arms[arm][f"val_{task}_pred_frac"]},
+        )
+        for claim, paper, arm, task in learned
+    ]
+    for claim, paper, task, (better, worse), labels in compared:
+        a, b = arms[better][f"val_{task}_acc"], arms[worse][f"val_{task}_acc"]
+        se_a, se_b = binomial_se(a, n), binomial_se(b, n)
+        claims.append(difference(claim, paper, a, b, se_a, se_b, labels=labels, evidence=ev))
+    # The order Table 4 is read in: NSP learned, SOP learned, the SOP contrast, SOP on NSP, ...
+    return [claims[0], claims[1], claims[3], claims[2], claims[4]]
 
 
 PAPER_METRICS_TABLE4 = {
@@ -156,25 +138,7 @@ PAPER_METRICS_TABLE4 = {
 }
 
 
-def run_task(
-    name: str, task: str, spec: dict[str, Any], steps: int | None, out: Path | None
-) -> Path:
-    return pretrain_on_brown(
-        name,
-        spec,
-        steps,
-        out,
-        reproduction="albert",
-        config_cls=AlbertConfig,
-        model_cls=AlbertForPreTraining,
-        task=task,
-        also_score=("sop" if task == "nsp" else "nsp",),
-        paper_metrics=paper_metrics(task),
-        paper_id=PAPER_ID,
-    )
-
-
-def main(argv: list[str] | None = None) -> list[Path]:
+def main(argv: list[str] | None = None) -> list[Path | None]:
     parser = pretraining_parser(
         "albert",
         "Pre-train tiny ALBERTs with NSP and with SOP on Brown; score each on both tasks.",
@@ -189,23 +153,27 @@ def main(argv: list[str] | None = None) -> list[Path]:
     )
     args = parser.parse_args(argv)
     spec = pretraining_spec(CONFIGS, args)
+    job = cli.train_run("albert", args, mark_steps=False)
     if args.config == "table4":
-        return [
-            run_continued_pretraining(
-                "albert",
-                "table4",
-                ("nsp", "sop", "none"),
+        paper = (PAPER_METRICS_TABLE4, PAPER_ID)
+        paths = [run_continued_pretraining(job, ("nsp", "sop", "none"), spec, table4_claims, paper)]
+    else:
+        tasks = ["nsp", "sop"] if args.task == "both" else [args.task]
+        paths = [
+            pretrain_on_brown(
+                job,
+                f"{args.config}-{task}",
                 spec,
-                args.steps,
-                args.out,
-                table4_claims,
-                PAPER_METRICS_TABLE4,
-                PAPER_ID,
-                "table4",
+                config_cls=AlbertConfig,
+                model_cls=AlbertForPreTraining,
+                task=task,
+                also_score=("sop" if task == "nsp" else "nsp",),
+                paper=(paper_metrics(task), PAPER_ID),
             )
+            for task in tasks
         ]
-    tasks = ["nsp", "sop"] if args.task == "both" else [args.task]
-    return [run_task(f"{args.config}-{t}", t, spec, args.steps, args.out) for t in tasks]
+    cli.report(paths)
+    return paths
 
 
 if __name__ == "__main__":

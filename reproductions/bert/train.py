@@ -29,16 +29,14 @@ from torch import nn
 
 from reproductions.common import cli, data
 from reproductions.common.claims import Claim, accuracy_above_rate, classifier_metrics
-from reproductions.common.distributed import DistInfo, init_distributed, shard_batch
-from reproductions.common.results import (
-    check_publishable,
-    default_results_dir,
-    plot_curves,
-    provenance,
-    repeat_command,
-    write_train_results,
+from reproductions.common.distributed import DistInfo, shard_batch
+from reproductions.common.training import (
+    Objective,
+    TrainConfig,
+    TrainRun,
+    train,
+    warmup_linear_decay,
 )
-from reproductions.common.training import TrainConfig, TrainResult, train, warmup_linear_decay
 
 from . import PAPER_ID
 from .model import BertConfig, BertForPreTraining, BertModel
@@ -159,14 +157,7 @@ def evaluate_pairs(
             k2: v.to(device)
             for k2, v in pair_batch(docs, task, batch_size, max_len, ids, seed=seed, step=k).items()
         }
-        out = model(
-            b["input_ids"],
-            b["token_type_ids"],
-            b["attention_mask"],
-            b["labels"],
-            b["pair_label"],
-            decode_labelled_only=True,
-        )
+        out = pretraining_forward(model, b)
         pair_logits = (
             out.seq_relationship_logits
             if hasattr(out, "seq_relationship_logits")
@@ -207,7 +198,8 @@ def pretraining_batch_maker(
     return make_batch
 
 
-def pretraining_loss(model: nn.Module, b: dict[str, torch.Tensor]) -> torch.Tensor:
+def pretraining_forward(model: nn.Module, b: dict[str, torch.Tensor]) -> Any:
+    """The pre-training forward on a `pair_batch`: MLM logits at the masked positions only."""
     return model(
         b["input_ids"],
         b["token_type_ids"],
@@ -215,23 +207,40 @@ def pretraining_loss(model: nn.Module, b: dict[str, torch.Tensor]) -> torch.Tens
         b["labels"],
         b["pair_label"],
         decode_labelled_only=True,
-    ).loss
+    )
+
+
+def pretraining_loss(model: nn.Module, b: dict[str, torch.Tensor]) -> torch.Tensor:
+    return pretraining_forward(model, b).loss
+
+
+def pretraining_config(
+    name: str, spec: dict[str, Any], steps: int | None, **extra: Any
+) -> TrainConfig:
+    """The TrainConfig of every BERT/ALBERT run: the spec's schedule, weight decay 0.01."""
+    return TrainConfig(
+        name=name,
+        steps=spec["steps"] if steps is None else steps,
+        lr=spec["lr"],
+        batch_size=spec["batch_size"],
+        warmup_steps=spec["warmup_steps"],
+        eval_every=spec["eval_every"],
+        weight_decay=0.01,
+        extra=extra,
+    )
 
 
 def pretrain_on_brown(
+    job: TrainRun,
     name: str,
     spec: dict[str, Any],
-    steps: int | None,
-    out: Path | None,
     *,
-    reproduction: str,
     config_cls: Callable[..., Any],
     model_cls: Callable[[Any], nn.Module],
     task: str,
     also_score: tuple[str, ...] = (),
-    paper_metrics: dict[str, dict],
-    paper_id: str,
-) -> Path:
+    paper: tuple[dict[str, dict], str],
+) -> Path | None:
     """Pre-train ``model_cls(config_cls(...))`` with MLM + the pair task ``task`` on Brown.
 
     Shared by BERT (NSP) and ALBERT (NSP or SOP): validation reports MLM loss/accuracy and the
@@ -249,21 +258,15 @@ def pretrain_on_brown(
     config = config_cls(vocab_size=len(tok), **spec["model"])
     torch.manual_seed(0)
     model = model_cls(config)
-    cfg = TrainConfig(
-        name=name,
-        steps=steps if steps is not None else spec["steps"],
-        lr=spec["lr"],
-        batch_size=spec["batch_size"],
-        warmup_steps=spec["warmup_steps"],
-        eval_every=spec["eval_every"],
-        weight_decay=0.01,
-        extra=dict(
-            model=config.to_dict(),
-            max_len=spec["max_len"],
-            max_docs=spec["max_docs"],
-            task=f"mlm+{task}",
-            data="brown",
-        ),
+    cfg = pretraining_config(
+        name,
+        spec,
+        job.steps,
+        model=config.to_dict(),
+        max_len=spec["max_len"],
+        max_docs=spec["max_docs"],
+        task=f"mlm+{task}",
+        data="brown",
     )
 
     def evaluate(m: nn.Module) -> dict[str, float]:
@@ -274,35 +277,27 @@ def pretrain_on_brown(
             metrics[key] = evaluate_pairs(m, valid_docs, other, ids, **kw)[key]
         return metrics
 
-    result = train(
+    make_batch = pretraining_batch_maker(train_docs, task, cfg, ids, spec["max_len"])
+    return job.train_and_publish(
         model,
         cfg,
-        reproduction=reproduction,
-        run=name,
-        loss_fn=pretraining_loss,
-        make_batch=pretraining_batch_maker(train_docs, task, cfg, ids, spec["max_len"]),
-        evaluate=evaluate,
+        Objective(pretraining_loss, make_batch, evaluate),
+        paper,
+        data=data.checksums(["brown", "minilm"]),
+        name=name,
         lr_lambda=warmup_linear_decay(cfg.warmup_steps, cfg.steps),
-        data_checksums=data.checksums(["brown", "minilm"]),
-        paper_metrics=paper_metrics,
-        paper_id=paper_id,
-        out_dir=out,
     )
-    return _finish(result)
 
 
-def run_pretraining(name: str, spec: dict[str, Any], steps: int | None, out: Path | None) -> Path:
+def run_pretraining(job: TrainRun, spec: dict[str, Any]) -> Path | None:
     return pretrain_on_brown(
-        name,
+        job,
+        job.name,
         spec,
-        steps,
-        out,
-        reproduction="bert",
         config_cls=BertConfig,
         model_cls=BertForPreTraining,
         task="nsp",
-        paper_metrics=PAPER_METRICS_PRETRAIN,
-        paper_id=PAPER_ID,
+        paper=(PAPER_METRICS_PRETRAIN, PAPER_ID),
     )
 
 
@@ -356,29 +351,20 @@ def continued_pretraining_arm(
         ],
         weight_decay=0.01,
     )
-    cfg = TrainConfig(
-        name=f"{reproduction}-{arm}",
-        steps=steps,
-        lr=spec["lr"],
-        batch_size=spec["batch_size"],
-        warmup_steps=spec["warmup_steps"],
-        eval_every=spec["eval_every"],
-        weight_decay=0.01,
-        extra=dict(task=arm, layers=spec["layers"], max_len=spec["max_len"]),
+    cfg = pretraining_config(
+        f"{reproduction}-{arm}",
+        spec,
+        steps,
+        task=arm,
+        layers=spec["layers"],
+        max_len=spec["max_len"],
     )
     data_task = "sop" if arm == "none" else arm
     batches = pretraining_batch_maker(train_docs, data_task, cfg, ids, spec["max_len"])
     eval_batches = spec["eval_pairs"] // 64
 
     def loss_fn(m: nn.Module, b: dict[str, torch.Tensor]) -> torch.Tensor:
-        out = m(
-            b["input_ids"],
-            b["token_type_ids"],
-            b["attention_mask"],
-            b["labels"],
-            b["pair_label"],
-            decode_labelled_only=True,
-        )
+        out = pretraining_forward(m, b)
         if arm != "none":
             return out.loss
         # No pair loss: the MLM term alone (the pair head gets no gradient and stays as drawn).
@@ -425,34 +411,24 @@ def _arm_in_process(
 
 
 def run_continued_pretraining(
-    reproduction: str,
-    run: str,
+    job: TrainRun,
     arms: tuple[str, ...],
     spec: dict[str, Any],
-    steps: int | None,
-    out: Path | None,
     claims_fn: Callable[[dict[str, dict[str, Any]], dict[str, Any]], list[Claim]],
-    paper_metrics: dict[str, dict],
-    paper_id: str,
-    config_name: str,
-) -> Path:
+    paper: tuple[dict[str, dict], str],
+) -> Path | None:
     """Train each arm from the MiniLM start on the same Brown documents and steps, then write one
     results file with every arm's metrics (`<metric> (<arm>)`), curves and the claims."""
-    import tempfile
-
-    out_dir = Path(out) if out else default_results_dir(reproduction)
-    check_publishable(out_dir)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    started = time.time()
-    n_steps = steps if steps is not None else spec["steps"]
-    scratch = Path(tempfile.mkdtemp(prefix=f"{reproduction}-arms-"))
+    n_steps = job.steps if job.steps is not None else spec["steps"]
+    reproduction = job.reproduction
     # Each arm depends only on (spec, arm, steps): running them in parallel processes gives the
     # same numbers as running them one after another.
     with ProcessPoolExecutor(len(arms), mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {
-            arm: pool.submit(_arm_in_process, reproduction, arm, spec, n_steps, scratch)
+            arm: pool.submit(_arm_in_process, reproduction, arm, spec, n_steps, job.scratch)
             for arm in arms
         }
         results = {arm: f.result() for arm, f in futures.items()}
@@ -467,27 +443,14 @@ def run_continued_pretraining(
         for key, points in res["curves"].items()
         if key in ("train_loss", "val_nsp_acc", "val_sop_acc", "val_mlm_acc")
     }
-    config = {**spec, "steps": n_steps, "arms": list(arms), "start": "all-MiniLM-L6-v2"}
-    prov = provenance(
-        config,
-        0,
-        data.checksums(["brown", "minilm"]),
-        started,
-        command=repeat_command(reproduction, config_name, steps),
-    )
-    path = write_train_results(
-        reproduction,
-        run,
-        metrics=metrics,
-        curves=curves,
-        paper_metrics=paper_metrics,
-        paper_id=paper_id,
-        provenance=prov,
-        out_dir=out_dir,
+    return job.publish(
+        metrics,
+        curves,
+        paper,
+        config={**spec, "steps": n_steps, "arms": list(arms), "start": "all-MiniLM-L6-v2"},
+        data=data.checksums(["brown", "minilm"]),
         claims=claims_fn({a: r["metrics"] for a, r in results.items()}, spec),
     )
-    print(f"wrote {path}")
-    return path
 
 
 def minilm_nsp_claims(arms: dict[str, dict[str, Any]], spec: dict[str, Any]) -> list[Claim]:
@@ -525,19 +488,9 @@ PAPER_METRICS_MINILM = {
 }
 
 
-def run_minilm(name: str, spec: dict[str, Any], steps: int | None, out: Path | None) -> Path:
-    return run_continued_pretraining(
-        "bert",
-        name,
-        ("nsp",),
-        spec,
-        steps,
-        out,
-        minilm_nsp_claims,
-        PAPER_METRICS_MINILM,
-        PAPER_ID,
-        name,
-    )
+def run_minilm(job: TrainRun, spec: dict[str, Any]) -> Path | None:
+    paper = (PAPER_METRICS_MINILM, PAPER_ID)
+    return run_continued_pretraining(job, ("nsp",), spec, minilm_nsp_claims, paper)
 
 
 class SentenceClassifier(nn.Module):
@@ -568,9 +521,7 @@ def feature_based_accuracy(bert: BertModel, tok: WordPieceTokenizer, train_set, 
     return float(clf.score(x_test, [y for _, y in test_set]))
 
 
-def run_sentiment(
-    name: str, spec: dict[str, Any], steps: int | None, out: Path | None, limit: int = 0
-) -> Path:
+def run_sentiment(job: TrainRun, spec: dict[str, Any], limit: int = 0) -> Path | None:
     from .reference import load_local_bert
 
     tok = tokenizer_from_minilm()
@@ -580,31 +531,24 @@ def run_sentiment(
         rng = random.Random(0)
         train_set = rng.sample(train_set, min(limit, len(train_set)))
         test_set = rng.sample(test_set, min(limit, len(test_set)))
-    info = init_distributed()
     # Our model carries the real weights; HF is only the loader of the checkpoint file.
     bert = BertModel.from_hf(load_local_bert(data.minilm_dir()))
     started = time.time()
     feature_acc = (
-        feature_based_accuracy(bert, tok, train_set, test_set) if info.is_main else float("nan")
+        feature_based_accuracy(bert, tok, train_set, test_set) if job.is_main else float("nan")
     )
     print(f"feature-based accuracy {feature_acc:.4f} ({time.time() - started:.0f}s)")
 
     torch.manual_seed(0)
     model = SentenceClassifier(bert)
-    cfg = TrainConfig(
-        name=name,
-        steps=steps if steps is not None else spec["steps"],
-        lr=spec["lr"],
-        batch_size=spec["batch_size"],
-        warmup_steps=spec["warmup_steps"],
-        eval_every=spec["eval_every"],
-        weight_decay=0.01,
-        extra=dict(
-            data="pang-lee sentences",
-            train=len(train_set),
-            test=len(test_set),
-            weights="all-MiniLM-L6-v2",
-        ),
+    cfg = pretraining_config(
+        job.name,
+        spec,
+        job.steps,
+        data="pang-lee sentences",
+        train=len(train_set),
+        test=len(test_set),
+        weights="all-MiniLM-L6-v2",
     )
     encoded = batch_encode(tok, [t for t, _ in train_set])
     labels = torch.tensor([y for _, y in train_set])
@@ -632,51 +576,26 @@ def run_sentiment(
             right += int((pred.cpu() == torch.tensor([y for _, y in chunk])).sum())
         return {"finetune_test_acc": right / len(test_set), "feature_based_test_acc": feature_acc}
 
-    result = train(
+    return job.train_and_publish(
         model,
         cfg,
-        reproduction="bert",
-        run=name,
-        loss_fn=loss_fn,
-        make_batch=make_batch,
-        evaluate=evaluate,
+        Objective(loss_fn, make_batch, evaluate),
+        (PAPER_METRICS_SENTIMENT, PAPER_ID),
+        data=data.checksums(["pang-lee", "minilm"]),
         lr_lambda=warmup_linear_decay(cfg.warmup_steps, cfg.steps),
-        data_checksums=data.checksums(["pang-lee", "minilm"]),
-        paper_metrics=PAPER_METRICS_SENTIMENT,
-        paper_id=PAPER_ID,
-        out_dir=out,
-        info=info,
     )
-    return _finish(result)
-
-
-def _finish(result: TrainResult) -> Path:
-    """Draw the curves next to the results file (main rank only) and return its path."""
-    if result.results_path is not None:
-        plot_curves(result.results_path, result.results_path.with_suffix(".png"))
-        print(f"wrote {result.results_path}: {result.metrics}")
-    return result.results_path  # type: ignore[return-value]
 
 
 def pretraining_parser(
     reproduction: str, description: str | None, example: str, configs: list[str]
 ) -> argparse.ArgumentParser:
-    """The flags BERT's and ALBERT's train scripts share: --config, --steps, --out, --max-docs."""
-    parser = argparse.ArgumentParser(
+    """The shared training flags plus what BERT's and ALBERT's train scripts share: --max-docs."""
+    parser = cli.train_parser(
+        description,
+        example,
+        configs,
+        default="small",
         prog=f"python -m reproductions.{reproduction}.train",
-        description=description,
-        epilog=f"Example: {example}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--config", choices=configs, default="small", help="which experiment")
-    parser.add_argument(
-        "--steps", type=int, default=None, help="override the number of optimiser steps"
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help=f"results folder (default reproductions/{reproduction}/results)",
     )
     parser.add_argument(
         "--max-docs",
@@ -684,7 +603,6 @@ def pretraining_parser(
         default=None,
         help="pre-training: use the first N Brown documents per split",
     )
-    cli.add_allow_dirty(parser)
     return parser
 
 
@@ -696,7 +614,7 @@ def pretraining_spec(configs: dict[str, dict[str, Any]], args: argparse.Namespac
     return spec
 
 
-def main(argv: list[str] | None = None) -> Path:
+def main(argv: list[str] | None = None) -> Path | None:
     parser = pretraining_parser(
         "bert",
         __doc__.split("\n\n")[0] if __doc__ else None,
@@ -708,11 +626,14 @@ def main(argv: list[str] | None = None) -> Path:
     )
     args = parser.parse_args(argv)
     spec = pretraining_spec(CONFIGS, args)
+    # Each experiment always wrote <config>.json, shortened or not.
+    job = cli.train_run("bert", args, mark_steps=False)
     if args.config == "sentiment":
-        return run_sentiment(args.config, spec, args.steps, args.out, args.limit)
-    if args.config == "minilm":
-        return run_minilm(args.config, spec, args.steps, args.out)
-    return run_pretraining(args.config, spec, args.steps, args.out)
+        path = run_sentiment(job, spec, args.limit)
+    else:
+        path = (run_minilm if args.config == "minilm" else run_pretraining)(job, spec)
+    cli.report(path)
+    return path
 
 
 if __name__ == "__main__":

@@ -25,12 +25,10 @@ The full run (10 folds, 8 epochs) takes about half an hour on two cores.
 
 from __future__ import annotations
 
-import argparse
 import math
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +40,7 @@ from tqdm.auto import tqdm
 
 from reproductions.common import cli, data
 from reproductions.common.claims import Claim, classifier_metrics, mean_se, paired_over_seeds
-from reproductions.common.results import (
-    check_publishable,
-    default_results_dir,
-    provenance,
-    write_train_results,
-)
+from reproductions.common.training import TrainRun
 from reproductions.word2vec.corpora import checksums as corpus_checksums
 from reproductions.word2vec.corpora import corpus_file
 
@@ -105,33 +98,11 @@ def train_vectors(workdir: Path, spec: dict[str, Any]) -> tuple[dict[str, np.nda
     """Our Word2Vec CLI on the corpus above; the vectors as a dict and the corpus size."""
     corpus, out = corpus_file("mixed"), workdir / "vectors.txt"
     words = sum(len(line.split()) for line in corpus.open(encoding="utf-8"))
-    w = spec["word2vec"]
-    command = [
-        sys.executable,
-        "-m",
-        "reproductions.word2vec.train",
-        "--corpus",
-        str(corpus),
-        "--out",
-        str(out),
-        "--sg",
-        str(w["sg"]),
-        "--dim",
-        str(w["dim"]),
-        "--window",
-        str(w["window"]),
-        "--negative",
-        str(w["negative"]),
-        "--epochs",
-        str(w["epochs"]),
-        "--min-count",
-        str(w["min_count"]),
-        "--workers",
-        "2",
-        "--quiet",
-        "--seed",
-        "1",
-    ]
+    flags = {**spec["word2vec"], "workers": 2, "seed": 1}
+    command = [sys.executable, "-m", "reproductions.word2vec.train", "--corpus", str(corpus)]
+    command += ["--out", str(out), "--quiet"]
+    for flag, value in flags.items():
+        command += [f"--{flag.replace('_', '-')}", str(value)]
     subprocess.run(command, check=True)
     vectors: dict[str, np.ndarray] = {}
     with open(out, encoding="utf-8") as f:
@@ -212,55 +183,55 @@ def embedding_table(vocab: list[str], vectors: dict[str, np.ndarray], seed: int)
     return torch.from_numpy(table)
 
 
+# Table 2's readings: (claim, the paper's numbers, better arm, worse arm), compared fold by fold.
+COMPARISONS = (
+    (
+        "Pre-trained word2vec vectors help: CNN-static beats CNN-rand (Table 2, MR)",
+        "81.0 vs 76.1",
+        "static",
+        "rand",
+    ),
+    (
+        "Fine-tuning the vectors helps further: CNN-non-static beats CNN-static (Table 2)",
+        "81.5 vs 81.0",
+        "non-static",
+        "static",
+    ),
+    (
+        "A CNN over pre-trained vectors beats naive Bayes on bag-of-words (Table 2: "
+        "CNN-non-static 81.5 vs MNB 79.0)",
+        "81.5 vs 79.0",
+        "non-static",
+        "nb",
+    ),
+    (
+        "CNN-multichannel (a frozen and a tuned copy of the vectors) beats CNN-rand (Table 2)",
+        "81.1 vs 76.1",
+        "multichannel",
+        "rand",
+    ),
+)
+
+
 def claims_of(acc: dict[str, list[float]], folds: int) -> list[Claim]:
     seeds = list(range(folds))
     ev = {"folds": folds, "sentences": 4000}
     return [
         paired_over_seeds(
-            "Pre-trained word2vec vectors help: CNN-static beats CNN-rand (Table 2, MR)",
-            "81.0 vs 76.1",
-            acc["static"],
-            acc["rand"],
-            labels=("static", "rand"),
+            claim,
+            paper,
+            acc[better],
+            acc[worse],
+            labels=(better.replace("-", "_"), worse.replace("-", "_")),
             seeds=seeds,
             evidence=ev,
-        ),
-        paired_over_seeds(
-            "Fine-tuning the vectors helps further: CNN-non-static beats CNN-static (Table 2)",
-            "81.5 vs 81.0",
-            acc["non-static"],
-            acc["static"],
-            labels=("non_static", "static"),
-            seeds=seeds,
-            evidence=ev,
-        ),
-        paired_over_seeds(
-            "A CNN over pre-trained vectors beats naive Bayes on bag-of-words (Table 2: "
-            "CNN-non-static 81.5 vs MNB 79.0)",
-            "81.5 vs 79.0",
-            acc["non-static"],
-            acc["nb"],
-            labels=("non_static", "nb"),
-            seeds=seeds,
-            evidence=ev,
-        ),
-        paired_over_seeds(
-            "CNN-multichannel (a frozen and a tuned copy of the vectors) beats CNN-rand (Table 2)",
-            "81.1 vs 76.1",
-            acc["multichannel"],
-            acc["rand"],
-            labels=("multichannel", "rand"),
-            seeds=seeds,
-            evidence=ev,
-        ),
+        )
+        for claim, paper, better, worse in COMPARISONS
     ]
 
 
-def run(folds: int, epochs: int | None, out: Path | None) -> Path:
-    out_dir = Path(out) if out else default_results_dir("classifiers")
-    check_publishable(out_dir)
+def run(job: TrainRun, folds: int, epochs: int | None) -> Path | None:
     torch.set_num_threads(1)  # a small CNN: one thread beats contending for shared cores
-    started = time.time()
     spec = {**SPEC, "folds": folds, "epochs": epochs or SPEC["epochs"]}
     workdir = Path(tempfile.mkdtemp(prefix="kim-"))
     vectors, corpus_words = train_vectors(workdir, spec)
@@ -324,37 +295,25 @@ def run(folds: int, epochs: int | None, out: Path | None) -> Path:
         }
         for arm, value in PAPER.items()
     }
-    prov = provenance(
-        spec,
-        0,
-        corpus_checksums("mixed"),
-        started,
+    curves = {f"fold_acc ({a})": [[i, v] for i, v in enumerate(vals)] for a, vals in acc.items()}
+    return job.publish(
+        metrics,
+        curves,
+        (paper_metrics, PAPER_ID),
+        config=spec,
+        data=corpus_checksums("mixed"),
         command=f"python -m reproductions.classifiers.kim --folds {folds}"
         + ("" if epochs is None else f" --epochs {epochs}"),
-    )
-    curves = {f"fold_acc ({a})": [[i, v] for i, v in enumerate(vals)] for a, vals in acc.items()}
-    path = write_train_results(
-        "classifiers",
-        "kim" if (folds, epochs) == (SPEC["folds"], None) else f"kim-{folds}folds",
-        metrics=metrics,
-        curves=curves,
-        paper_metrics=paper_metrics,
-        paper_id=PAPER_ID,
-        provenance=prov,
-        out_dir=out_dir,
         claims=claims_of(acc, folds),
         extra={"fold_accuracy": acc},
     )
-    print(f"wrote {path}")
-    return path
 
 
-def main(argv: list[str] | None = None) -> Path:
-    parser = argparse.ArgumentParser(
+def main(argv: list[str] | None = None) -> Path | None:
+    parser = cli.experiment_parser(
+        __doc__.split("\n\n")[0],
+        "python -m reproductions.classifiers.kim --folds 2 --epochs 1 --out /tmp/kim",
         prog="python -m reproductions.classifiers.kim",
-        description=__doc__.split("\n\n")[0],
-        epilog="Example: python -m reproductions.classifiers.kim --folds 2 --epochs 1 --out /tmp/kim",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--folds", type=int, default=SPEC["folds"], help="cross-validation folds")
     parser.add_argument("--epochs", type=int, default=None, help="CNN epochs (default 8)")
@@ -363,7 +322,11 @@ def main(argv: list[str] | None = None) -> Path:
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error("--folds must be at least 2")
-    return run(args.folds, args.epochs, args.out)
+    full = (args.folds, args.epochs) == (SPEC["folds"], None)
+    name = "kim" if full else f"kim-{args.folds}folds"
+    path = run(TrainRun("classifiers", "kim", name=name, out_dir=args.out), args.folds, args.epochs)
+    cli.report(path)
+    return path
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ from reproductions.common.results import (
     check_publishable,
     command_line,
     default_results_dir,
+    plot_curves,
     provenance,
     repeat_command,
     write_results,
@@ -537,23 +538,57 @@ class TrainRun:
             None if path is None else path.with_name(f"{path.stem}-{arm}{path.suffix or '.ckpt'}")
         )
 
-    def train_arm(
-        self, arm: str, model: nn.Module, config: TrainConfig, objective: Objective, **kwargs: Any
+    def _fit(
+        self, model: nn.Module, config: TrainConfig, objective: Objective, **kwargs: Any
     ) -> TrainResult:
-        """`train` one arm of the experiment; its own results file goes to `scratch`."""
+        loss_fn, make_batch, evaluate = objective
         return train(
             model,
             config,
             reproduction=self.reproduction,
-            run=f"arm-{arm}",
-            loss_fn=objective.loss_fn,
-            make_batch=objective.make_batch,
-            evaluate=objective.evaluate,
-            checkpoint_path=kwargs.pop("checkpoint_path", self.arm_checkpoint(arm)),
-            out_dir=self.scratch,
+            loss_fn=loss_fn,
+            make_batch=make_batch,
+            evaluate=evaluate,
             info=self.info,
             **kwargs,
         )
+
+    def train_arm(
+        self, arm: str, model: nn.Module, config: TrainConfig, objective: Objective, **kwargs: Any
+    ) -> TrainResult:
+        """`train` one arm of the experiment; its own results file goes to `scratch`."""
+        kwargs.setdefault("checkpoint_path", self.arm_checkpoint(arm))
+        return self._fit(model, config, objective, run=f"arm-{arm}", out_dir=self.scratch, **kwargs)
+
+    def train_and_publish(
+        self,
+        model: nn.Module,
+        config: TrainConfig,
+        objective: Objective,
+        paper: tuple[dict[str, dict], str | None],
+        *,
+        data: dict[str, str] | None,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> Path | None:
+        """`train` a model whose own results file is the run's (its curves drawn beside it);
+        its path on the main process, None elsewhere."""
+        paper_metrics, paper_id = paper
+        kwargs.setdefault("checkpoint_path", self.checkpoint)
+        result = self._fit(
+            model,
+            config,
+            objective,
+            run=name or self.name,
+            data_checksums=data,
+            paper_metrics=paper_metrics,
+            paper_id=paper_id,
+            out_dir=self.results_dir,
+            **kwargs,
+        )
+        if result.results_path is not None:
+            plot_curves(result.results_path, result.results_path.with_suffix(".png"))
+        return result.results_path
 
     def repeat_command(self) -> str:
         """The command that repeats this run (`--config`, and `--steps` when it was given)."""

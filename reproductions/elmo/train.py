@@ -21,10 +21,7 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import math
-import tempfile
-import time
 from collections import Counter
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -35,16 +32,9 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import DistInfo, init_distributed, shard_batch
-from reproductions.common.results import (
-    provenance,
-    pyplot,
-    read_results,
-    repeat_command,
-    save_figure,
-    write_train_results,
-)
-from reproductions.common.training import TrainConfig, train
+from reproductions.common.distributed import DistInfo, shard_batch
+from reproductions.common.results import pyplot, read_results, save_figure
+from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
 from . import PAPER_ID
 from .model import BOS, EOS, BiLM, ElmoConfig, ScalarMix, encode_chars
@@ -354,12 +344,11 @@ def _polysemy(
     return {"word": word, "contexts": contexts, "static_word2vec_nearest": static}
 
 
-def run(config_name: str, steps: int | None, out_dir: Path | None, seed: int = 0) -> Path:
+def run(job: TrainRun) -> Path | None:
     from reproductions.word2vec.model import Word2Vec
 
-    spec = CONFIGS[config_name]
-    info = init_distributed()
-    started = time.time()
+    spec = CONFIGS[job.config]
+    seed = job.seed
     train_tagged = data.brown_tagged("train")
     valid_sents = data.brown_sentences("valid")[: spec["valid_sentences"]]
     test_tagged = data.brown_tagged("test")[:: spec["test_every"]]
@@ -368,10 +357,7 @@ def run(config_name: str, steps: int | None, out_dir: Path | None, seed: int = 0
     cfg = replace(spec["model"], vocab_size=len(corpus.out_words))
     train_rows = corpus.ids(train_sents, spec["max_tokens"])
     valid_rows = corpus.ids(valid_sents, spec["max_tokens"])
-    tcfg = dict(spec["train"])
-    if steps is not None:
-        tcfg["steps"] = steps
-        tcfg["eval_every"] = max(1, min(tcfg["eval_every"], steps // 2))
+    tcfg = train_settings(spec["train"], job.steps)
 
     def make_batch(step: int, info: DistInfo):  # noqa: ANN202
         # Depends only on (seed, step), so resuming and any number of processes see the same data.
@@ -401,19 +387,10 @@ def run(config_name: str, steps: int | None, out_dir: Path | None, seed: int = 0
 
     torch.manual_seed(seed)
     model = BiLM(cfg)
-    result = train(
-        model,
-        TrainConfig(name=config_name, seed=seed, log_every=10, grad_clip=1.0, **tcfg),
-        reproduction="elmo",
-        run=config_name,
-        loss_fn=loss_fn,
-        make_batch=make_batch,
-        evaluate=evaluate,
-        out_dir=Path(tempfile.mkdtemp(prefix="elmo-bilm-")),
-        info=info,
-    )
-    if not info.is_main:
-        return Path()
+    config = TrainConfig(name=job.config, seed=seed, log_every=10, grad_clip=1.0, **tcfg)
+    result = job.train_arm("bilm", model, config, Objective(loss_fn, make_batch, evaluate))
+    if not job.is_main:
+        return None
     model = model.cpu().eval()
 
     # --- POS tagging on frozen features -----------------------------------------------------
@@ -494,28 +471,16 @@ def run(config_name: str, steps: int | None, out_dir: Path | None, seed: int = 0
         f"{stride}th train sentence; accuracy on every {spec['test_every']}th sentence of the "
         "test split; tags without -tl/-hl/-nc marks",
     }
-    prov = provenance(
-        config_record,
-        seed,
-        data.checksums(["brown"]),
-        started,
-        command=repeat_command("elmo", config_name, steps),
-        world_size=info.world_size,
-    )
-    run_name = config_name if steps is None else f"{config_name}-{steps}steps"
-    path = write_train_results(
-        "elmo",
-        run_name,
-        metrics=metrics,
-        curves=curves,
-        paper_metrics=PAPER_METRICS,
-        paper_id=PAPER_ID,
-        provenance=prov,
-        out_dir=out_dir,
+    path = job.publish(
+        metrics,
+        curves,
+        (PAPER_METRICS, PAPER_ID),
+        config=config_record,
+        data=data.checksums(["brown"]),
         # The polysemy example and the learned mix weights have no slot in schema 1.
         extra={"polysemy": polysemy, "scalar_mix": mix_weights},
     )
-    plot_pos(path, path.with_name(f"{run_name}-pos.png"))
+    plot_pos(path, path.with_name(f"{job.name}-pos.png"))
     return path
 
 
@@ -564,30 +529,18 @@ def plot_pos(results_path: Path, out_png: Path) -> Path:
     return save_figure(fig, out_png)
 
 
+PARSER = cli.train_parser(
+    "Pretrain a small ELMo biLM on Brown, then compare a POS tagger on its scalar-mixed features "
+    "with the same tagger on static Word2Vec vectors; writes results/<config>.json and a PNG. "
+    "The tiny config is for the tests.",
+    "python -m reproductions.elmo.train --config small --steps 40 --out /tmp/elmo",
+    sorted(CONFIGS),
+    default="small",
+)
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        description="Pretrain a small ELMo biLM on Brown, then compare a POS tagger on its "
-        "scalar-mixed features with the same tagger on static Word2Vec vectors; writes "
-        "results/<config>.json and a PNG.",
-        epilog="Example: python -m reproductions.elmo.train --config small --steps 40 --out /tmp/elmo",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--config", choices=sorted(CONFIGS), default="small", help="tiny is for the tests"
-    )
-    parser.add_argument("--steps", type=int, default=None, help="override the biLM's steps")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="results folder (default: reproductions/elmo/results)",
-    )
-    parser.add_argument("--seed", type=int, default=0)
-    cli.add_allow_dirty(parser)
-    args = parser.parse_args(argv)
-    path = run(args.config, args.steps, args.out, args.seed)
-    if path != Path():
-        print(f"wrote {path}")
+    cli.report(run(cli.train_run("elmo", PARSER.parse_args(argv))))
 
 
 if __name__ == "__main__":

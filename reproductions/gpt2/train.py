@@ -12,10 +12,7 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import math
-import tempfile
-import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -23,14 +20,9 @@ import torch
 import torch.nn.functional as F
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import DistInfo, init_distributed, shard_batch
-from reproductions.common.results import (
-    provenance,
-    read_results,
-    repeat_command,
-    write_train_results,
-)
-from reproductions.common.training import TrainConfig, train
+from reproductions.common.distributed import DistInfo, shard_batch
+from reproductions.common.results import read_results
+from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
 from . import PAPER_ID
 from .model import GPT2Config, GPT2LMHeadModel
@@ -113,23 +105,15 @@ def _windows(ids: torch.Tensor, starts: torch.Tensor, length: int) -> torch.Tens
     return torch.stack([ids[s : s + length] for s in starts.tolist()])
 
 
-def run(
-    config_name: str,
-    steps: int | None,
-    out_dir: Path | None,
-    seed: int = 0,
-    eval_batches: int | None = None,
-) -> Path:
-    spec = CONFIGS[config_name]
+def run(job: TrainRun, eval_batches: int | None = None) -> Path | None:
+    spec = CONFIGS[job.config]
+    seed = job.seed
     train_text, valid_text = data.shakespeare_text("train"), data.shakespeare_text("valid")
     vocab = CharVocab(train_text)
     train_ids, valid_ids = vocab.encode(train_text), vocab.encode(valid_text)
     base = replace(spec["model"], vocab_size=len(vocab.chars))
     T = base.n_positions
-    tcfg = dict(spec["train"])
-    if steps is not None:
-        tcfg["steps"] = steps
-        tcfg["eval_every"] = max(1, min(tcfg["eval_every"], steps))
+    tcfg = train_settings(spec["train"], job.steps, evals=1)
     g = torch.Generator().manual_seed(12345)
     eval_starts = torch.randint(
         0, len(valid_ids) - T - 1, ((eval_batches or spec["eval_batches"]) * 8,), generator=g
@@ -155,28 +139,15 @@ def run(
         loss = sum(losses) / len(losses)
         return {"val_loss": loss, "val_bpc": loss / math.log(2)}
 
-    info = init_distributed()
-    started = time.time()
     arms: dict[str, dict] = {}
-    scratch = Path(tempfile.mkdtemp(prefix="gpt2-arms-"))
     for arm, scaled in (("scaled", True), ("unscaled", False)):
         torch.manual_seed(seed)  # identical initial draws apart from the c_proj scaling
         model = GPT2LMHeadModel(replace(base, scale_residual_init=scaled))
-        cfg = TrainConfig(name=f"{config_name}-{arm}", seed=seed, log_every=10, **tcfg)
-        result = train(
-            model,
-            cfg,
-            reproduction="gpt2",
-            run=f"{config_name}-{arm}",
-            loss_fn=loss_fn,
-            make_batch=make_batch,
-            evaluate=evaluate,
-            out_dir=scratch,
-            info=info,
-        )
+        cfg = TrainConfig(name=f"{job.config}-{arm}", seed=seed, log_every=10, **tcfg)
+        result = job.train_arm(arm, model, cfg, Objective(loss_fn, make_batch, evaluate))
         arms[arm] = {"metrics": result.metrics, "curves": result.curves}
-    if not info.is_main:
-        return Path()
+    if not job.is_main:
+        return None
     metrics = {f"{k}": v for k, v in arms["scaled"]["metrics"].items()}
     metrics |= {f"{k}_unscaled_init": v for k, v in arms["unscaled"]["metrics"].items()}
     curves = {}
@@ -189,25 +160,10 @@ def run(
         "arms": ["scaled", "unscaled"],
         "data": "shakespeare characters; train split for training, 128 fixed valid windows",
     }
-    prov = provenance(
-        config_record,
-        seed,
-        data.checksums(["shakespeare"]),
-        started,
-        command=repeat_command("gpt2", config_name, steps),
-        world_size=info.world_size,
-    )
-    path = write_train_results(
-        "gpt2",
-        config_name,
-        metrics=metrics,
-        curves=curves,
-        paper_metrics=PAPER_METRICS,
-        paper_id=PAPER_ID,
-        provenance=prov,
-        out_dir=out_dir,
-    )
-    plot_init_ablation(path, path.with_name(f"{config_name}-init-ablation.png"))
+    paper = (PAPER_METRICS, PAPER_ID)
+    checksums = data.checksums(["shakespeare"])
+    path = job.publish(metrics, curves, paper, config=config_record, data=checksums)
+    plot_init_ablation(path, path.with_name(f"{job.name}-init-ablation.png"))
     return path
 
 
@@ -225,16 +181,13 @@ def residual_std(model: GPT2LMHeadModel, windows: torch.Tensor) -> float:
     return float(seen[0].std())
 
 
-def run_depth(steps: int | None, out_dir: Path | None, eval_batches: int | None = None) -> Path:
+def run_depth(job: TrainRun, eval_batches: int | None = None) -> Path | None:
     """`--config depth`: init std against depth (scaled/unscaled, 3 seeds) and short training of
     a deep model, 3 seeds per arm; one results file with claims."""
     from reproductions.common.claims import paired_over_seeds
-    from reproductions.common.results import check_publishable, default_results_dir
 
     spec = DEPTH
-    out_dir = Path(out_dir) if out_dir else default_results_dir("gpt2")
-    check_publishable(out_dir)
-    started = time.time()
+    steps = job.steps
     train_text, valid_text = data.shakespeare_text("train"), data.shakespeare_text("valid")
     vocab = CharVocab(train_text)
     train_ids, valid_ids = vocab.encode(train_text), vocab.encode(valid_text)
@@ -286,13 +239,13 @@ def run_depth(steps: int | None, out_dir: Path | None, eval_batches: int | None 
 
     final: dict[str, list[float]] = {"scaled": [], "unscaled": []}
     curves: dict[str, list] = {}
-    scratch = Path(tempfile.mkdtemp(prefix="gpt2-depth-"))
     for seed in spec["seeds"]:
 
         def make_batch(step: int, info: DistInfo, seed: int = seed) -> torch.Tensor:
             gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
             starts = torch.randint(0, len(train_ids) - T - 1, (tcfg["batch_size"],), generator=gen)
-            return _windows(train_ids, starts, T + 1).to(info.device)
+            mine = starts[shard_batch(range(len(starts)), info)]
+            return _windows(train_ids, mine, T + 1).to(info.device)
 
         for arm, scaled in (("scaled", True), ("unscaled", False)):
             torch.manual_seed(seed)
@@ -300,16 +253,8 @@ def run_depth(steps: int | None, out_dir: Path | None, eval_batches: int | None 
                 replace(base, n_layer=spec["train_layers"], scale_residual_init=scaled)
             )
             cfg = TrainConfig(name=f"depth-{arm}-{seed}", seed=seed, log_every=10, **tcfg)
-            result = train(
-                model,
-                cfg,
-                reproduction="gpt2",
-                run=f"depth-{arm}-{seed}",
-                loss_fn=loss_fn,
-                make_batch=make_batch,
-                evaluate=evaluate,
-                out_dir=scratch,
-            )
+            objective = Objective(loss_fn, make_batch, evaluate)
+            result = job.train_arm(f"{arm}-{seed}", model, cfg, objective)
             final[arm].append(result.metrics["val_loss"])
             curves[f"train_loss ({arm} init, seed {seed})"] = result.curves["train_loss"]
     L = spec["train_layers"]
@@ -337,26 +282,16 @@ def run_depth(steps: int | None, out_dir: Path | None, eval_batches: int | None 
             evidence={"layers": L, "steps": tcfg["steps"], "batch": tcfg["batch_size"]},
         ),
     ]
-    prov = provenance(
-        {"model": asdict(base), **{k: v for k, v in spec.items() if k != "model"}, "train": tcfg},
-        spec["seeds"][0],
-        data.checksums(["shakespeare"]),
-        started,
-        command=repeat_command("gpt2", "depth", steps),
-    )
-    path = write_train_results(
-        "gpt2",
-        "depth" if steps is None else f"depth-{steps}steps",
-        metrics=metrics,
-        curves=curves,
-        paper_metrics={},
-        paper_id=PAPER_ID,
-        provenance=prov,
-        out_dir=out_dir,
+    return job.publish(
+        metrics,
+        curves,
+        ({}, PAPER_ID),
+        config={"model": asdict(base), **{k: v for k, v in spec.items() if k != "model"}}
+        | {"train": tcfg},
+        data=data.checksums(["shakespeare"]),
         claims=claims,
         extra={"init_residual_std": {f"{a} L{d}": v for (a, d), v in stds.items()}},
     )
-    return path
 
 
 def plot_init_ablation(results_path: Path, out_png: Path) -> Path:
@@ -385,38 +320,26 @@ def plot_init_ablation(results_path: Path, out_png: Path) -> Path:
     return out_png
 
 
+PARSER = cli.train_parser(
+    "Train a small GPT-2 on Shakespeare characters, with and without the scaled residual init, "
+    "and write both curves to results/<config>.json.",
+    "python -m reproductions.gpt2.train --config small --steps 40 --out /tmp/gpt2",
+    [*sorted(CONFIGS), "depth"],
+    default="small",
+)
+PARSER.add_argument(
+    "--eval-batches",
+    type=int,
+    default=None,
+    help="validation batches of 8 windows (default: config)",
+)
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        description="Train a small GPT-2 on Shakespeare characters, with and without the scaled "
-        "residual init, and write both curves to results/<config>.json.",
-        epilog="Example: python -m reproductions.gpt2.train --config small --steps 40 --out /tmp/gpt2",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--config", choices=[*sorted(CONFIGS), "depth"], default="small")
-    parser.add_argument(
-        "--steps", type=int, default=None, help="override the number of steps per arm"
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="results folder (default: reproductions/gpt2/results)",
-    )
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--eval-batches",
-        type=int,
-        default=None,
-        help="validation batches of 8 windows (default: config)",
-    )
-    cli.add_allow_dirty(parser)
-    args = parser.parse_args(argv)
-    if args.config == "depth":
-        path = run_depth(args.steps, args.out, args.eval_batches)
-    else:
-        path = run(args.config, args.steps, args.out, args.seed, args.eval_batches)
-    if path != Path():
-        print(f"wrote {path}")
+    args = PARSER.parse_args(argv)
+    # The baselines always wrote <config>.json; the depth study marks a shortened run.
+    job = cli.train_run("gpt2", args, mark_steps=args.config == "depth")
+    cli.report((run_depth if args.config == "depth" else run)(job, args.eval_batches))
 
 
 if __name__ == "__main__":

@@ -19,10 +19,8 @@ Example:
 from __future__ import annotations
 
 import math
-import os
 import shlex
 import sys
-import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -35,12 +33,11 @@ from reproductions.common import cli, data
 from reproductions.common.distributed import (
     DistInfo,
     cleanup_distributed,
-    init_distributed,
     shard_batch,
     unwrap_model,
 )
-from reproductions.common.results import command_line, provenance, write_train_results
-from reproductions.common.training import TrainConfig, train
+from reproductions.common.results import command_line
+from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 from reproductions.transformer.train import EOS, PAD, Vocab
 
 from . import PAPER_ID
@@ -163,10 +160,6 @@ def _optimizer(kind: str, model: torch.nn.Module, lr: float) -> torch.optim.Opti
     return torch.optim.Adam(model.parameters(), lr=lr)
 
 
-def _arm_checkpoint(path: Path | None, arm: str) -> Path | None:
-    return None if path is None else path.with_name(f"{path.stem}-{arm}{path.suffix or '.ckpt'}")
-
-
 @torch.no_grad()
 def translate(
     model: Seq2Seq, vocab: Vocab, sources: list[str], cap: int, num_beams: int = 1
@@ -192,19 +185,10 @@ def corpus_bleu(hyps: list[str], refs: list[str]) -> float:
     return float(sacrebleu.corpus_bleu(hyps, [refs]).score)
 
 
-def run(
-    config_name: str,
-    steps: int | None,
-    out_dir: Path | None,
-    seed: int,
-    run_name: str,
-    checkpoint: Path | None = None,
-    command: str | None = None,
-) -> Path | None:
-    spec = CONFIGS[config_name]
-    started = time.time()
+def run(job: TrainRun, command: str | None = None) -> Path | None:
+    spec = CONFIGS[job.config]
+    seed = job.seed
     torch.set_num_threads(1)  # small matrices: one thread beats contending for shared cores
-    info = init_distributed()
     train_pairs = data.bible_parallel("train")
     vocab = Vocab(train_pairs, spec["vocab"])
     cap = spec["max_tokens"]
@@ -219,10 +203,7 @@ def run(
     test_pairs = data.bible_parallel("test")
     if spec["test_sentences"]:
         test_pairs = test_pairs[: spec["test_sentences"]]
-    tcfg = dict(spec["train"])
-    if steps is not None:
-        tcfg["steps"] = steps
-        tcfg["eval_every"] = max(1, min(tcfg["eval_every"], steps))
+    tcfg = train_settings(spec["train"], job.steps, evals=1)
 
     def make_batch(step: int, info: DistInfo) -> dict[str, torch.Tensor]:
         gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
@@ -251,7 +232,6 @@ def run(
 
     arms: dict[str, dict] = {}
     models: dict[str, Seq2Seq] = {}
-    scratch = Path(tempfile.mkdtemp(prefix="seq2seq-arms-"))
     for arm, overrides in spec["arms"].items():
         torch.manual_seed(seed)
         mcfg = Seq2SeqConfig(
@@ -264,33 +244,22 @@ def run(
         )
         model = Seq2Seq(mcfg)
         config = TrainConfig(
-            name=f"{config_name}-{arm}",
+            name=f"{job.config}-{arm}",
             seed=seed,
             log_every=10,
             extra={"model": asdict(mcfg), "optimizer": spec["optimizer"]},
             **tcfg,
         )
-        result = train(
-            model,
-            config,
-            reproduction="seq2seq",
-            run=f"arm-{arm}",
-            loss_fn=loss_fn,
-            make_batch=make_batch,
-            evaluate=evaluate,
-            optimizer=_optimizer(spec["optimizer"], model, tcfg["lr"]),
-            checkpoint_path=_arm_checkpoint(checkpoint, arm),
-            out_dir=scratch,
-            info=info,
-        )
+        optimizer = _optimizer(spec["optimizer"], model, tcfg["lr"])
+        objective = Objective(loss_fn, make_batch, evaluate)
+        result = job.train_arm(arm, model, config, objective, optimizer=optimizer)
         arms[arm] = {
             "metrics": result.metrics,
             "curves": result.curves,
             "wall_time_s": result.wall_time_s,
         }
         models[arm] = unwrap_model(model)
-    if not info.is_main:
-        cleanup_distributed()
+    if not job.is_main:
         return None
 
     # BLEU needs full decodes of the test split: once per arm after training, on the main rank.
@@ -327,59 +296,44 @@ def run(
         for k, pts in res["curves"].items()
         if k in ("train_loss", "val_loss")
     }
-    prov = provenance(
-        {k: v for k, v in spec.items() if k != "train"}
+    path = job.publish(
+        metrics,
+        curves,
+        (PAPER_METRICS, PAPER_ID),
+        config={k: v for k, v in spec.items() if k != "train"}
         | {"train": tcfg, "vocab_size": len(vocab.itos)},
-        seed,
-        data.checksums(["bible-en-es"]),
-        started,
+        data=data.checksums(["bible-en-es"]),
         command=command or command_line(),
-        world_size=info.world_size,
         wall_time_s=sum(a["wall_time_s"] for a in arms.values()) + decode_s,
-    )
-    path = write_train_results(
-        "seq2seq",
-        run_name,
-        metrics=metrics,
-        curves=curves,
-        paper_metrics=PAPER_METRICS,
-        paper_id=PAPER_ID,
-        provenance=prov,
-        out_dir=out_dir,
         # A few translations and attention matrices: no slot in schema 1.
         extra={"examples": examples, "attention": attention},
     )
     for arm, alignments in attention.items():
         plot_attention(
             alignments,
-            path.with_name(f"{run_name}-attention-{arm}.png"),
-            title=f"seq2seq · {run_name} · {arm} attention (greedy decoding)",
+            path.with_name(f"{job.name}-attention-{arm}.png"),
+            title=f"seq2seq · {job.name} · {arm} attention (greedy decoding)",
         )
-    cleanup_distributed()
     return path
 
 
+PARSER = cli.train_parser(
+    "Seq2seq with Bahdanau (additive) and Luong (general, input feeding) attention on Bible "
+    "En->Es; writes results/<config>.json with validation curves and test BLEU of both arms.",
+    "python -m reproductions.seq2seq.train --config tiny --out /tmp/s2s",
+    configs=("small", "tiny", "paper"),
+)
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = cli.train_parser(
-        "Seq2seq with Bahdanau (additive) and Luong (general, input feeding) attention on Bible "
-        "En->Es; writes results/<config>.json with validation curves and test BLEU of both arms.",
-        "python -m reproductions.seq2seq.train --config tiny --out /tmp/s2s",
-        configs=("small", "tiny", "paper"),
-    )
-    args = parser.parse_args(argv)
     used = sys.argv[1:] if argv is None else argv
-    command = shlex.join(["python", "-m", "reproductions.seq2seq.train", *used])
-    path = run(
-        args.config,
-        args.steps,
-        args.out,
-        0 if args.seed is None else args.seed,
-        cli.run_name(args),
-        checkpoint=args.checkpoint,
-        command=None if int(os.environ.get("WORLD_SIZE", "1")) > 1 else command,
-    )
-    if path is not None:
-        print(f"wrote {path}")
+    job = cli.train_run("seq2seq", PARSER.parse_args(argv))
+    # The command as typed (also when called in-process); under torchrun, torchrun's own.
+    typed = shlex.join(["python", "-m", "reproductions.seq2seq.train", *used])
+    try:
+        cli.report(run(job, command=None if job.info.world_size > 1 else typed))
+    finally:
+        cleanup_distributed()
 
 
 if __name__ == "__main__":

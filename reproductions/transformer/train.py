@@ -12,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import re
 import time
 from collections import Counter
@@ -25,8 +24,8 @@ from tqdm.auto import tqdm
 
 from reproductions.common import cli, data
 from reproductions.common.distributed import DistInfo, shard_batch, unwrap_model
-from reproductions.common.results import read_results, write_train_results
-from reproductions.common.training import TrainConfig, train
+from reproductions.common.results import command_line
+from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
 from . import PAPER_ID
 from .model import Transformer, TransformerConfig, label_smoothed_cross_entropy, noam_lr
@@ -117,14 +116,9 @@ def _pad(rows: list[list[int]]) -> torch.Tensor:
     return torch.tensor([r + [PAD] * (width - len(r)) for r in rows], dtype=torch.long)
 
 
-def run(
-    config_name: str,
-    steps: int | None,
-    out_dir: Path | None,
-    seed: int = 0,
-    test_sentences: int | None = None,
-) -> Path | None:
-    spec = CONFIGS[config_name]
+def run(job: TrainRun, test_sentences: int | None = None) -> Path | None:
+    spec = CONFIGS[job.config]
+    seed = job.seed
     train_pairs = data.bible_parallel("train")
     vocab = Vocab(train_pairs, spec["vocab"])
     cap = spec["max_tokens"]
@@ -145,10 +139,7 @@ def run(
             "decoder_start_token_id": PAD,
         }
     )
-    tcfg = dict(spec["train"])
-    if steps is not None:
-        tcfg["steps"] = steps
-        tcfg["eval_every"] = max(1, min(tcfg["eval_every"], steps))
+    tcfg = train_settings(spec["train"], job.steps, evals=1)
 
     def make_batch(step: int, info: DistInfo) -> dict[str, torch.Tensor]:
         gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
@@ -188,7 +179,7 @@ def run(
     optimizer = torch.optim.Adam(model.parameters(), lr=1.0, betas=(0.9, 0.98), eps=1e-9)
     d, warm, factor = mcfg.d_model, spec["warmup"], spec["lr_factor"]
     config = TrainConfig(
-        name=config_name,
+        name=job.config,
         lr=1.0,
         seed=seed,
         log_every=10,
@@ -203,41 +194,30 @@ def run(
         },
         **tcfg,
     )
-    result = train(
+    result = job.train_arm(
+        job.config,
         model,
         config,
-        reproduction="transformer",
-        run=config_name,
-        loss_fn=loss_fn,
-        make_batch=make_batch,
-        evaluate=evaluate,
+        Objective(loss_fn, make_batch, evaluate),
         optimizer=optimizer,
         lr_lambda=lambda s: factor * noam_lr(s + 1, d, warm),
-        data_checksums=data.checksums(["bible-en-es"]),
-        paper_metrics=PAPER_METRICS,
-        paper_id=PAPER_ID,
-        out_dir=out_dir,
+        checkpoint_path=job.checkpoint,
     )
+    if not job.is_main:
+        return None
+    # BLEU needs a full decode of the test split, so it runs once, after training, on the main
+    # process; the wall time recorded includes decoding.
     decode_started = time.time()
-    if result.results_path is None:
-        return None  # not the main process
-    # BLEU needs a full decode of the test split, so it runs once, after training, and is added
-    # to the run's own results file (same provenance; wall time now includes decoding).
     test_bleu = bleu(unwrap_model(model).eval(), vocab, test_pairs, cap)
-    record = read_results(result.results_path)
-    prov = record["provenance"]
-    prov["wall_time_s"] = round(prov["wall_time_s"] + (time.time() - decode_started), 3)
-    path = write_train_results(
-        "transformer",
-        config_name,
-        metrics={**record["metrics"], "test_bleu": test_bleu},
-        curves=record["curves"],
-        paper_metrics=PAPER_METRICS,
-        paper_id=PAPER_ID,
-        provenance=prov,
-        out_dir=result.results_path.parent,
+    return job.publish(
+        {**result.metrics, "test_bleu": test_bleu},
+        result.curves,
+        (PAPER_METRICS, PAPER_ID),
+        config=config.to_dict(),
+        data=data.checksums(["bible-en-es"]),
+        command=command_line(),
+        wall_time_s=result.wall_time_s + time.time() - decode_started,
     )
-    return path
 
 
 @torch.no_grad()
@@ -255,32 +235,22 @@ def bleu(model: Transformer, vocab: Vocab, pairs: list[tuple[str, str]], cap: in
     return float(sacrebleu.corpus_bleu(hyps, [[es for _, es in pairs]]).score)
 
 
+PARSER = cli.train_parser(
+    "Train the Transformer on Bible En->Es and report test BLEU in results/<config>.json.",
+    "python -m reproductions.transformer.train --config small --steps 40 --out /tmp/tr",
+    sorted(CONFIGS),
+    default="small",
+)
+PARSER.add_argument(
+    "--test-sentences", type=int, default=None, help="decode only the first N test verses for BLEU"
+)
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        description="Train the Transformer on Bible En->Es and report test BLEU in results/<config>.json.",
-        epilog="Example: python -m reproductions.transformer.train --config small --steps 40 --out /tmp/tr",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--config", choices=sorted(CONFIGS), default="small")
-    parser.add_argument("--steps", type=int, default=None, help="override the number of steps")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="results folder (default: reproductions/transformer/results)",
-    )
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--test-sentences",
-        type=int,
-        default=None,
-        help="decode only the first N test verses for BLEU",
-    )
-    cli.add_allow_dirty(parser)
-    args = parser.parse_args(argv)
-    path = run(args.config, args.steps, args.out, args.seed, args.test_sentences)
-    if path is not None:
-        print(f"wrote {path}")
+    args = PARSER.parse_args(argv)
+    # The baseline always wrote <config>.json, shortened or not.
+    job = cli.train_run("transformer", args, mark_steps=False)
+    cli.report(run(job, args.test_sentences))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import random
-import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -31,13 +30,7 @@ from tqdm.auto import tqdm
 from reproductions.common import cli, data
 from reproductions.common.claims import Claim, difference
 from reproductions.common.distributed import DistInfo
-from reproductions.common.results import (
-    check_publishable,
-    default_results_dir,
-    provenance,
-    write_train_results,
-)
-from reproductions.common.training import TrainConfig, train
+from reproductions.common.training import Objective, TrainConfig, TrainRun
 from reproductions.seq2seq.model import Seq2Seq, Seq2SeqConfig
 from reproductions.seq2seq.train import _SMALL_MODEL
 
@@ -119,7 +112,7 @@ def _arm(
     encoded: list,
     valid: list,
     vocab_size: int,
-    scratch: Path,
+    job: TrainRun,
     seed: int = 0,
 ) -> dict[str, Any]:
     """Train one model; curves of validation loss by step and by training seconds."""
@@ -178,17 +171,9 @@ def _arm(
         log_every=10,
         grad_clip=None if kind == "transformer" else 1.0,
     )
-    result = train(
-        model,
-        config,
-        reproduction="transformer",
-        run=f"{kind}-lr{lr:g}",
-        loss_fn=loss_fn,
-        make_batch=make_batch,
-        evaluate=evaluate,
-        optimizer=optimizer,
-        lr_lambda=multiplier,
-        out_dir=scratch,
+    objective = Objective(loss_fn, make_batch, evaluate)
+    result = job.train_arm(
+        config.name, model, config, objective, optimizer=optimizer, lr_lambda=multiplier
     )
     return {"model": model.eval(), "metrics": result.metrics, "curves": result.curves}
 
@@ -284,11 +269,9 @@ def claims_of(m: dict[str, float], bleu_se: float, at_time: dict[str, float]) ->
     ]
 
 
-def run(steps: int | None, pilot_steps: int | None, out: Path | None, test: int | None) -> Path:
-    out_dir = Path(out) if out else default_results_dir("transformer")
-    check_publishable(out_dir)
+def run(job: TrainRun, pilot_steps: int | None, test: int | None) -> Path | None:
     torch.set_num_threads(1)  # small matrices: one thread beats contending for shared cores
-    started = time.time()
+    steps = job.steps
     n_steps = steps if steps is not None else SPEC["steps"]
     n_pilot = pilot_steps if pilot_steps is not None else SPEC["pilot_steps"]
     cap = SPEC["max_tokens"]
@@ -299,7 +282,6 @@ def run(steps: int | None, pilot_steps: int | None, out: Path | None, test: int 
     valid_pairs = data.bible_parallel("valid")[: SPEC["valid_sentences"]]
     valid = [(vocab.encode(en)[:cap], vocab.encode(es)[:cap]) for en, es in valid_pairs]
     test_pairs = data.bible_parallel("test")[: test or SPEC["test_sentences"]]
-    scratch = Path(tempfile.mkdtemp(prefix="versus-"))
     V = len(vocab.itos)
 
     metrics: dict[str, Any] = {"steps": n_steps, "pilot_steps": n_pilot}
@@ -309,14 +291,12 @@ def run(steps: int | None, pilot_steps: int | None, out: Path | None, test: int 
     for kind in ("transformer", "rnnsearch"):
         pilots = {}
         for lr in SPEC[kind]["lr_candidates"]:
-            res = _arm(kind, lr, n_pilot, n_pilot, encoded, valid, V, scratch)
+            res = _arm(kind, lr, n_pilot, n_pilot, encoded, valid, V, job)
             pilots[lr] = res["metrics"]["val_loss"]
             metrics[f"pilot_val_loss lr={lr:g} ({kind})"] = pilots[lr]
         chosen[kind] = min(pilots, key=pilots.get)
         metrics[f"lr ({kind})"] = chosen[kind]
-        finals[kind] = _arm(
-            kind, chosen[kind], n_steps, SPEC["eval_every"], encoded, valid, V, scratch
-        )
+        finals[kind] = _arm(kind, chosen[kind], n_steps, SPEC["eval_every"], encoded, valid, V, job)
         fm = finals[kind]["metrics"]
         for key in ("val_loss", "val_loss_se", "train_seconds"):
             metrics[f"{key} ({kind})"] = fm[key]
@@ -349,47 +329,28 @@ def run(steps: int | None, pilot_steps: int | None, out: Path | None, test: int 
         {"en": en, "es": es, **{k: hyps[k][i] for k in hyps}}
         for i, (en, es) in enumerate(test_pairs[:3])
     ]
-    prov = provenance(
-        {**SPEC, "steps": n_steps, "pilot_steps": n_pilot, "test_sentences": len(test_pairs)}
-        | {
-            "transformer_model": SPEC["transformer"],
-            "rnnsearch_model": asdict(
-                Seq2SeqConfig(src_vocab_size=V, tgt_vocab_size=V, **SPEC["rnnsearch"]["model"])
-            ),
-        },
-        0,
-        data.checksums(["bible-en-es"]),
-        started,
+    config = {**SPEC, "steps": n_steps, "pilot_steps": n_pilot, "test_sentences": len(test_pairs)}
+    rnnsearch = Seq2SeqConfig(src_vocab_size=V, tgt_vocab_size=V, **SPEC["rnnsearch"]["model"])
+    return job.publish(
+        metrics,
+        curves,
+        ({}, PAPER_ID),
+        config=config
+        | {"transformer_model": SPEC["transformer"], "rnnsearch_model": asdict(rnnsearch)},
+        data=data.checksums(["bible-en-es"]),
         command="python -m reproductions.transformer.versus"
         + ("" if steps is None else f" --steps {steps}")
         + ("" if pilot_steps is None else f" --pilot-steps {pilot_steps}"),
-    )
-    name = "versus-rnnsearch" if steps is None else f"versus-rnnsearch-{steps}steps"
-    path = write_train_results(
-        "transformer",
-        name,
-        metrics=metrics,
-        curves=curves,
-        paper_metrics={},
-        paper_id=PAPER_ID,
-        provenance=prov,
-        out_dir=out_dir,
         claims=claims_of(metrics, bleu_se, at_time),
         extra={"examples": examples},
     )
-    print(f"wrote {path}")
-    return path
 
 
-def main(argv: list[str] | None = None) -> Path:
-    import argparse
-
-    parser = argparse.ArgumentParser(
+def main(argv: list[str] | None = None) -> Path | None:
+    parser = cli.experiment_parser(
+        __doc__.split("\n\n")[0],
+        "python -m reproductions.transformer.versus --steps 40 --pilot-steps 10 --out /tmp/versus",
         prog="python -m reproductions.transformer.versus",
-        description=__doc__.split("\n\n")[0],
-        epilog="Example: python -m reproductions.transformer.versus --steps 40 --pilot-steps 10 "
-        "--out /tmp/versus",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--steps", type=int, default=None, help="steps per model (default 250)")
     parser.add_argument(
@@ -399,7 +360,11 @@ def main(argv: list[str] | None = None) -> Path:
     parser.add_argument("--out", type=Path, default=None, help="results folder")
     cli.add_allow_dirty(parser)
     args = parser.parse_args(argv)
-    return run(args.steps, args.pilot_steps, args.out, args.test_sentences)
+    name = "versus-rnnsearch" if args.steps is None else f"versus-rnnsearch-{args.steps}steps"
+    job = TrainRun("transformer", "versus", steps=args.steps, name=name, out_dir=args.out)
+    path = run(job, args.pilot_steps, args.test_sentences)
+    cli.report(path)
+    return path
 
 
 if __name__ == "__main__":

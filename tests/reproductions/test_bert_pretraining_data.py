@@ -50,34 +50,36 @@ def test_special_and_padding_positions_are_never_chosen():
     assert torch.equal(corrupted[~maskable], ids[~maskable])
 
 
-def test_nsp_positive_is_the_next_sentence_and_negative_another_document():
-    docs = _docs()
-    rng = random.Random(0)
-    labels = []
+def _traced_pairs(make_pair, seed: int) -> list[tuple[int, int, int, int, int]]:
+    """2,000 pairs as (doc A, sentence A, doc B, sentence B, label), traced through `_docs`."""
+    docs, rng = _docs(), random.Random(seed)
+    traced = []
     for _ in range(2000):
-        a, b, label = nsp_pair(docs, rng)
-        da, sa = divmod(a[0] - 1000, 100)
-        db, sb = divmod(b[0] - 1000, 100)
+        a, b, label = make_pair(docs, rng)
+        traced.append((*divmod(a[0] - 1000, 100), *divmod(b[0] - 1000, 100), label))
+    return traced
+
+
+def _balanced(traced: list[tuple[int, int, int, int, int]]) -> bool:
+    return abs(sum(t[-1] for t in traced) / len(traced) - 0.5) < 0.04
+
+
+def test_nsp_positive_is_the_next_sentence_and_negative_another_document():
+    traced = _traced_pairs(nsp_pair, 0)
+    for da, sa, db, sb, label in traced:
         if label == 0:
             assert (db, sb) == (da, sa + 1)
         else:
             assert db != da
-        labels.append(label)
-    assert abs(sum(labels) / len(labels) - 0.5) < 0.04
+    assert _balanced(traced)
 
 
 def test_sop_uses_consecutive_sentences_and_label_marks_the_swap():
-    docs = _docs()
-    rng = random.Random(1)
-    labels = []
-    for _ in range(2000):
-        a, b, label = sop_pair(docs, rng)
-        da, sa = divmod(a[0] - 1000, 100)
-        db, sb = divmod(b[0] - 1000, 100)
+    traced = _traced_pairs(sop_pair, 1)
+    for da, sa, db, sb, label in traced:
         assert da == db
         assert sb == sa + 1 if label == 0 else sa == sb + 1
-        labels.append(label)
-    assert abs(sum(labels) / len(labels) - 0.5) < 0.04
+    assert _balanced(traced)
 
 
 def test_pack_pair_adds_specials_segments_and_trims_longer_side():

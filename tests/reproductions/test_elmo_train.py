@@ -33,9 +33,10 @@ def test_corpus_batch_wraps_marks_pads_and_maps_unknown_words() -> None:
 
 def test_tiny_pipeline_writes_results_with_both_taggers_and_polysemy(tmp_path: Path) -> None:
     torch.set_num_threads(1)
+    from reproductions.common.training import TrainRun
     from reproductions.elmo.train import run
 
-    path = run("tiny", None, tmp_path)
+    path = run(TrainRun("elmo", "tiny", out_dir=tmp_path))
     data = read_results(path)
     m = data["metrics"]
     # The same test sentences the run tags; the best constant tagger (the most common tag of

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -47,13 +45,3 @@ def test_tiny_real_run_records_scaled_and_unscaled_init_curves(tmp_path: Path) -
     assert record["provenance"]["data"]["shakespeare"]
     assert (tmp_path / "small.png").exists()
     assert (tmp_path / "small-init-ablation.png").exists()
-
-
-def test_help_has_an_example() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "reproductions.gpt2.train", "--help"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert "Example:" in out

@@ -18,9 +18,18 @@ import torch
 from reproductions.albert.model import AlbertConfig, AlbertForPreTraining
 from reproductions.bert.model import BertConfig, BertForPreTraining
 from reproductions.bert.pretraining_data import SpecialIds, pair_batch
+from reproductions.bert.train import pretraining_forward
 from reproductions.gpt2.model import GPT2Config, GPT2LMHeadModel
 
 FIRST = 4  # ids below are special: pad 0, [CLS] 1, [SEP] 2, [MASK] 3
+# The encoder both pair-task models share: 2 layers of 64, 2 heads, pairs up to 24 tokens.
+TINY_ENCODER = dict(
+    hidden_size=64,
+    num_hidden_layers=2,
+    num_attention_heads=2,
+    intermediate_size=128,
+    max_position_embeddings=24,
+)
 # Tiny matrices: one thread is faster than two contending ones on a shared machine.
 torch.set_num_threads(1)
 
@@ -51,15 +60,7 @@ def _train_pairs(model, docs, task: str, ids: SpecialIds, steps: int, lr: float)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     model.train()
     for step in range(steps):
-        b = pair_batch(docs, task, 32, 20, ids, seed=0, step=step)
-        out = model(
-            b["input_ids"],
-            b["token_type_ids"],
-            b["attention_mask"],
-            b["labels"],
-            b["pair_label"],
-            decode_labelled_only=True,
-        )
+        out = pretraining_forward(model, pair_batch(docs, task, 32, 20, ids, seed=0, step=step))
         opt.zero_grad()
         out.loss.backward()
         opt.step()
@@ -89,11 +90,7 @@ def test_bert_learns_next_sentence_prediction_on_disjoint_vocabularies() -> None
     ids = SpecialIds(1, 2, 0, 3, vocab)
     cfg = BertConfig(
         vocab_size=vocab,
-        hidden_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=128,
-        max_position_embeddings=24,
+        **TINY_ENCODER,
         hidden_dropout_prob=0.0,
         attention_probs_dropout_prob=0.0,
     )
@@ -110,14 +107,7 @@ def test_albert_learns_sentence_order_of_two_part_documents() -> None:
     vocab = FIRST + 16
     ids = SpecialIds(1, 2, 0, 3, vocab)
     cfg = AlbertConfig(
-        vocab_size=vocab,
-        embedding_size=32,
-        hidden_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=128,
-        max_position_embeddings=24,
-        classifier_dropout_prob=0.0,
+        vocab_size=vocab, embedding_size=32, **TINY_ENCODER, classifier_dropout_prob=0.0
     )
     model = AlbertForPreTraining(cfg)
     _train_pairs(model, _docs_two_part(40, seed=0), "sop", ids, steps=300, lr=1e-3)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -45,13 +43,3 @@ def test_tiny_real_training_run_writes_results_with_bleu(tmp_path: Path) -> None
     )
     assert record["provenance"]["data"]["bible-en-es"]
     assert (tmp_path / "small.png").exists()
-
-
-def test_help_has_an_example() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "reproductions.transformer.train", "--help"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert "Example:" in out
