@@ -12,31 +12,27 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import time
-from pathlib import Path
 
 import torch
-from hf_timing import RESULTS, compare, report
+from hf_timing import compare, passes, report, timing_parser
 
 from reproductions.transformer.model import TransformerConfig
 from reproductions.transformer.reference import build_reference, from_hf
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(
-        description="Time our Transformer against Hugging Face's Marian (sdpa): forward, forward+backward.",
-        epilog="Example: python benchmarks/transformer_vs_hf.py --repeats 5",
+    parser = timing_parser(
+        "Time our Transformer against Hugging Face's Marian (sdpa): forward, forward+backward.",
+        "python benchmarks/transformer_vs_hf.py --repeats 5",
+        "transformer.json",
     )
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--src-len", type=int, default=64)
     parser.add_argument("--tgt-len", type=int, default=64)
-    parser.add_argument("--repeats", type=int, default=9)
-    parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument(
         "--small", action="store_true", help="d_model 128, 2+2 layers instead of base"
     )
-    parser.add_argument("--out", type=Path, default=RESULTS / "transformer.json")
     args = parser.parse_args(argv)
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -70,14 +66,10 @@ def main(argv: list[str] | None = None) -> dict:
         0  # half the batch padded: masks are exercised
     )
 
-    def run(model: torch.nn.Module, name: str) -> None:
-        if name == "forward":
-            with torch.no_grad():
-                model(src, attention_mask=mask, decoder_input_ids=tgt)
-            return
-        model.zero_grad(set_to_none=True)
-        model(src, attention_mask=mask, decoder_input_ids=tgt).logits.square().mean().backward()
-
+    run = passes(
+        lambda model: model(src, attention_mask=mask, decoder_input_ids=tgt),
+        lambda out: out.logits.square().mean(),
+    )
     rows = compare(ours, hf, run, device, args.warmup, args.repeats)
     shape = "small" if args.small else "base"
     config = vars(args) | {

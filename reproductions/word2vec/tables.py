@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from reproductions.common.readme_block import replace_block
 from reproductions.common.results import provenance
 from reproductions.word2vec.corpora import CORPORA, checksums, corpus_file
 from reproductions.word2vec.evaluate import evaluate, keyed_vectors
@@ -173,14 +173,7 @@ def draw(report: dict, path: Path) -> Path:
 
 
 def write_readme(report: dict) -> None:
-    text = README.read_text(encoding="utf-8")
-    text = re.sub(
-        r"(<!-- TABLES:START -->\n).*?(<!-- TABLES:END -->)",
-        lambda m: m.group(1) + markdown_table(report) + "\n" + m.group(2),
-        text,
-        flags=re.S,
-    )
-    README.write_text(text, encoding="utf-8")
+    replace_block(README, "TABLES", markdown_table(report))
 
 
 def main(argv: list[str] | None = None) -> None:

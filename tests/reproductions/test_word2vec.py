@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reproductions.word2vec.check import zipf_corpus
 from reproductions.word2vec.model import (
     MAX_SENTENCE_LEN,
     Word2Vec,
@@ -29,16 +30,6 @@ from reproductions.word2vec.reference import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def zipf_corpus(seed: int = 0, sentences: int = 400, vocab: int = 300) -> list[list[str]]:
-    rng = np.random.default_rng(seed)
-    ranks = np.arange(1, vocab + 1)
-    p = (1 / ranks) / (1 / ranks).sum()
-    return [
-        [f"w{i}" for i in rng.choice(vocab, size=rng.integers(3, 25), p=p)]
-        for _ in range(sentences)
-    ]
 
 
 @pytest.fixture(scope="module")
