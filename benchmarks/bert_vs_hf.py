@@ -25,12 +25,8 @@ def main(argv: list[str] | None = None) -> dict:
         "Our BERT vs Hugging Face BertModel (sdpa), forward and forward+backward.",
         "python benchmarks/bert_vs_hf.py --batch 8 --seq 128 --repeats 5",
         "bert.json",
+        {"batch": 8, "seq": 128, "layers": 12, "hidden": 768, "heads": 12},
     )
-    parser.add_argument("--batch", type=int, default=8)
-    parser.add_argument("--seq", type=int, default=128)
-    parser.add_argument("--layers", type=int, default=12)
-    parser.add_argument("--hidden", type=int, default=768)
-    parser.add_argument("--heads", type=int, default=12)
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = parser.parse_args(argv)
     started = time.time()

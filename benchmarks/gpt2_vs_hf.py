@@ -25,11 +25,8 @@ def main(argv: list[str] | None = None) -> dict:
         "Time our GPT-2 against Hugging Face's sdpa GPT-2 (forward, forward+backward).",
         "python benchmarks/gpt2_vs_hf.py --repeats 5",
         "gpt2.json",
-    )
-    parser.add_argument("--batch", type=int, default=4)
-    parser.add_argument("--seq", type=int, default=256)
-    parser.add_argument(
-        "--small", action="store_true", help="a 2-layer 128-wide shape instead of 124M"
+        {"batch": 4, "seq": 256},
+        small="a 2-layer 128-wide shape instead of 124M",
     )
     args = parser.parse_args(argv)
 

@@ -107,10 +107,21 @@ def report(
     return record
 
 
-def timing_parser(description: str, example: str, out_name: str) -> argparse.ArgumentParser:
-    """The options every comparison takes: --repeats, --warmup and --out (the script adds its
-    shape options); `example` is one command line, shown under --help."""
+def timing_parser(
+    description: str,
+    example: str,
+    out_name: str,
+    sizes: dict[str, int],
+    small: str | None = None,
+) -> argparse.ArgumentParser:
+    """The options of one comparison: an integer option per entry of `sizes` (`src_len` becomes
+    --src-len, the value its default), --small when `small` says what it selects, then
+    --repeats, --warmup and --out; `example` is one command line, shown under --help."""
     parser = argparse.ArgumentParser(description=description, epilog=f"Example: {example}")
+    for name, default in sizes.items():
+        parser.add_argument("--" + name.replace("_", "-"), type=int, default=default)
+    if small is not None:
+        parser.add_argument("--small", action="store_true", help=small)
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--out", type=Path, default=RESULTS / out_name)

@@ -26,12 +26,8 @@ def main(argv: list[str] | None = None) -> dict:
         "Time our Transformer against Hugging Face's Marian (sdpa): forward, forward+backward.",
         "python benchmarks/transformer_vs_hf.py --repeats 5",
         "transformer.json",
-    )
-    parser.add_argument("--batch", type=int, default=8)
-    parser.add_argument("--src-len", type=int, default=64)
-    parser.add_argument("--tgt-len", type=int, default=64)
-    parser.add_argument(
-        "--small", action="store_true", help="d_model 128, 2+2 layers instead of base"
+        {"batch": 8, "src_len": 64, "tgt_len": 64},
+        small="d_model 128, 2+2 layers instead of base",
     )
     args = parser.parse_args(argv)
 

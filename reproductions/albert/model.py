@@ -25,6 +25,7 @@ from reproductions.bert.model import (
     SentencePairPreTraining,
     activation,
     init_bert_weights,
+    run_layers,
 )
 
 
@@ -112,9 +113,7 @@ class AlbertLayerGroup(nn.Module):
         )
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
-        for layer in self.albert_layers:
-            x = layer(x, mask)
-        return x
+        return run_layers(self.albert_layers, x, mask)
 
 
 class AlbertTransformer(nn.Module):

@@ -13,7 +13,7 @@ from typing import Any
 
 import torch
 
-from reproductions.common.parity import drop_tied, load_like_reference
+from reproductions.common.parity import from_reference
 
 from .model import AlbertConfig, AlbertForPreTraining
 
@@ -41,11 +41,8 @@ def hf_config(config: AlbertConfig) -> Any:
 
 def albert_for_pretraining_from_hf(hf_model: Any) -> AlbertForPreTraining:
     """Our ``AlbertForPreTraining`` with an HF ``AlbertForPreTraining``'s weights (same dtype/device, eval)."""
-    state = dict(hf_model.state_dict())
-    drop_tied(state, _TIED_DECODER)
     ours = AlbertForPreTraining(config_from_hf(hf_model.config))
-    load_like_reference(ours, state, hf_model)
-    return ours
+    return from_reference(ours, hf_model, _TIED_DECODER)
 
 
 # The reference contract every reference.py follows: `from_hf(hf_model)` and `build_reference`.

@@ -11,6 +11,7 @@ mapping in ``reference.py`` is a plain ``load_state_dict``. Nothing here imports
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -186,9 +187,16 @@ class BertEncoder(nn.Module):
         self.layer = nn.ModuleList(BertLayer(config) for _ in range(config.num_hidden_layers))
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
-        for layer in self.layer:
-            x = layer(x, mask)
-        return x
+        return run_layers(self.layer, x, mask)
+
+
+def run_layers(
+    layers: Iterable[nn.Module], x: torch.Tensor, mask: torch.Tensor | None
+) -> torch.Tensor:
+    """x through each layer in turn, every one seeing the same key-padding mask."""
+    for layer in layers:
+        x = layer(x, mask)
+    return x
 
 
 class BertPooler(nn.Module):

@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from reproductions.common.parity import config_from_fields, drop_tied, load_like_reference
+from reproductions.common.parity import config_from_fields, from_reference
 
 from .model import BertConfig, BertForPreTraining, BertModel
 
@@ -54,19 +54,14 @@ def from_hf(hf_model: Any) -> BertModel | BertForPreTraining:
 
 def bert_model_from_hf(hf_model: Any) -> BertModel:
     """Our ``BertModel`` with the weights of an HF ``BertModel`` (same dtype/device, eval)."""
-    state = dict(hf_model.state_dict())
     ours = BertModel(config_from_hf(hf_model.config), add_pooling_layer=hf_model.pooler is not None)
-    load_like_reference(ours, state, hf_model)
-    return ours
+    return from_reference(ours, hf_model)
 
 
 def bert_for_pretraining_from_hf(hf_model: Any) -> BertForPreTraining:
     """Our ``BertForPreTraining`` with the weights of an HF ``BertForPreTraining``."""
-    state = dict(hf_model.state_dict())
-    drop_tied(state, _TIED_DECODER)
     ours = BertForPreTraining(config_from_hf(hf_model.config))
-    load_like_reference(ours, state, hf_model)
-    return ours
+    return from_reference(ours, hf_model, _TIED_DECODER)
 
 
 def build_reference(

@@ -22,6 +22,7 @@ from reproductions.common.results import provenance, record_parity, write_result
 
 ParamTarget = str | tuple[str, Callable[[Tensor], Tensor]]
 T = TypeVar("T")
+M = TypeVar("M", bound=nn.Module)
 
 
 def _is_norm(module: nn.Module) -> bool:
@@ -184,6 +185,15 @@ def load_like_reference(ours: nn.Module, state: Mapping[str, Tensor], reference:
     ours.eval()
 
 
+def from_reference(ours: M, reference: nn.Module, ties: Mapping[str, str] | None = None) -> M:
+    """`ours` carrying `reference`'s weights (names already ours; the tied copies in `ties`
+    checked and dropped, see `drop_tied`), on its dtype and device, in eval mode."""
+    state = dict(reference.state_dict())
+    drop_tied(state, ties or {})
+    load_like_reference(ours, state, reference)
+    return ours
+
+
 def _dtype_name(dtype: torch.dtype) -> str:
     return str(dtype).removeprefix("torch.")
 
@@ -239,6 +249,25 @@ def output_check(
     reference's own float32-vs-float64 noise (`run_ref` runs the reference in either dtype)."""
     tol = tolerance(dtype, lambda: reference_noise_floor(run_ref))
     return check(name, mine, run_ref(dtype), dtype=dtype, tol=tol)
+
+
+def logits_checks(
+    tag: str,
+    dtype: torch.dtype,
+    ours_logits: Callable[[bool], Tensor],
+    ref_logits: Callable[[torch.dtype, bool], Tensor],
+) -> list[dict]:
+    """ "<tag>logits" and "<tag>logits padded": `ours_logits(padded)` (run without gradients)
+    against `ref_logits(dtype, padded)`, each at `output_check`'s bar."""
+    results = []
+    for padded in (False, True):
+        with torch.no_grad():
+            mine = ours_logits(padded)
+        name = tag + ("logits padded" if padded else "logits")
+        results.append(
+            output_check(name, mine, lambda d, padded=padded: ref_logits(d, padded), dtype=dtype)
+        )
+    return results
 
 
 def grad_noise_floor(ref32: nn.Module, ref64: nn.Module) -> float:

@@ -20,7 +20,7 @@ from reproductions.common.parity import (
     grad_noise_floor,
     ids_check,
     init_weights_,
-    output_check,
+    logits_checks,
     reference_noise_floor,
     run_cases,
     sdpa_check,
@@ -108,18 +108,14 @@ def _check_case(case: Case, seed: int) -> list[dict]:
     for dtype, hf in by_precision(hf64, hf32):
         ours = from_hf(hf)
         tag = f"{case.name} "
-        for padded in (False, True):
-            am = mask if padded else None
-            with torch.no_grad():
-                mine = ours(ids, attention_mask=am).logits
-            # Padded: positions past a row's length see only padding-masked keys after them;
-            # both models still compute them, so compare every position.
-            name = tag + ("logits padded" if padded else "logits")
-            results.append(
-                output_check(
-                    name, mine, lambda d, padded=padded: ref_logits(d, padded), dtype=dtype
-                )
-            )
+        # Padded: positions past a row's length see only padding-masked keys after them; both
+        # models still compute them, so every position is compared.
+        results += logits_checks(
+            tag,
+            dtype,
+            lambda padded, ours=ours: ours(ids, attention_mask=mask if padded else None).logits,
+            ref_logits,
+        )
 
         # LM loss with -100 on padding, against Hugging Face's own loss.
         with torch.no_grad():

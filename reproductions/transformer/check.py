@@ -22,7 +22,7 @@ from reproductions.common.parity import (
     grad_noise_floor,
     ids_check,
     init_weights_,
-    output_check,
+    logits_checks,
     reference_noise_floor,
     run_cases,
     sdpa_check,
@@ -159,18 +159,13 @@ def _check_case(case: Case, seed: int) -> list[dict]:
     for dtype, hf in by_precision(hf64, hf32):
         ours = from_hf(hf)
         tag = f"{case.name} "
-        for padded in (False, True):
-            with torch.no_grad():
-                if padded:
-                    mine = ours(src_padded, attention_mask=src_mask, decoder_input_ids=tgt).logits
-                else:
-                    mine = ours(src, decoder_input_ids=tgt).logits
-            name = tag + ("logits padded" if padded else "logits")
-            results.append(
-                output_check(
-                    name, mine, lambda d, padded=padded: ref_logits(d, padded), dtype=dtype
-                )
-            )
+
+        def ours_logits(padded: bool, ours: torch.nn.Module = ours) -> torch.Tensor:
+            if padded:
+                return ours(src_padded, attention_mask=src_mask, decoder_input_ids=tgt).logits
+            return ours(src, decoder_input_ids=tgt).logits
+
+        results += logits_checks(tag, dtype, ours_logits, ref_logits)
 
         # Loss from labels (decoder inputs shifted right from the pad token, -100 ignored).
         with torch.no_grad():

@@ -182,8 +182,17 @@ class DecoderLayer(PostLNLayer):
         return self.ffn(self.residual(self.encoder_attn_layer_norm, y, c))
 
 
-class Encoder(nn.Module):
-    def __init__(self, config: TransformerConfig, embed_tokens: nn.Embedding) -> None:
+class LayerStack(nn.Module):
+    """Token embeddings (shared, scaled by sqrt(d_model)) plus sinusoids, dropout, then the
+    layers: what the encoder and the decoder have alike (Sec. 3.4, 3.5)."""
+
+    def __init__(
+        self,
+        config: TransformerConfig,
+        embed_tokens: nn.Embedding,
+        layer: type[nn.Module],
+        n_layers: int,
+    ) -> None:
         super().__init__()
         self.embed_tokens = embed_tokens
         self.embed_scale = math.sqrt(config.d_model) if config.scale_embedding else 1.0
@@ -191,29 +200,29 @@ class Encoder(nn.Module):
             config.max_position_embeddings, config.d_model, config.position_layout
         )
         self.register_buffer("embed_positions", pe.float(), persistent=False)
-        self.layers = nn.ModuleList(EncoderLayer(config) for _ in range(config.encoder_layers))
+        self.layers = nn.ModuleList(layer(config) for _ in range(n_layers))
         self.dropout = nn.Dropout(config.dropout)
 
-    def forward(self, input_ids: torch.Tensor, src_mask: torch.Tensor | None) -> torch.Tensor:
+    def embed(self, input_ids: torch.Tensor) -> torch.Tensor:
         T = input_ids.shape[1]
         x = self.embed_tokens(input_ids) * self.embed_scale + self.embed_positions[:T]
-        x = self.dropout(x)
+        return self.dropout(x)
+
+
+class Encoder(LayerStack):
+    def __init__(self, config: TransformerConfig, embed_tokens: nn.Embedding) -> None:
+        super().__init__(config, embed_tokens, EncoderLayer, config.encoder_layers)
+
+    def forward(self, input_ids: torch.Tensor, src_mask: torch.Tensor | None) -> torch.Tensor:
+        x = self.embed(input_ids)
         for layer in self.layers:
             x = layer(x, src_mask)
         return x
 
 
-class Decoder(nn.Module):
+class Decoder(LayerStack):
     def __init__(self, config: TransformerConfig, embed_tokens: nn.Embedding) -> None:
-        super().__init__()
-        self.embed_tokens = embed_tokens
-        self.embed_scale = math.sqrt(config.d_model) if config.scale_embedding else 1.0
-        pe = sinusoidal_positions(
-            config.max_position_embeddings, config.d_model, config.position_layout
-        )
-        self.register_buffer("embed_positions", pe.float(), persistent=False)
-        self.layers = nn.ModuleList(DecoderLayer(config) for _ in range(config.decoder_layers))
-        self.dropout = nn.Dropout(config.dropout)
+        super().__init__(config, embed_tokens, DecoderLayer, config.decoder_layers)
 
     def forward(
         self,
@@ -222,9 +231,7 @@ class Decoder(nn.Module):
         tgt_mask: torch.Tensor | None,
         memory_mask: torch.Tensor | None,
     ) -> torch.Tensor:
-        T = decoder_input_ids.shape[1]
-        y = self.embed_tokens(decoder_input_ids) * self.embed_scale + self.embed_positions[:T]
-        y = self.dropout(y)
+        y = self.embed(decoder_input_ids)
         for layer in self.layers:
             y = layer(y, memory, tgt_mask, memory_mask)
         return y
