@@ -188,12 +188,8 @@ class AlbertSOPHead(nn.Module):
 class AlbertForPreTraining(SentencePairPreTraining):
     """ALBERT with its pre-training heads: L = L_MLM + L_SOP (or L_NSP, same head, other data)."""
 
-    output_cls = AlbertForPreTrainingOutput
-    pair_label_name = "sentence_order_label"
-
     def __init__(self, config: AlbertConfig) -> None:
-        super().__init__()
-        self.config = config
+        super().__init__(config, AlbertForPreTrainingOutput, "sentence_order_label")
         self.albert = AlbertModel(config)
         self.predictions = AlbertMLMHead(config)
         self.sop_classifier = AlbertSOPHead(config)
@@ -206,14 +202,8 @@ class AlbertForPreTraining(SentencePairPreTraining):
 
         return albert_for_pretraining_from_hf(hf_model)
 
-    def backbone(self) -> AlbertModel:
-        return self.albert
-
-    def mlm_logits(self, h: torch.Tensor, word_embeddings: torch.Tensor) -> torch.Tensor:
-        return self.predictions(h, word_embeddings)
-
-    def pair_logits(self, pooled: torch.Tensor) -> torch.Tensor:
-        return self.sop_classifier(pooled)
+    def parts(self) -> tuple[AlbertModel, nn.Module, nn.Module]:
+        return self.albert, self.predictions, self.sop_classifier
 
 
 __all__ = ["AlbertConfig", "AlbertForPreTraining", "AlbertForPreTrainingOutput", "AlbertModel"]

@@ -314,16 +314,14 @@ class SentencePairPreTraining(nn.Module):
     Face's module names, which differ, and say where each part lives.
     """
 
-    output_cls: type
-    pair_label_name: str  # Hugging Face's keyword for the pair label
+    def __init__(self, config: Any, output_cls: type, pair_label_name: str) -> None:
+        super().__init__()
+        self.config = config
+        self.output_cls = output_cls
+        self.pair_label_name = pair_label_name  # Hugging Face's keyword for the pair label
 
-    def backbone(self) -> BertStyleEncoder:
-        raise NotImplementedError
-
-    def mlm_logits(self, h: torch.Tensor, word_embeddings: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
-
-    def pair_logits(self, pooled: torch.Tensor) -> torch.Tensor:
+    def parts(self) -> tuple[BertStyleEncoder, nn.Module, nn.Module]:
+        """(encoder, MLM head, pair head) under the subclass's Hugging Face names."""
         raise NotImplementedError
 
     def forward(
@@ -350,25 +348,21 @@ class SentencePairPreTraining(nn.Module):
             raise TypeError(f"unexpected keyword arguments: {sorted(named_pair_label)}")
         if pair_label is None:
             pair_label = named_pair_label.get(self.pair_label_name)
-        backbone = self.backbone()
+        backbone, mlm_head, pair_head = self.parts()
         out = backbone(input_ids, token_type_ids, attention_mask)
         h = out.last_hidden_state
         if decode_labelled_only:
             h, labels = labelled_positions(h, labels)
-        logits = self.mlm_logits(h, backbone.embeddings.word_embeddings.weight)  # (B, T, V)
-        pair = self.pair_logits(out.pooler_output)  # (B, 2)
+        logits = mlm_head(h, backbone.embeddings.word_embeddings.weight)  # (B, T, V)
+        pair = pair_head(out.pooler_output)  # (B, 2)
         return self.output_cls(logits, pair, pretraining_loss(logits, labels, pair, pair_label))
 
 
 class BertForPreTraining(SentencePairPreTraining):
     """BERT with its two pre-training objectives: L = L_MLM + L_NSP (Appendix A.2)."""
 
-    output_cls = BertForPreTrainingOutput
-    pair_label_name = "next_sentence_label"
-
     def __init__(self, config: BertConfig) -> None:
-        super().__init__()
-        self.config = config
+        super().__init__(config, BertForPreTrainingOutput, "next_sentence_label")
         self.bert = BertModel(config)
         self.cls = BertPreTrainingHeads(config)
         self.cls.apply(lambda m: init_bert_weights(m, 0.02))
@@ -380,14 +374,8 @@ class BertForPreTraining(SentencePairPreTraining):
 
         return bert_for_pretraining_from_hf(hf_model)
 
-    def backbone(self) -> BertModel:
-        return self.bert
-
-    def mlm_logits(self, h: torch.Tensor, word_embeddings: torch.Tensor) -> torch.Tensor:
-        return self.cls.predictions(h, word_embeddings)
-
-    def pair_logits(self, pooled: torch.Tensor) -> torch.Tensor:
-        return self.cls.seq_relationship(pooled)
+    def parts(self) -> tuple[BertModel, nn.Module, nn.Module]:
+        return self.bert, self.cls.predictions, self.cls.seq_relationship
 
 
 def labelled_positions(
