@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 import torch
-from hf_timing import compare, passes, report, timing_parser
+from hf_timing import compare_and_report, passes, timing_parser
 
 from reproductions.bert import BertConfig, BertModel
 from reproductions.bert.reference import build_reference
@@ -55,13 +55,20 @@ def main(argv: list[str] | None = None) -> dict:
         return out.last_hidden_state.float().pow(2).mean() + out.pooler_output.float().mean()
 
     run = passes(forward, loss)
-    rows = compare(ours, hf, run, device, args.warmup, args.repeats)
-    config = vars(args) | {"device": str(device), "reference": "transformers BertModel, sdpa"}
     title = (
         f"BERT L={args.layers} H={args.hidden} A={args.heads}, batch {args.batch} x {args.seq}, "
         f"{device}"
     )
-    return report("bert_vs_hf", title, rows, config, args.out, started)
+    return compare_and_report(
+        "bert_vs_hf",
+        title,
+        (ours, hf),
+        run,
+        device,
+        args,
+        started,
+        reference="transformers BertModel, sdpa",
+    )
 
 
 if __name__ == "__main__":

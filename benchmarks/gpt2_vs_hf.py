@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 
 import torch
-from hf_timing import compare, passes, report, timing_parser
+from hf_timing import compare_and_report, passes, timing_parser
 
 from reproductions.gpt2.model import GPT2Config
 from reproductions.gpt2.reference import build_reference, from_hf
@@ -42,15 +42,19 @@ def main(argv: list[str] | None = None) -> dict:
     ids = torch.randint(0, cfg.vocab_size, (args.batch, args.seq), device=device)
 
     run = passes(lambda model: model(ids), lambda out: out.logits.float().square().mean())
-    rows = compare(ours, hf, run, device, args.warmup, args.repeats)
     shape = "small" if args.small else "124M"
-    config = vars(args) | {
-        "shape": shape,
-        "device": str(device),
-        "reference": "transformers GPT2LMHeadModel, sdpa",
-    }
     title = f"GPT-2 {shape} shape, batch {args.batch} x {args.seq}, {device}"
-    return report("gpt2_vs_hf", title, rows, config, args.out, started)
+    return compare_and_report(
+        "gpt2_vs_hf",
+        title,
+        (ours, hf),
+        run,
+        device,
+        args,
+        started,
+        shape=shape,
+        reference="transformers GPT2LMHeadModel, sdpa",
+    )
 
 
 if __name__ == "__main__":

@@ -143,3 +143,20 @@ def passes(
         loss(forward(model)).backward()
 
     return run
+
+
+def compare_and_report(
+    benchmark: str,
+    title: str,
+    models: tuple[torch.nn.Module, torch.nn.Module],
+    run: Callable[[torch.nn.Module, str], object],
+    device: torch.device,
+    args: argparse.Namespace,
+    started: float,
+    **config: object,
+) -> dict:
+    """`compare` (ours, HF) with the parsed options' warm-up and repeats, then `report`; the
+    record's config is the options, `config` and the device."""
+    rows = compare(*models, run, device, args.warmup, args.repeats)
+    record = vars(args) | config | {"device": str(device)}
+    return report(benchmark, title, rows, record, args.out, started)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 import torch
-from hf_timing import compare, passes, report, timing_parser
+from hf_timing import compare_and_report, passes, timing_parser
 
 from reproductions.transformer.model import TransformerConfig
 from reproductions.transformer.reference import build_reference, from_hf
@@ -66,18 +66,22 @@ def main(argv: list[str] | None = None) -> dict:
         lambda model: model(src, attention_mask=mask, decoder_input_ids=tgt),
         lambda out: out.logits.square().mean(),
     )
-    rows = compare(ours, hf, run, device, args.warmup, args.repeats)
     shape = "small" if args.small else "base"
-    config = vars(args) | {
-        "shape": shape,
-        "device": str(device),
-        "reference": "transformers MarianMTModel, sdpa",
-    }
     title = (
         f"Transformer {shape} shape, batch {args.batch}, src {args.src_len}, "
         f"tgt {args.tgt_len}, {device}"
     )
-    return report("transformer_vs_hf", title, rows, config, args.out, started)
+    return compare_and_report(
+        "transformer_vs_hf",
+        title,
+        (ours, hf),
+        run,
+        device,
+        args,
+        started,
+        shape=shape,
+        reference="transformers MarianMTModel, sdpa",
+    )
 
 
 if __name__ == "__main__":
