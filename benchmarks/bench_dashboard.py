@@ -12,20 +12,24 @@ Example: python benchmarks/bench_dashboard.py --papers 5000 --members 50 --repea
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
-import platform
 import random
 import statistics
 import sys
 import tempfile
 import time
-import time as _time
 from pathlib import Path
 
 import streamlit as st
+from _report import (
+    add_run_arguments,
+    bench_parser,
+    bench_provenance,
+    hardware,
+    write_report,
+)
 from rich.progress import track
 from streamlit.testing.v1 import AppTest
 
@@ -115,24 +119,15 @@ def render_first_time(page: str) -> float:
     return elapsed
 
 
-_STARTED = _time.time()
-
-
-def bench_provenance(settings: dict, started: float) -> dict:
-    from reproductions.common.results import benchmark_provenance
-
-    return benchmark_provenance(settings, started)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument("--papers", type=int, default=5000)
     parser.add_argument("--members", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3, help="cold renders per page (median kept)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/dashboard.json"))
+    add_run_arguments(
+        parser,
+        repeat_help="cold renders per page (median kept)",
+        out="benchmarks/results/dashboard.json",
+    )
     args = parser.parse_args()
     os.environ["TRACKER_TODAY"] = TODAY
 
@@ -175,18 +170,11 @@ def main() -> None:
         "catalog_fingerprint_s": round(fingerprint_s, 3),
         "load_catalog_s": round(load_s, 3),
         "command": "python benchmarks/bench_dashboard.py " + " ".join(sys.argv[1:]),
-        "hardware": {
-            "python": platform.python_version(),
-            "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(),
-            "load_average_1m": round(os.getloadavg()[0], 2),
-        },
+        "hardware": hardware(),
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    # Commit, dirty flag, command, hardware and start time, as every benchmark file carries.
-    report["provenance"] = bench_provenance(vars(args), _STARTED)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    report["provenance"] = bench_provenance(vars(args))
+    write_report(args.out, report)
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
 

@@ -10,16 +10,16 @@ Example: python benchmarks/bench_sync.py --rows 2000
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
-import json
 import os
 import platform
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from _report import bench_parser, write_report
 
 from tracker import store
 from tracker.models import Paper
@@ -96,9 +96,7 @@ def edit_both_sides(root: Path, n: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "sync.json")
     args = parser.parse_args()
@@ -131,8 +129,7 @@ def main() -> None:
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         },
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_report(args.out, report)
     print(f"sync of {args.rows} rows:")
     for name, seconds in report["seconds"].items():
         print(f"  {name:<32} {seconds:7.3f} s   (goal < 1 s: {'ok' if seconds < 1 else 'MISSED'})")

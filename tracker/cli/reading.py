@@ -13,8 +13,8 @@ from pathlib import Path
 import typer
 
 from tracker import store
-from tracker.cli.common import JsonOption, RootOption, resolve_root
-from tracker.cli.output import console, handle_errors, print_json
+from tracker.cli.common import JsonOption, RootOption, resolve_root, verb
+from tracker.cli.output import console, print_json
 from tracker.errors import DataError, UsageError
 from tracker.models import Member, Paper, has_summary
 
@@ -36,6 +36,7 @@ this member counts as having summarised it.
 
 Example: tracker summarise BERT --member jiwoo --file bert-summary.md
 """
+SUMMARISE_EXAMPLE = "Example: echo '### 핵심 아이디어 ...' | tracker summarise BERT -m jiwoo"
 
 
 def _member(root: Path, text: str) -> Member:
@@ -91,8 +92,7 @@ def _edit(initial: str) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("read", help=READ_HELP, epilog="Example: tracker read 1810.04805 --member 김지우")
-    @handle_errors
+    @verb(app, "read", READ_HELP, "Example: tracker read 1810.04805 --member 김지우")
     def read(
         paper: str = typer.Argument(..., help="The paper: id, alias (BERT) or title words."),
         member: str = typer.Option(..., "--member", "-m", help="Who read it (handle or name)."),
@@ -110,12 +110,7 @@ def register(app: typer.Typer) -> None:
         store.write_paper(root_path, updated)
         _report(root_path, updated, who, "read", as_json)
 
-    @app.command(
-        "summarise",
-        help=SUMMARISE_HELP,
-        epilog="Example: echo '### 핵심 아이디어 ...' | tracker summarise BERT -m jiwoo",
-    )
-    @handle_errors
+    @verb(app, "summarise", SUMMARISE_HELP, SUMMARISE_EXAMPLE)
     def summarise(
         paper: str = typer.Argument(..., help="The paper: id, alias (BERT) or title words."),
         member: str = typer.Option(..., "--member", "-m", help="Whose summary (handle or name)."),
