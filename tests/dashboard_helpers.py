@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
+
+from results_helpers import parity_check, results_record
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "tracker" / "dashboard" / "app.py")
@@ -151,6 +154,14 @@ draft: true
 }
 
 
+def open_on(root: Path, monkeypatch: Any) -> Path:
+    """Point the dashboard at the team repository `root` on the day TODAY (a pytest
+    MonkeyPatch undoes both after the test)."""
+    monkeypatch.setenv("TRACKER_ROOT", str(root))
+    monkeypatch.setenv("TRACKER_TODAY", TODAY)
+    return root
+
+
 def write_tiny_repo(root: Path) -> Path:
     """The hand-made team repository described above."""
     (root / "papers").mkdir(parents=True, exist_ok=True)
@@ -171,63 +182,41 @@ def copy_sample_repo(root: Path) -> Path:
     return root
 
 
-PARITY = {
-    "schema": 1,
-    "reproduction": "bert",
-    "paper_id": "1810.04805",
-    "kind": "parity",
-    "run": "parity",
-    "checks": [
-        {
-            "name": "forward hidden",
-            "dtype": "float64",
-            "max_abs_diff": 3.0e-14,
-            "tol": 1e-10,
-            "passed": True,
-        },
-        {
-            "name": "gradients",
-            "dtype": "float64",
-            "max_abs_diff": 7.0e-13,
-            "tol": 1e-10,
-            "passed": True,
-        },
-        {
-            "name": "forward hidden",
-            "dtype": "float32",
-            "max_abs_diff": 2.5e-6,
-            "tol": 1e-5,
-            "passed": True,
-        },
+PARITY = results_record(
+    "bert",
+    "1810.04805",
+    "parity",
+    "parity",
+    checks=[
+        parity_check("forward hidden", "float64", 3.0e-14, 1e-10),
+        parity_check("gradients", "float64", 7.0e-13, 1e-10),
+        parity_check("forward hidden", "float32", 2.5e-6, 1e-5),
     ],
-    "passed": True,
-    "provenance": {
+    passed=True,
+    provenance={
         "command": "tracker repro check bert",
         "started_at": "2025-07-02T09:30:00+00:00",
         "git_commit": "abc1234",
     },
-}
+)
 
-TRAIN = {
-    "schema": 1,
-    "reproduction": "bert",
-    "paper_id": "1810.04805",
-    "kind": "train",
-    "run": "small",
-    "metrics": {"mlm_accuracy": 0.41, "val_loss": 3.2},
-    "paper_metrics": {
-        "mlm_accuracy": {"value": 0.72, "note": "BooksCorpus+Wikipedia, 340M params"}
-    },
-    "curves": {
+TRAIN = results_record(
+    "bert",
+    "1810.04805",
+    "train",
+    "small",
+    metrics={"mlm_accuracy": 0.41, "val_loss": 3.2},
+    paper_metrics={"mlm_accuracy": {"value": 0.72, "note": "BooksCorpus+Wikipedia, 340M params"}},
+    curves={
         "train_loss": [[0, 9.5], [100, 6.1], [200, 4.0]],
         "val_loss": [[100, 6.4], [200, 4.3]],
     },
-    "provenance": {
+    provenance={
         "command": "python -m reproductions.bert.train --config small --seed 0",
         "started_at": "2025-07-02T10:00:00+00:00",
         "wall_time_s": 42.0,
     },
-}
+)
 
 
 def write_results(root: Path, *, parity_passed: bool = True) -> Path:
