@@ -49,6 +49,23 @@ def bench_provenance(settings: dict) -> dict:
     return benchmark_provenance(settings, STARTED)
 
 
+def page_run_seconds(page: str, *, name: str | None = None) -> float:
+    """Seconds for one Streamlit AppTest run of the dashboard's `page` (views/<file>.py); a
+    page that raises ends the benchmark, named `name` (default: the page)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tracker.dashboard import APP_PATH
+
+    app = AppTest.from_file(str(APP_PATH), default_timeout=600)
+    app.switch_page(page)
+    began = time.perf_counter()
+    app.run()
+    elapsed = time.perf_counter() - began
+    if app.exception:
+        raise SystemExit(f"{name or page} raised: {[e.value for e in app.exception]}")
+    return elapsed
+
+
 def write_report(out: Path, report: dict) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -28,14 +28,14 @@ from _report import (
     bench_parser,
     bench_provenance,
     hardware,
+    page_run_seconds,
     write_report,
 )
 from rich.progress import track
-from streamlit.testing.v1 import AppTest
 
 from tracker import store
 from tracker.catalog import catalog_fingerprint, load_catalog
-from tracker.dashboard import APP_PATH, ROOT_ENV
+from tracker.dashboard import ROOT_ENV
 from tracker.models import Member, Paper, Status
 
 GOAL_S = 3.0
@@ -109,14 +109,7 @@ def render_first_time(page: str) -> float:
     """Seconds for one AppTest run of `page` with every Streamlit cache empty."""
     st.cache_data.clear()
     st.cache_resource.clear()
-    app = AppTest.from_file(str(APP_PATH), default_timeout=600)
-    app.switch_page(page)
-    began = time.perf_counter()
-    app.run()
-    elapsed = time.perf_counter() - began
-    if app.exception:
-        raise SystemExit(f"{page} raised: {[e.value for e in app.exception]}")
-    return elapsed
+    return page_run_seconds(page)
 
 
 def main() -> None:

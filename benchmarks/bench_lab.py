@@ -23,27 +23,19 @@ import time
 from pathlib import Path
 
 import streamlit as st
-from _report import bench_parser, hardware, write_report
-from streamlit.testing.v1 import AppTest
+from _report import bench_parser, hardware, page_run_seconds, write_report
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from dashboard_helpers import TODAY, write_tiny_repo  # noqa: E402
 
-from tracker.dashboard import APP_PATH, ROOT_ENV  # noqa: E402
+from tracker.dashboard import ROOT_ENV  # noqa: E402
 
 GOAL_S = 3.0
 VIEWS = ("vectors", "attention", "positions", "depth", "decoding")
 
 
 def render(view: str) -> float:
-    app = AppTest.from_file(str(APP_PATH), default_timeout=600)
-    app.switch_page(f"views/lab_{view}.py")
-    began = time.perf_counter()
-    app.run()
-    elapsed = time.perf_counter() - began
-    if app.exception:
-        raise SystemExit(f"lab_{view} raised: {[e.value for e in app.exception]}")
-    return elapsed
+    return page_run_seconds(f"views/lab_{view}.py", name=f"lab_{view}")
 
 
 def git(*args: str) -> str:

@@ -20,11 +20,6 @@ def results_record(reproduction: str, paper_id: str, kind: str, run: str, **fiel
     }
 
 
-def parity_check(name: str, dtype: str, max_abs_diff: float, tol: float) -> dict:
-    """One passed check of a parity results file."""
-    return {"name": name, "dtype": dtype, "max_abs_diff": max_abs_diff, "tol": tol, "passed": True}
-
-
 def write_result(root: Path, record: dict) -> Path:
     """`record` as reproductions/<reproduction>/results/<run>.json in the team repository."""
     results = root / "reproductions" / record["reproduction"] / "results"

@@ -9,7 +9,7 @@ import typer
 
 from tracker import store
 from tracker.agenda import agenda_path, build_agenda, write_agenda
-from tracker.cli.common import JsonOption, RootOption, load_catalog_warning, resolve_root, verb
+from tracker.cli.common import JsonOption, RootOption, flag, lenient_catalog, resolve_root, verb
 from tracker.cli.output import console, err_console, print_json
 from tracker.errors import UsageError
 
@@ -27,12 +27,12 @@ def register(app: typer.Typer) -> None:
         date: str = typer.Option(
             None, "--date", help="Meeting date YYYY-MM-DD (default: the next meeting)."
         ),
-        force: bool = typer.Option(False, "--force", help="Overwrite a draft a person edited."),
+        force: bool = flag("--force", help="Overwrite a draft a person edited."),
         ics: Path = typer.Option(
             None, "--ics", help="Also write the upcoming meetings to this calendar file."
         ),
         weeks: int = typer.Option(8, "--weeks", help="How many weeks the calendar covers."),
-        dry_run: bool = typer.Option(False, "--dry-run", help="Print the note; write nothing."),
+        dry_run: bool = flag("--dry-run", help="Print the note; write nothing."),
         as_json: bool = JsonOption,
         root: Path = RootOption,
     ) -> None:
@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
                 day = dt.date.fromisoformat(date)
             except ValueError:
                 raise UsageError(f"--date {date!r} is not a date", fix="use YYYY-MM-DD") from None
-        catalog = load_catalog_warning(root_path)
+        catalog = lenient_catalog(root_path)
         built = build_agenda(catalog, date=day, today=store.today(root_path))
         if as_json:
             print_json(built.to_json())

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from tracker.assign import STABILITY_BONUS, apply_assignment, assign_reading_quota
-from tracker.cli.common import JsonOption, RootOption, load_whole_catalog, resolve_root, verb
+from tracker.cli.common import JsonOption, RootOption, flag, resolve_root, strict_catalog, verb
 from tracker.cli.output import console, err_console, print_json, print_table
 from tracker.i18n import Translator, translator
 from tracker.models import TeamSettings
@@ -37,12 +37,12 @@ def register(app: typer.Typer) -> None:
         explain: str = typer.Option(
             None, "--explain", metavar="HANDLE", help="Why each paper went to this member."
         ),
-        apply: bool = typer.Option(False, "--apply", help="Write readers into papers/*.md."),
+        apply: bool = flag("--apply", help="Write readers into papers/*.md."),
         as_json: bool = JsonOption,
         root: Path = RootOption,
     ) -> None:
         root_path = resolve_root(root)
-        catalog = load_whole_catalog(root_path, "cannot assign while files are broken")
+        catalog = strict_catalog(root_path, "cannot assign while files are broken")
         with console.status("solving the assignment (HiGHS)..."):
             result = assign_reading_quota(
                 catalog, quota=quota, readers_per_paper=readers_per_paper, cover_every_paper=cover

@@ -27,6 +27,11 @@ RootOption = typer.Option(
 JsonOption = typer.Option(False, "--json", help="Print JSON (with a schema version) for scripts.")
 
 
+def flag(*names: str, help: str) -> Any:
+    """An on/off option, off unless given: `apply: bool = flag("--apply", help="...")`."""
+    return typer.Option(False, *names, help=help)
+
+
 def resolve_root(root: Path | None) -> Path:
     return Path(root).resolve() if root else store.find_root()
 
@@ -50,7 +55,7 @@ def verb_group(app: typer.Typer, name: str, help: str) -> typer.Typer:
     return group
 
 
-def load_catalog_warning(root: Path) -> Catalog:
+def lenient_catalog(root: Path) -> Catalog:
     """The catalog; each broken file is a warning on stderr and the command goes on without it."""
     from tracker.catalog import load_catalog
 
@@ -59,7 +64,7 @@ def load_catalog_warning(root: Path) -> Catalog:
     return catalog
 
 
-def load_whole_catalog(root: Path, refusal: str) -> Catalog:
+def strict_catalog(root: Path, refusal: str) -> Catalog:
     """The catalog, or a DataError listing the broken files when there are any: commands that
     write a plan for the whole team (assign, schedule) must not plan around missing papers."""
     from tracker.catalog import load_catalog

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from tracker.cli.common import RootOption, resolve_root, verb
+from tracker.cli.common import RootOption, flag, resolve_root, verb
 from tracker.cli.output import console
 from tracker.dashboard import APP_PATH, ROOT_ENV
 from tracker.errors import UsageError
@@ -60,9 +60,7 @@ def register(app: typer.Typer) -> None:
             "--address",
             help="Address to listen on (0.0.0.0 shares it on the local network).",
         ),
-        headless: bool = typer.Option(
-            False, "--headless", help="Do not open a browser window (servers, CI)."
-        ),
+        headless: bool = flag("--headless", help="Do not open a browser window (servers, CI)."),
         root: Path = RootOption,
     ) -> None:
         root_path = resolve_root(root)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from tracker.cli.common import JsonOption, verb, verb_group
+from tracker.cli.common import JsonOption, flag, verb, verb_group
 from tracker.cli.output import console, print_json, print_table
 from tracker.errors import DataError, RemoteError, UsageError
 
@@ -44,8 +44,8 @@ def register(app: typer.Typer) -> None:
     @verb(data_app, "fetch", FETCH_HELP, FETCH_EXAMPLE)
     def fetch_command(
         names: list[str] = typer.Argument(None, help="Data set names; see `tracker data list`."),
-        fetch_all: bool = typer.Option(False, "--all", help="Fetch every data set."),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+        fetch_all: bool = flag("--all", help="Fetch every data set."),
+        quiet: bool = flag("--quiet", "-q", help="No progress bar."),
     ) -> None:
         from reproductions.common import data
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from tracker.cli.common import JsonOption, verb
+from tracker.cli.common import JsonOption, flag, verb
 from tracker.cli.output import console, print_json, print_table
 from tracker.errors import UsageError
 
@@ -57,9 +57,7 @@ def register(app: typer.Typer) -> None:
         member: list[str] = typer.Option(
             [], "--member", help="Add a member by name (besides those the sheet names)."
         ),
-        sample: bool = typer.Option(
-            False, "--sample", help="Copy the bundled sample team instead (a demo)."
-        ),
+        sample: bool = flag("--sample", help="Copy the bundled sample team instead (a demo)."),
         as_json: bool = JsonOption,
     ) -> None:
         from tracker.init import copy_sample, plan_team, write_team

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from tracker.cli.common import JsonOption, RootOption, resolve_root, verb, verb_group
+from tracker.cli.common import JsonOption, RootOption, flag, resolve_root, verb, verb_group
 from tracker.cli.output import print_json
 from tracker.errors import UsageError
 from tracker.notes import import_notes
@@ -41,9 +41,7 @@ def register(app: typer.Typer) -> None:
     )
     def import_command(
         paths: list[Path] = typer.Argument(..., help="Note files or folders of notes."),
-        dry_run: bool = typer.Option(
-            False, "--dry-run", help="Show what would be written, write nothing."
-        ),
+        dry_run: bool = flag("--dry-run", help="Show what would be written, write nothing."),
         year: int = typer.Option(
             None, "--year", help="The year for file names that carry only month and day (0313)."
         ),

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from tracker import store
-from tracker.cli.common import JsonOption, RootOption, load_catalog_warning, resolve_root, verb
+from tracker.cli.common import JsonOption, RootOption, flag, lenient_catalog, resolve_root, verb
 from tracker.cli.output import err_console, print_json
 from tracker.errors import UsageError
 
@@ -26,14 +26,14 @@ Example: TRACKER_WEBHOOK_URL=https://hooks.slack.com/services/... tracker remind
 def register(app: typer.Typer) -> None:
     @verb(app, "remind", HELP, "Example: tracker remind   (prints the message)")
     def remind(
-        post: bool = typer.Option(False, "--post", help="Send it to the webhook."),
+        post: bool = flag("--post", help="Send it to the webhook."),
         webhook_env: str = typer.Option(
             "TRACKER_WEBHOOK_URL", "--webhook-env", help="Environment variable with the URL."
         ),
         flavour: str = typer.Option(
             None, "--flavour", help="slack or discord (default: from the webhook's host)."
         ),
-        force: bool = typer.Option(False, "--force", help="Send even if sent today already."),
+        force: bool = flag("--force", help="Send even if sent today already."),
         as_json: bool = JsonOption,
         root: Path = RootOption,
     ) -> None:
@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
         if flavour not in (None, "slack", "discord"):
             raise UsageError(f"--flavour {flavour!r}", fix="use slack or discord")
         root_path = resolve_root(root)
-        catalog = load_catalog_warning(root_path)
+        catalog = lenient_catalog(root_path)
         today = store.today(root_path)
         reminder = build_reminder(catalog, today=today)
         if as_json:

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from tracker import repro as lib
-from tracker.cli.common import JsonOption, verb, verb_group
+from tracker.cli.common import JsonOption, flag, verb, verb_group
 from tracker.cli.output import console, err_console, print_json, print_notes, print_table
 from tracker.errors import UsageError
 
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
     @verb(repro, "check", CHECK_HELP, CHECK_EXAMPLE)
     def check(
         name: str = typer.Argument(None, help="The reproduction (see `tracker repro list`)."),
-        all_: bool = typer.Option(False, "--all", help="Check every reproduction with check.py."),
+        all_: bool = flag("--all", help="Check every reproduction with check.py."),
         quick: bool = typer.Option(
             True, "--quick/--full", help="Quick: the CI-sized cases; full: every case."
         ),
@@ -145,7 +145,7 @@ def register(app: typer.Typer) -> None:
             "(an unknown name lists them).",
         ),
         nproc: int = typer.Option(1, "--nproc", "-n", help="Processes (torchrun) for DDP."),
-        dry_run: bool = typer.Option(False, "--dry-run", help="Print the command, run nothing."),
+        dry_run: bool = flag("--dry-run", help="Print the command, run nothing."),
     ) -> None:
         extra = list(ctx.args)
         if dry_run:

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from tracker import store
-from tracker.cli.common import JsonOption, RootOption, load_whole_catalog, resolve_root, verb
+from tracker.cli.common import JsonOption, RootOption, flag, resolve_root, strict_catalog, verb
 from tracker.cli.output import console, err_console, print_json, print_notes, print_table
 from tracker.errors import UsageError
 
@@ -32,12 +32,8 @@ def register(app: typer.Typer) -> None:
     @verb(app, "schedule", HELP, EXAMPLE)
     def schedule(
         weeks: int = typer.Option(8, "--weeks", "-w", help="How many weeks ahead to plan."),
-        apply: bool = typer.Option(
-            False, "--apply", help="Write presenter/presented_on into papers/*.md."
-        ),
-        force: bool = typer.Option(
-            False, "--force", help="Let the rota replace slots a person set by hand."
-        ),
+        apply: bool = flag("--apply", help="Write presenter/presented_on into papers/*.md."),
+        force: bool = flag("--force", help="Let the rota replace slots a person set by hand."),
         explain: str = typer.Option(
             None, "--explain", metavar="HANDLE", help="Why this member presents when they do."
         ),
@@ -49,7 +45,7 @@ def register(app: typer.Typer) -> None:
         if weeks < 0 or weeks > 520:
             raise UsageError(f"--weeks {weeks}: give 0 to 520 weeks", fix="e.g. --weeks 8")
         root_path = resolve_root(root)
-        catalog = load_whole_catalog(root_path, "cannot plan the rota while files are broken")
+        catalog = strict_catalog(root_path, "cannot plan the rota while files are broken")
         with console.status("solving the rota (HiGHS)..."):
             plan = plan_schedule(catalog, weeks=weeks, today=store.today(root_path), force=force)
         if as_json:

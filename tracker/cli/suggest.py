@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from tracker import store
-from tracker.cli.common import JsonOption, RootOption, load_catalog_warning, resolve_root, verb
+from tracker.cli.common import JsonOption, RootOption, lenient_catalog, resolve_root, verb
 from tracker.cli.output import err_console, print_json, print_notes, print_table
 from tracker.errors import UsageError
 
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         if max_requests < 1 or timeout <= 0:
             raise UsageError("--max-requests must be >= 1 and --timeout > 0")
         root_path = resolve_root(root)
-        catalog = load_catalog_warning(root_path)
+        catalog = lenient_catalog(root_path)
         count = max(limit or 0, add) or None
         result = suggest_papers(
             catalog,

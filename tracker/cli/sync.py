@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 
 from tracker import store
-from tracker.cli.common import JsonOption, RootOption, resolve_root, verb
+from tracker.cli.common import JsonOption, RootOption, flag, resolve_root, verb
 from tracker.cli.output import console, err_console, print_json
 from tracker.remotes import open_remote
 from tracker.sync import SyncPlan, SyncResult, sync
@@ -27,12 +27,11 @@ Example: tracker sync --apply
 def register(app: typer.Typer) -> None:
     @verb(app, "sync", HELP, "Example: tracker sync            (dry run: show the diff)")
     def sync_command(
-        apply: bool = typer.Option(False, "--apply", help="Write the merge (default: dry run)."),
+        apply: bool = flag("--apply", help="Write the merge (default: dry run)."),
         take: str = typer.Option(
             None, "--take", help="Resolve conflicts by keeping one side: local or sheet."
         ),
-        rebuild_snapshot: bool = typer.Option(
-            False,
+        rebuild_snapshot: bool = flag(
             "--rebuild-snapshot",
             help="Ignore papers/.sync/base.csv (damaged, or from another remote) and take the "
             "cells both sides agree on as the base; shows what it assumes. With --apply, writes "

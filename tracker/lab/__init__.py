@@ -28,11 +28,25 @@ REPRO_INSTALL = "pip install -e '.[repro]'"
 T = TypeVar("T")
 
 
-def build_parser(
-    module: str, description: str, *, builds: str, out: Path, out_help: str
-) -> argparse.ArgumentParser:
-    """The command line of a lab module that writes shipped files:
-    `python -m tracker.lab.<module> build [--out DIR]`."""
+# The lab modules that write shipped files with `python -m tracker.lab.<module> build`: what
+# each one's --help says it does, what `build` does, and what --out holds.
+BUILD_COMMANDS = {
+    "static": (
+        "Render the lab's views as SVG figures for the site's paper pages.",
+        "compute every view, write SVGs",
+        "folder for the figures",
+    ),
+    "vectors": (
+        "Build the lab's shipped Word2Vec vectors (skip-gram and CBOW on Brown).",
+        "train both and write artefacts/",
+        "folder for the artefacts",
+    ),
+}
+
+
+def build_parser(module: str, *, out: Path) -> argparse.ArgumentParser:
+    """The command line of `python -m tracker.lab.<module> build [--out DIR]` (out: the default)."""
+    description, builds, out_help = BUILD_COMMANDS[module]
     parser = argparse.ArgumentParser(
         prog=f"python -m tracker.lab.{module}",
         description=description,

@@ -203,14 +203,7 @@ def _site_section(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = build_parser(
-        "static",
-        "Render the lab's views as SVG figures for the site's paper pages.",
-        builds="compute every view, write SVGs",
-        out=FIGURES,
-        out_help="folder for the figures",
-    )
-    args = parser.parse_args(argv)
+    args = build_parser("static", out=FIGURES).parse_args(argv)
     record = run_build(lambda: build(args.out))
     print(f"wrote {sum(len(v['figures']) for v in record['views'].values())} figures → {args.out}")
 

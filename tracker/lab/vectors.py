@@ -256,13 +256,7 @@ def build(out: Path = ARTEFACTS, keep: int = KEEP_WORDS) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = build_parser(
-        "vectors",
-        "Build the lab's shipped Word2Vec vectors (skip-gram and CBOW on Brown).",
-        builds="train both and write artefacts/",
-        out=ARTEFACTS,
-        out_help="folder for the artefacts",
-    )
+    parser = build_parser("vectors", out=ARTEFACTS)
     parser.add_argument("--keep", type=int, default=KEEP_WORDS, help="most frequent words kept")
     args = parser.parse_args(argv)
     record = run_build(lambda: build(args.out, args.keep))
