@@ -13,7 +13,7 @@ import typer
 from tracker import repro as lib
 from tracker.cli.common import JsonOption, flag, verb, verb_group
 from tracker.cli.output import console, err_console, print_json, print_notes, print_table
-from tracker.errors import UsageError
+from tracker.errors import TrackerError, UsageError
 
 SCHEMA = 1
 
@@ -101,14 +101,33 @@ def register(app: typer.Typer) -> None:
         quick: bool = typer.Option(
             True, "--quick/--full", help="Quick: the CI-sized cases; full: every case."
         ),
+        allow_dirty: bool = flag(
+            "--allow-dirty",
+            help="Write results/parity.json even with uncommitted changes (recorded in its "
+            "provenance as allow_dirty: true).",
+        ),
         as_json: bool = JsonOption,
     ) -> None:
         if all_ == (name is not None):
             raise UsageError("give one reproduction NAME or --all", fix="tracker repro check gpt2")
+        if allow_dirty:
+            from reproductions.common.results import allow_dirty as allow
+
+            allow(True)
         names = [r.name for r in lib.discover() if r.has_check] if all_ else [name]
         outcomes = []
+        from reproductions.common.results import DirtyTreeError
+
         for each in names:
-            outcome = lib.run_check(each, quick=quick)
+            try:
+                outcome = lib.run_check(each, quick=quick)
+            except DirtyTreeError as dirty:
+                raise TrackerError(
+                    f"{str(dirty).split(':')[0]}: not writing parity results from a tree with "
+                    "uncommitted changes",
+                    fix=f"commit first, or run `tracker repro check {each} --allow-dirty` "
+                    "(recorded in the results' provenance)",
+                ) from None
             outcomes.append(outcome)
             if not as_json:
                 _print_checks(outcome)
