@@ -26,6 +26,10 @@ CHECK_HELP = (
     "Run a reproduction's parity suite against its reference, record results/parity.json "
     "and print max |ours - reference| beside each tolerance. Exit 1 if any check fails."
 )
+ALLOW_DIRTY_HELP = (
+    "Write results/parity.json even with uncommitted changes (recorded in its "
+    "provenance as allow_dirty: true)."
+)
 CHECK_EXAMPLE = "Example: tracker repro check gpt2   (or: tracker repro check --all --full)"
 TRAIN_HELP = (
     "Train a reproduction: runs `python -m reproductions.NAME.train --config CONFIG` (under "
@@ -101,11 +105,7 @@ def register(app: typer.Typer) -> None:
         quick: bool = typer.Option(
             True, "--quick/--full", help="Quick: the CI-sized cases; full: every case."
         ),
-        allow_dirty: bool = flag(
-            "--allow-dirty",
-            help="Write results/parity.json even with uncommitted changes (recorded in its "
-            "provenance as allow_dirty: true).",
-        ),
+        allow_dirty: bool = flag("--allow-dirty", help=ALLOW_DIRTY_HELP),
         as_json: bool = JsonOption,
     ) -> None:
         if all_ == (name is not None):
