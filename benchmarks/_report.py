@@ -67,5 +67,8 @@ def page_run_seconds(page: str, *, name: str | None = None) -> float:
 
 
 def write_report(out: Path, report: dict) -> None:
+    """The results file, written whole or not at all (the project's one atomic writer)."""
+    from tracker.atomic import atomic_write_text
+
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    atomic_write_text(out, json.dumps(report, indent=2, ensure_ascii=False) + "\n")

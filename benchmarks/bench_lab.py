@@ -12,7 +12,6 @@ Example: python benchmarks/bench_lab.py --repeat 3
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import statistics
@@ -23,7 +22,7 @@ import time
 from pathlib import Path
 
 import streamlit as st
-from _report import bench_parser, hardware, page_run_seconds, write_report
+from _report import bench_parser, bench_provenance, hardware, page_run_seconds, write_report
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from dashboard_helpers import TODAY, write_tiny_repo  # noqa: E402
@@ -77,11 +76,7 @@ def main() -> None:
         "benchmark": "lab views first render (models cached)",
         "goal_s": GOAL_S,
         "views": views,
-        "command": "python benchmarks/bench_lab.py " + " ".join(sys.argv[1:]),
-        "git_commit": git("rev-parse", "HEAD"),
-        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
-        "hardware": hardware(),
-        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "provenance": bench_provenance(vars(args)) | {"hardware": hardware()},
     }
     write_report(args.out, report)
     print(json.dumps(report, indent=2, ensure_ascii=False))

@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import platform
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from _report import bench_parser, write_report
+from _report import bench_parser, bench_provenance, hardware, write_report
 
 from tracker import store
 from tracker.models import Paper
@@ -118,16 +115,7 @@ def main() -> None:
             "50_cells_each_side_apply": round(changed, 3),
         },
         "goal_seconds": 1.0,
-        "provenance": {
-            "git_commit": subprocess.run(
-                ["git", "rev-parse", "HEAD"], cwd=HERE, capture_output=True, text=True
-            ).stdout.strip(),
-            "python": platform.python_version(),
-            "cpu": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(),
-            "load_average_1m": round(os.getloadavg()[0], 2),
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        },
+        "provenance": bench_provenance(vars(args)) | {"hardware": hardware()},
     }
     write_report(args.out, report)
     print(f"sync of {args.rows} rows:")
