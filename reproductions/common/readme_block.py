@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tracker.atomic import atomic_write_text
+
 
 def replace_block(path: Path, name: str, body: str) -> None:
-    """Put `body` between the `name` markers in `path` (UTF-8); the markers stay."""
+    """Put `body` between the `name` markers in `path` (UTF-8, written atomically); the
+    markers stay."""
     text = path.read_text(encoding="utf-8")
     text = re.sub(
         rf"(<!-- {name}:START -->\n).*?(<!-- {name}:END -->)",
@@ -16,4 +19,4 @@ def replace_block(path: Path, name: str, body: str) -> None:
         text,
         flags=re.S,
     )
-    path.write_text(text, encoding="utf-8")
+    atomic_write_text(path, text)  # a reader never sees half a README
