@@ -59,16 +59,8 @@ def main(argv: list[str] | None = None) -> dict:
         f"BERT L={args.layers} H={args.hidden} A={args.heads}, batch {args.batch} x {args.seq}, "
         f"{device}"
     )
-    return compare_and_report(
-        "bert_vs_hf",
-        title,
-        (ours, hf),
-        run,
-        device,
-        args,
-        started,
-        reference="transformers BertModel, sdpa",
-    )
+    config = {"device": str(device), "reference": "transformers BertModel, sdpa"}
+    return compare_and_report("bert_vs_hf", title, (ours, hf), run, args, started, config)
 
 
 if __name__ == "__main__":

@@ -44,17 +44,12 @@ def main(argv: list[str] | None = None) -> dict:
     run = passes(lambda model: model(ids), lambda out: out.logits.float().square().mean())
     shape = "small" if args.small else "124M"
     title = f"GPT-2 {shape} shape, batch {args.batch} x {args.seq}, {device}"
-    return compare_and_report(
-        "gpt2_vs_hf",
-        title,
-        (ours, hf),
-        run,
-        device,
-        args,
-        started,
-        shape=shape,
-        reference="transformers GPT2LMHeadModel, sdpa",
-    )
+    config = {
+        "shape": shape,
+        "device": str(device),
+        "reference": "transformers GPT2LMHeadModel, sdpa",
+    }
+    return compare_and_report("gpt2_vs_hf", title, (ours, hf), run, args, started, config)
 
 
 if __name__ == "__main__":

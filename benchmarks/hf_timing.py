@@ -150,13 +150,12 @@ def compare_and_report(
     title: str,
     models: tuple[torch.nn.Module, torch.nn.Module],
     run: Callable[[torch.nn.Module, str], object],
-    device: torch.device,
     args: argparse.Namespace,
     started: float,
-    **config: object,
+    config: dict[str, object],
 ) -> dict:
-    """`compare` (ours, HF) with the parsed options' warm-up and repeats, then `report`; the
-    record's config is the options, `config` and the device."""
+    """`compare` (ours, HF) on their device with the parsed options' warm-up and repeats, then
+    `report`; the record's config is the options and `config` (which names the device)."""
+    device = next(models[0].parameters()).device
     rows = compare(*models, run, device, args.warmup, args.repeats)
-    record = vars(args) | config | {"device": str(device)}
-    return report(benchmark, title, rows, record, args.out, started)
+    return report(benchmark, title, rows, vars(args) | config, args.out, started)

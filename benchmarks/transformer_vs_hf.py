@@ -71,17 +71,12 @@ def main(argv: list[str] | None = None) -> dict:
         f"Transformer {shape} shape, batch {args.batch}, src {args.src_len}, "
         f"tgt {args.tgt_len}, {device}"
     )
-    return compare_and_report(
-        "transformer_vs_hf",
-        title,
-        (ours, hf),
-        run,
-        device,
-        args,
-        started,
-        shape=shape,
-        reference="transformers MarianMTModel, sdpa",
-    )
+    config = {
+        "shape": shape,
+        "device": str(device),
+        "reference": "transformers MarianMTModel, sdpa",
+    }
+    return compare_and_report("transformer_vs_hf", title, (ours, hf), run, args, started, config)
 
 
 if __name__ == "__main__":
