@@ -346,8 +346,10 @@ class SentencePairPreTraining(nn.Module):
         """
         if set(named_pair_label) - {self.pair_label_name}:
             raise TypeError(f"unexpected keyword arguments: {sorted(named_pair_label)}")
-        if pair_label is None:
-            pair_label = named_pair_label.get(self.pair_label_name)
+        if named_pair_label:
+            if pair_label is not None:
+                raise TypeError(f"pair_label and {self.pair_label_name} are the same argument")
+            pair_label = named_pair_label[self.pair_label_name]
         backbone, mlm_head, pair_head = self.parts()
         out = backbone(input_ids, token_type_ids, attention_mask)
         h = out.last_hidden_state
