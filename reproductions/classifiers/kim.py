@@ -314,11 +314,10 @@ def main(argv: list[str] | None = None) -> Path | None:
         __doc__.split("\n\n")[0],
         "python -m reproductions.classifiers.kim --folds 2 --epochs 1 --out /tmp/kim",
         prog="python -m reproductions.classifiers.kim",
+        out=True,
     )
     parser.add_argument("--folds", type=int, default=SPEC["folds"], help="cross-validation folds")
     parser.add_argument("--epochs", type=int, default=None, help="CNN epochs (default 8)")
-    parser.add_argument("--out", type=Path, default=None, help="results folder")
-    cli.add_allow_dirty(parser)
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error("--folds must be at least 2")

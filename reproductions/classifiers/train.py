@@ -206,15 +206,7 @@ def run(job: TrainRun) -> Path | None:
     )
 
 
-PARSER = cli.train_parser(
-    "Naive Bayes, L1/L2 logistic regression and TextCNN on Pang & Lee polarity, "
-    "hyperparameters chosen on valid; writes results/<config>.json.",
-    "python -m reproductions.classifiers.train --config small --steps 40 --out /tmp/cls",
-)
-
-
-def main(argv: list[str] | None = None) -> None:
-    cli.report(run(cli.train_run("classifiers", PARSER.parse_args(argv))))
+main = cli.train_main("classifiers", run, __doc__)
 
 
 if __name__ == "__main__":

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+from reproductions.common.distributed import cleanup_distributed
 from reproductions.common.results import allow_dirty
 from reproductions.common.training import TrainConfig, TrainRun
 
@@ -40,15 +42,20 @@ def add_allow_dirty(parser: argparse.ArgumentParser) -> None:
 
 
 def experiment_parser(
-    description: str | None, example: str, prog: str | None = None
+    description: str | None, example: str, prog: str | None = None, *, out: bool = False
 ) -> argparse.ArgumentParser:
-    """An argparse parser whose `--help` ends with "Example: <example>" (a full command line)."""
-    return argparse.ArgumentParser(
+    """An argparse parser whose `--help` ends with "Example: <example>" (a full command line);
+    with `out`, also `--out DIR` and `--allow-dirty` for where the results file goes."""
+    parser = argparse.ArgumentParser(
         prog=prog,
         description=description,
         epilog=f"Example: {example}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    if out:
+        parser.add_argument("--out", type=Path, default=None, help="results folder")
+        add_allow_dirty(parser)
+    return parser
 
 
 def train_parser(
@@ -118,6 +125,39 @@ def train_run(
         out_dir=args.out,
         checkpoint=args.checkpoint,
     )
+
+
+def parser_from_doc(
+    doc: str | None, configs: Sequence[str] = ("small", "paper"), **kwargs: Any
+) -> argparse.ArgumentParser:
+    """`train_parser` described by a script's docstring: its first paragraph, and the first
+    command under its "Example:" line as the example."""
+    text = doc or ""
+    description = text.split("\n\n")[0]
+    after = text.split("Example:", 1)[1] if "Example:" in text else ""
+    example = next((line.strip() for line in after.splitlines() if line.strip()), "")
+    return train_parser(description, example, configs, **kwargs)
+
+
+def train_main(
+    reproduction: str,
+    run: Callable[[TrainRun], Path | None],
+    doc: str | None,
+    configs: Sequence[str] = ("small", "paper"),
+    **parser_options: Any,
+) -> Callable[[list[str] | None], None]:
+    """The `main` of a train script whose `run(job)` needs nothing beyond the shared flags (its
+    `--help` from the module docstring): parse, run, say what was written (main process only),
+    leave the process group."""
+    parser = parser_from_doc(doc, configs, **parser_options)
+
+    def main(argv: list[str] | None = None) -> None:
+        try:
+            report(run(train_run(reproduction, parser.parse_args(argv))))
+        finally:
+            cleanup_distributed()
+
+    return main
 
 
 def report(written: Path | Sequence[Path | None] | None) -> None:

@@ -123,3 +123,12 @@ def shard_batch(batch_indices: Sequence[int], info: DistInfo) -> list[int]:
         )
     share = len(indices) // info.world_size
     return indices[info.rank * share : (info.rank + 1) * share]
+
+
+def draw_batch(population: int, batch_size: int, seed: int, step: int, info: DistInfo) -> list[int]:
+    """This rank's share of step `step`'s global batch: `batch_size` indices below `population`,
+    drawn with replacement from (seed, step) alone, so every arm of an experiment, a resumed run
+    and any number of processes see the same examples at the same step."""
+    gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
+    picked = torch.randint(0, population, (batch_size,), generator=gen).tolist()
+    return shard_batch(picked, info)

@@ -114,15 +114,7 @@ def run(job: TrainRun) -> Path | None:
     return path
 
 
-PARSER = cli.train_parser(
-    "Spelling correction on Brown words by minimum edit distance (Levenshtein vs textbook "
-    "costs); writes results/<config>.json.",
-    "python -m reproductions.edit_distance.train --config small --steps 50 --out /tmp/ed",
-)
-
-
-def main(argv: list[str] | None = None) -> None:
-    cli.report(run(cli.train_run("edit_distance", PARSER.parse_args(argv))))
+main = cli.train_main("edit_distance", run, __doc__)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import DistInfo, shard_batch
+from reproductions.common.distributed import DistInfo, draw_batch
 from reproductions.common.results import pyplot, read_results, save_figure
 from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
@@ -361,9 +361,7 @@ def run(job: TrainRun) -> Path | None:
 
     def make_batch(step: int, info: DistInfo):  # noqa: ANN202
         # Depends only on (seed, step), so resuming and any number of processes see the same data.
-        gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
-        pick = torch.randint(0, len(train_rows), (tcfg["batch_size"],), generator=gen).tolist()
-        mine = shard_batch(pick, info)
+        mine = draw_batch(len(train_rows), tcfg["batch_size"], seed, step, info)
         return tuple(t.to(info.device) for t in corpus.batch([train_rows[i] for i in mine]))
 
     def loss_fn(model: torch.nn.Module, batch) -> torch.Tensor:  # noqa: ANN001
@@ -529,18 +527,7 @@ def plot_pos(results_path: Path, out_png: Path) -> Path:
     return save_figure(fig, out_png)
 
 
-PARSER = cli.train_parser(
-    "Pretrain a small ELMo biLM on Brown, then compare a POS tagger on its scalar-mixed features "
-    "with the same tagger on static Word2Vec vectors; writes results/<config>.json and a PNG. "
-    "The tiny config is for the tests.",
-    "python -m reproductions.elmo.train --config small --steps 40 --out /tmp/elmo",
-    sorted(CONFIGS),
-    default="small",
-)
-
-
-def main(argv: list[str] | None = None) -> None:
-    cli.report(run(cli.train_run("elmo", PARSER.parse_args(argv))))
+main = cli.train_main("elmo", run, __doc__, sorted(CONFIGS), default="small")
 
 
 if __name__ == "__main__":

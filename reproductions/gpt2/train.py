@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import DistInfo, shard_batch
+from reproductions.common.distributed import DistInfo, draw_batch
 from reproductions.common.results import read_results
 from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
@@ -60,16 +60,7 @@ CONFIGS = {
 # The 1/sqrt(N) question at depth: residual-stream std at init for each depth (3 seeds, scaled
 # and unscaled), then short training runs of a deep model, 3 seeds per arm on the same batches.
 DEPTH = {
-    "model": GPT2Config(
-        vocab_size=0,
-        n_positions=64,
-        n_embd=64,
-        n_layer=6,
-        n_head=4,
-        embd_pdrop=0.0,
-        resid_pdrop=0.0,
-        attn_pdrop=0.0,
-    ),
+    "model": replace(CONFIGS["small"]["model"], n_embd=64),
     "depths": [6, 24, 48],
     "seeds": [0, 1, 2],
     "probe_windows": 32,
@@ -105,13 +96,21 @@ def _windows(ids: torch.Tensor, starts: torch.Tensor, length: int) -> torch.Tens
     return torch.stack([ids[s : s + length] for s in starts.tolist()])
 
 
+def _shakespeare(model: GPT2Config) -> tuple[torch.Tensor, torch.Tensor, GPT2Config]:
+    """Train and valid character ids, and `model` sized to the train split's characters."""
+    train_text, valid_text = data.shakespeare_text("train"), data.shakespeare_text("valid")
+    vocab = CharVocab(train_text)
+    return (
+        vocab.encode(train_text),
+        vocab.encode(valid_text),
+        replace(model, vocab_size=len(vocab.chars)),
+    )
+
+
 def run(job: TrainRun, eval_batches: int | None = None) -> Path | None:
     spec = CONFIGS[job.config]
     seed = job.seed
-    train_text, valid_text = data.shakespeare_text("train"), data.shakespeare_text("valid")
-    vocab = CharVocab(train_text)
-    train_ids, valid_ids = vocab.encode(train_text), vocab.encode(valid_text)
-    base = replace(spec["model"], vocab_size=len(vocab.chars))
+    train_ids, valid_ids, base = _shakespeare(spec["model"])
     T = base.n_positions
     tcfg = train_settings(spec["train"], job.steps, evals=1)
     g = torch.Generator().manual_seed(12345)
@@ -121,10 +120,8 @@ def run(job: TrainRun, eval_batches: int | None = None) -> Path | None:
 
     def make_batch(step: int, info: DistInfo) -> torch.Tensor:
         # Depends only on (seed, step): both arms and any number of processes see the same data.
-        gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
-        starts = torch.randint(0, len(train_ids) - T - 1, (tcfg["batch_size"],), generator=gen)
-        mine = starts[shard_batch(range(len(starts)), info)]
-        return _windows(train_ids, mine, T + 1).to(info.device)
+        mine = draw_batch(len(train_ids) - T - 1, tcfg["batch_size"], seed, step, info)
+        return _windows(train_ids, torch.tensor(mine), T + 1).to(info.device)
 
     def loss_fn(model: torch.nn.Module, batch: torch.Tensor) -> torch.Tensor:
         logits = model(batch[:, :-1]).logits
@@ -188,10 +185,7 @@ def run_depth(job: TrainRun, eval_batches: int | None = None) -> Path | None:
 
     spec = DEPTH
     steps = job.steps
-    train_text, valid_text = data.shakespeare_text("train"), data.shakespeare_text("valid")
-    vocab = CharVocab(train_text)
-    train_ids, valid_ids = vocab.encode(train_text), vocab.encode(valid_text)
-    base = replace(spec["model"], vocab_size=len(vocab.chars))
+    train_ids, valid_ids, base = _shakespeare(spec["model"])
     T = base.n_positions
     g = torch.Generator().manual_seed(12345)
     probe = _windows(
@@ -242,10 +236,8 @@ def run_depth(job: TrainRun, eval_batches: int | None = None) -> Path | None:
     for seed in spec["seeds"]:
 
         def make_batch(step: int, info: DistInfo, seed: int = seed) -> torch.Tensor:
-            gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
-            starts = torch.randint(0, len(train_ids) - T - 1, (tcfg["batch_size"],), generator=gen)
-            mine = starts[shard_batch(range(len(starts)), info)]
-            return _windows(train_ids, mine, T + 1).to(info.device)
+            mine = draw_batch(len(train_ids) - T - 1, tcfg["batch_size"], seed, step, info)
+            return _windows(train_ids, torch.tensor(mine), T + 1).to(info.device)
 
         for arm, scaled in (("scaled", True), ("unscaled", False)):
             torch.manual_seed(seed)

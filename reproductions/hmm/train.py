@@ -35,7 +35,6 @@ import torch
 from tqdm import tqdm
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import cleanup_distributed
 from reproductions.common.training import TrainRun
 
 from . import PAPER_ID
@@ -259,20 +258,7 @@ def run(job: TrainRun) -> Path | None:
     return job.publish(metrics, curves, (PAPER_METRICS, PAPER_ID), config=record, data=checksums)
 
 
-PARSER = cli.train_parser(
-    "Supervised bigram HMM tagger on Brown and the WSJ sample: add-k chosen on valid, "
-    "Viterbi and beam accuracy on test, agreement with NLTK; beside it a BiLSTM tagger on "
-    "the same splits. Writes results/<config>.json and the BiLSTM curves as <config>.png.",
-    "python -m reproductions.hmm.train --config small --steps 200 --out /tmp/hmm",
-    configs=("small", "paper", "tiny"),
-)
-
-
-def main(argv: list[str] | None = None) -> None:
-    try:
-        cli.report(run(cli.train_run("hmm", PARSER.parse_args(argv))))
-    finally:
-        cleanup_distributed()
+main = cli.train_main("hmm", run, __doc__, ("small", "paper", "tiny"))
 
 
 if __name__ == "__main__":

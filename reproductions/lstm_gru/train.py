@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import DistInfo, shard_batch
+from reproductions.common.distributed import DistInfo, draw_batch
 from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
 from . import PAPER_ID
@@ -114,9 +114,7 @@ def run(job: TrainRun) -> Path | None:
     eval_batch = torch.stack([valid_ids[s : s + T + 1] for s in eval_starts.tolist()])
 
     def make_batch(step: int, info: DistInfo) -> torch.Tensor:
-        gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
-        starts = torch.randint(0, len(train_ids) - T - 1, (tcfg["batch_size"],), generator=gen)
-        mine = shard_batch(starts.tolist(), info)
+        mine = draw_batch(len(train_ids) - T - 1, tcfg["batch_size"], seed, step, info)
         return torch.stack([train_ids[s : s + T + 1] for s in mine]).to(info.device)
 
     def loss_fn(model: nn.Module, batch: torch.Tensor) -> torch.Tensor:
@@ -154,15 +152,7 @@ def run(job: TrainRun) -> Path | None:
     return job.publish(metrics, curves, (PAPER_METRICS, PAPER_ID), config=record, data=checksums)
 
 
-PARSER = cli.train_parser(
-    "Word-level LSTM/GRU language model on a slice of Brown: plain, dropout and L2 arms; "
-    "writes results/<config>.json with validation perplexity curves.",
-    "python -m reproductions.lstm_gru.train --config small --steps 20 --out /tmp/lm",
-)
-
-
-def main(argv: list[str] | None = None) -> None:
-    cli.report(run(cli.train_run("lstm_gru", PARSER.parse_args(argv))))
+main = cli.train_main("lstm_gru", run, __doc__)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ from reproductions.common import cli, data
 from reproductions.common.distributed import (
     DistInfo,
     cleanup_distributed,
-    shard_batch,
+    draw_batch,
     unwrap_model,
 )
 from reproductions.common.results import command_line
@@ -206,9 +206,7 @@ def run(job: TrainRun, command: str | None = None) -> Path | None:
     tcfg = train_settings(spec["train"], job.steps, evals=1)
 
     def make_batch(step: int, info: DistInfo) -> dict[str, torch.Tensor]:
-        gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
-        idx = torch.randint(0, len(encoded), (tcfg["batch_size"],), generator=gen).tolist()
-        rows = [encoded[i] for i in shard_batch(idx, info)]
+        rows = [encoded[i] for i in draw_batch(len(encoded), tcfg["batch_size"], seed, step, info)]
         src = _pad([s for s, _ in rows])
         return {"src": src.to(info.device), "labels": _labels([t for _, t in rows]).to(info.device)}
 

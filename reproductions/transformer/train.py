@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from reproductions.common import cli, data
-from reproductions.common.distributed import DistInfo, shard_batch, unwrap_model
+from reproductions.common.distributed import DistInfo, draw_batch, unwrap_model
 from reproductions.common.results import command_line
 from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
@@ -142,9 +142,7 @@ def run(job: TrainRun, test_sentences: int | None = None) -> Path | None:
     tcfg = train_settings(spec["train"], job.steps, evals=1)
 
     def make_batch(step: int, info: DistInfo) -> dict[str, torch.Tensor]:
-        gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
-        idx = torch.randint(0, len(encoded), (tcfg["batch_size"],), generator=gen).tolist()
-        rows = [encoded[i] for i in shard_batch(idx, info)]
+        rows = [encoded[i] for i in draw_batch(len(encoded), tcfg["batch_size"], seed, step, info)]
         src = _pad([s for s, _ in rows])
         labels = _pad([t for _, t in rows]).masked_fill(_pad([t for _, t in rows]) == PAD, -100)
         labels[:, 0] = torch.tensor([t[0] for _, t in rows])  # a real first token is never pad

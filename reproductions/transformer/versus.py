@@ -29,7 +29,7 @@ from tqdm.auto import tqdm
 
 from reproductions.common import cli, data
 from reproductions.common.claims import Claim, difference
-from reproductions.common.distributed import DistInfo
+from reproductions.common.distributed import DistInfo, draw_batch
 from reproductions.common.training import Objective, TrainConfig, TrainRun
 from reproductions.seq2seq.model import Seq2Seq, Seq2SeqConfig
 from reproductions.seq2seq.train import _SMALL_MODEL
@@ -121,9 +121,7 @@ def _arm(
 
     def make_batch(step: int, info: DistInfo) -> dict[str, torch.Tensor]:
         # The same rows for both models at every step: drawn from (seed, step) alone.
-        gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
-        idx = torch.randint(0, len(encoded), (bs,), generator=gen).tolist()
-        rows = [encoded[i] for i in idx]
+        rows = [encoded[i] for i in draw_batch(len(encoded), bs, seed, step, info)]
         labels = _pad([t for _, t in rows])
         return {
             "src": _pad([s for s, _ in rows]),
@@ -351,14 +349,13 @@ def main(argv: list[str] | None = None) -> Path | None:
         __doc__.split("\n\n")[0],
         "python -m reproductions.transformer.versus --steps 40 --pilot-steps 10 --out /tmp/versus",
         prog="python -m reproductions.transformer.versus",
+        out=True,
     )
     parser.add_argument("--steps", type=int, default=None, help="steps per model (default 250)")
     parser.add_argument(
         "--pilot-steps", type=int, default=None, help="steps per learning-rate pilot (default 60)"
     )
     parser.add_argument("--test-sentences", type=int, default=None, help="test verses to decode")
-    parser.add_argument("--out", type=Path, default=None, help="results folder")
-    cli.add_allow_dirty(parser)
     args = parser.parse_args(argv)
     name = "versus-rnnsearch" if args.steps is None else f"versus-rnnsearch-{args.steps}steps"
     job = TrainRun("transformer", "versus", steps=args.steps, name=name, out_dir=args.out)
