@@ -72,12 +72,13 @@ def dirty_allowed() -> bool:
 
 
 def is_published_dir(out_dir: Path) -> bool:
-    """True for `reproductions/<name>/results` of this checkout: files there are published."""
+    """True for `reproductions/<name>/results` of this checkout and the folders below it: files
+    there are published."""
     try:
         rel = Path(out_dir).resolve().relative_to(REPRODUCTIONS_ROOT.resolve())
     except ValueError:
         return False
-    return len(rel.parts) == 2 and rel.parts[1] == "results"
+    return len(rel.parts) >= 2 and rel.parts[1] == "results"
 
 
 def tree_is_dirty() -> bool | None:

@@ -8,7 +8,8 @@ halves of questions-words.txt), WordSim353 ρ and training words per second. The
 skip-gram with negative sampling on the corpus once more and prints the nearest neighbours of
 "king − man + woman" and of country → capital questions whose words the vocabulary holds.
 
-Writes `reproductions/word2vec/results/tables.json` (with provenance), the table between the
+Writes `reproductions/word2vec/results/tables/tables.json` (with provenance; its own folder, since
+it is not a train or parity record), the table between the
 TABLES markers of the README, and `results/tables/accuracy.png`.
 
 Example: python -m reproductions.word2vec.tables --corpus small --dims 100 300 --demo-corpus mixed
@@ -34,7 +35,7 @@ from reproductions.word2vec.reference import gensim_model
 from tracker.atomic import atomic_write_text
 
 HERE = Path(__file__).resolve().parent
-OUT = HERE / "results" / "tables.json"
+OUT = HERE / "results" / "tables" / "tables.json"
 README = HERE / "README.md"
 OUTPUTS = {"HS": {"hs": True, "negative": 0}, "NS 5": {"hs": False, "negative": 5},
            "NS 15": {"hs": False, "negative": 15}}  # fmt: skip
@@ -216,7 +217,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.table_only:
         report = json.loads(args.out.read_text(encoding="utf-8"))
-        draw(report, args.out.parent / "tables" / "accuracy.png")
+        draw(report, args.out.parent / "accuracy.png")
         write_readme(report)
         return
     check_publishable(args.out.parent)
@@ -247,7 +248,7 @@ def main(argv: list[str] | None = None) -> None:
     report["provenance"]["wall_time_s"] = round(time.time() - started, 3)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(args.out, json.dumps(report, indent=1, ensure_ascii=False) + "\n")
-    draw(report, args.out.parent / "tables" / "accuracy.png")
+    draw(report, args.out.parent / "accuracy.png")
     write_readme(report)
     print(markdown_table(report))
 
