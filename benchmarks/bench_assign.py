@@ -9,16 +9,15 @@ Example: python benchmarks/bench_assign.py --members 50 --papers 2000 --repeat 3
 
 from __future__ import annotations
 
-import argparse
 import json
 import platform
 import random
 import time
-import time as _time
 from pathlib import Path
 
 import numpy as np
 import scipy
+from _report import add_run_arguments, bench_parser, bench_provenance, write_report
 
 from tracker.assign import assign_reading_quota
 from tracker.catalog import Catalog
@@ -76,24 +75,13 @@ def synthetic_catalog(n_members: int, n_papers: int, seed: int) -> Catalog:
     return Catalog(root=Path("."), team=team, papers=papers, meetings=[], results=[])
 
 
-_STARTED = _time.time()
-
-
-def bench_provenance(settings: dict, started: float) -> dict:
-    from reproductions.common.results import benchmark_provenance
-
-    return benchmark_provenance(settings, started)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--papers", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=3, help="timed solves (best is reported)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/assign.json"))
+    add_run_arguments(
+        parser, repeat_help="timed solves (best is reported)", out="benchmarks/results/assign.json"
+    )
     args = parser.parse_args()
 
     from tqdm import tqdm
@@ -131,10 +119,8 @@ def main() -> None:
             "processor": platform.processor() or platform.machine(),
         },
     }
-    # Commit, dirty flag, command, hardware and start time, as every benchmark file carries.
-    report["provenance"] = bench_provenance(vars(args), _STARTED)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    report["provenance"] = bench_provenance(vars(args))
+    write_report(args.out, report)
     print(json.dumps(report, indent=2))
 
 

@@ -12,26 +12,30 @@ Example: python benchmarks/bench_dashboard.py --papers 5000 --members 50 --repea
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
-import platform
 import random
 import statistics
 import sys
 import tempfile
 import time
-import time as _time
 from pathlib import Path
 
 import streamlit as st
+from _report import (
+    add_run_arguments,
+    bench_parser,
+    bench_provenance,
+    hardware,
+    page_run_seconds,
+    write_report,
+)
 from rich.progress import track
-from streamlit.testing.v1 import AppTest
 
 from tracker import store
 from tracker.catalog import catalog_fingerprint, load_catalog
-from tracker.dashboard import APP_PATH, ROOT_ENV
+from tracker.dashboard import ROOT_ENV
 from tracker.models import Member, Paper, Status
 
 GOAL_S = 3.0
@@ -105,34 +109,18 @@ def render_first_time(page: str) -> float:
     """Seconds for one AppTest run of `page` with every Streamlit cache empty."""
     st.cache_data.clear()
     st.cache_resource.clear()
-    app = AppTest.from_file(str(APP_PATH), default_timeout=600)
-    app.switch_page(page)
-    began = time.perf_counter()
-    app.run()
-    elapsed = time.perf_counter() - began
-    if app.exception:
-        raise SystemExit(f"{page} raised: {[e.value for e in app.exception]}")
-    return elapsed
-
-
-_STARTED = _time.time()
-
-
-def bench_provenance(settings: dict, started: float) -> dict:
-    from reproductions.common.results import benchmark_provenance
-
-    return benchmark_provenance(settings, started)
+    return page_run_seconds(page)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument("--papers", type=int, default=5000)
     parser.add_argument("--members", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3, help="cold renders per page (median kept)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/dashboard.json"))
+    add_run_arguments(
+        parser,
+        repeat_help="cold renders per page (median kept)",
+        out="benchmarks/results/dashboard.json",
+    )
     args = parser.parse_args()
     os.environ["TRACKER_TODAY"] = TODAY
 
@@ -175,18 +163,11 @@ def main() -> None:
         "catalog_fingerprint_s": round(fingerprint_s, 3),
         "load_catalog_s": round(load_s, 3),
         "command": "python benchmarks/bench_dashboard.py " + " ".join(sys.argv[1:]),
-        "hardware": {
-            "python": platform.python_version(),
-            "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(),
-            "load_average_1m": round(os.getloadavg()[0], 2),
-        },
+        "hardware": hardware(),
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    # Commit, dirty flag, command, hardware and start time, as every benchmark file carries.
-    report["provenance"] = bench_provenance(vars(args), _STARTED)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    report["provenance"] = bench_provenance(vars(args))
+    write_report(args.out, report)
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
 

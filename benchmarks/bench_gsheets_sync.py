@@ -13,11 +13,8 @@ Example: python benchmarks/bench_gsheets_sync.py --rows 2000 --repeat 3
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +26,8 @@ from rich.progress import Progress
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))  # for tests.sheets_emulator when run as a script
+
+from _report import bench_provenance, hardware, write_report  # noqa: E402
 
 from tests.sheets_emulator import SheetsEmulator  # noqa: E402
 from tracker import store  # noqa: E402
@@ -156,9 +155,6 @@ def main(argv: list[str] | None = None) -> int:
             "runs": items,
         }
     within = all(summary[name]["api_requests_max"] <= limit for name, limit in BUDGET.items())
-    commit = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False
-    ).stdout.strip()
     result = {
         "schema": 1,
         "benchmark": "tracker sync of a Google Sheet (loopback Sheets API v4 emulator, real gspread)",
@@ -166,19 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         "repeat": args.repeat,
         "scenarios": summary,
         "within_request_budget": within,
-        "provenance": {
-            "git_commit": commit,
-            "python": platform.python_version(),
-            "gspread": version("gspread"),
-            "cpu": platform.machine(),
-            "cpus": os.cpu_count(),
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "command": "python benchmarks/bench_gsheets_sync.py "
-            + " ".join(argv if argv is not None else sys.argv[1:]),
-        },
+        "provenance": bench_provenance(vars(args))
+        | {"hardware": hardware(), "gspread": version("gspread")},
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_report(args.out, result)
     for name in runs:
         s = summary[name]
         print(

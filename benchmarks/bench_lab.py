@@ -12,11 +12,8 @@ Example: python benchmarks/bench_lab.py --repeat 3
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -25,26 +22,19 @@ import time
 from pathlib import Path
 
 import streamlit as st
-from streamlit.testing.v1 import AppTest
+from _report import bench_parser, bench_provenance, hardware, page_run_seconds, write_report
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from dashboard_helpers import TODAY, write_tiny_repo  # noqa: E402
 
-from tracker.dashboard import APP_PATH, ROOT_ENV  # noqa: E402
+from tracker.dashboard import ROOT_ENV  # noqa: E402
 
 GOAL_S = 3.0
 VIEWS = ("vectors", "attention", "positions", "depth", "decoding")
 
 
 def render(view: str) -> float:
-    app = AppTest.from_file(str(APP_PATH), default_timeout=600)
-    app.switch_page(f"views/lab_{view}.py")
-    began = time.perf_counter()
-    app.run()
-    elapsed = time.perf_counter() - began
-    if app.exception:
-        raise SystemExit(f"lab_{view} raised: {[e.value for e in app.exception]}")
-    return elapsed
+    return page_run_seconds(f"views/lab_{view}.py", name=f"lab_{view}")
 
 
 def git(*args: str) -> str:
@@ -54,9 +44,7 @@ def git(*args: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument(
         "--repeat", type=int, default=3, help="timed renders per view (median kept)"
     )
@@ -88,19 +76,9 @@ def main() -> None:
         "benchmark": "lab views first render (models cached)",
         "goal_s": GOAL_S,
         "views": views,
-        "command": "python benchmarks/bench_lab.py " + " ".join(sys.argv[1:]),
-        "git_commit": git("rev-parse", "HEAD"),
-        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
-        "hardware": {
-            "python": platform.python_version(),
-            "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(),
-            "load_average_1m": round(os.getloadavg()[0], 2),
-        },
-        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "provenance": bench_provenance(vars(args)) | {"hardware": hardware()},
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_report(args.out, report)
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
 

@@ -12,13 +12,14 @@ Example: python benchmarks/bench_schedule.py --members 30 --weeks 40 --slots 3 -
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import random
 import time
 from collections import Counter
 from pathlib import Path
+
+from _report import add_run_arguments, bench_parser, write_report
 
 from tracker.catalog import Catalog
 from tracker.models import Member, Paper, Schedule, Status, TeamSettings
@@ -115,16 +116,14 @@ def check(plan, catalog: Catalog) -> dict:  # noqa: ANN001
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument("--members", type=int, default=30)
     parser.add_argument("--weeks", type=int, default=40)
     parser.add_argument("--slots", type=int, default=3)
     parser.add_argument("--papers", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs (best is reported)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/schedule.json"))
+    add_run_arguments(
+        parser, repeat_help="timed runs (best is reported)", out="benchmarks/results/schedule.json"
+    )
     args = parser.parse_args()
 
     from tqdm import tqdm
@@ -169,8 +168,7 @@ def main() -> None:
             f"--papers {args.papers} --repeat {args.repeat}",
         ),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_report(args.out, report)
     print(json.dumps({k: v for k, v in report.items() if k != "provenance"}, indent=2))
 
 

@@ -5,7 +5,6 @@ Writes benchmarks/results/site_build.json. Example: python benchmarks/bench_site
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import platform
@@ -13,9 +12,9 @@ import shutil
 import sys
 import tempfile
 import time
-import time as _time
 from pathlib import Path
 
+from _report import bench_parser, bench_provenance
 from tqdm import tqdm
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,20 +64,9 @@ def synthesise(root: Path, papers: int, notes: int) -> None:
         )
 
 
-_STARTED = _time.time()
-
-
-def bench_provenance(settings: dict, started: float) -> dict:
-    from reproductions.common.results import benchmark_provenance
-
-    return benchmark_provenance(settings, started)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Example: python benchmarks/bench_site_build.py --papers 1000 --notes 300",
+    parser = bench_parser(
+        __doc__, epilog="Example: python benchmarks/bench_site_build.py --papers 1000 --notes 300"
     )
     parser.add_argument("--papers", type=int, default=1000)
     parser.add_argument("--notes", type=int, default=300)
@@ -109,8 +97,7 @@ def main() -> None:
         },
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    # Commit, dirty flag, command, hardware and start time, as every benchmark file carries.
-    record["provenance"] = bench_provenance(vars(args), _STARTED)
+    record["provenance"] = bench_provenance(vars(args))
     store.atomic_write_text(args.out, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(record, indent=2, ensure_ascii=False))
 

@@ -10,16 +10,13 @@ Example: python benchmarks/bench_sync.py --rows 2000
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
-import json
-import os
-import platform
-import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from _report import bench_parser, bench_provenance, hardware, write_report
 
 from tracker import store
 from tracker.models import Paper
@@ -96,9 +93,7 @@ def edit_both_sides(root: Path, n: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "sync.json")
     args = parser.parse_args()
@@ -120,19 +115,9 @@ def main() -> None:
             "50_cells_each_side_apply": round(changed, 3),
         },
         "goal_seconds": 1.0,
-        "provenance": {
-            "git_commit": subprocess.run(
-                ["git", "rev-parse", "HEAD"], cwd=HERE, capture_output=True, text=True
-            ).stdout.strip(),
-            "python": platform.python_version(),
-            "cpu": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(),
-            "load_average_1m": round(os.getloadavg()[0], 2),
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        },
+        "provenance": bench_provenance(vars(args)) | {"hardware": hardware()},
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_report(args.out, report)
     print(f"sync of {args.rows} rows:")
     for name, seconds in report["seconds"].items():
         print(f"  {name:<32} {seconds:7.3f} s   (goal < 1 s: {'ok' if seconds < 1 else 'MISSED'})")

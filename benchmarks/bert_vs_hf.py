@@ -10,31 +10,24 @@ Example: python benchmarks/bert_vs_hf.py --repeats 5 --warmup 2
 
 from __future__ import annotations
 
-import argparse
 import time
-from pathlib import Path
+from typing import Any
 
 import torch
-from hf_timing import RESULTS, compare, report
+from hf_timing import compare_and_report, passes, timing_parser
 
 from reproductions.bert import BertConfig, BertModel
 from reproductions.bert.reference import build_reference
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(
-        description="Our BERT vs Hugging Face BertModel (sdpa), forward and forward+backward.",
-        epilog="Example: python benchmarks/bert_vs_hf.py --batch 8 --seq 128 --repeats 5",
+    parser = timing_parser(
+        "Our BERT vs Hugging Face BertModel (sdpa), forward and forward+backward.",
+        "python benchmarks/bert_vs_hf.py --batch 8 --seq 128 --repeats 5",
+        "bert.json",
+        {"batch": 8, "seq": 128, "layers": 12, "hidden": 768, "heads": 12},
     )
-    parser.add_argument("--batch", type=int, default=8)
-    parser.add_argument("--seq", type=int, default=128)
-    parser.add_argument("--layers", type=int, default=12)
-    parser.add_argument("--hidden", type=int, default=768)
-    parser.add_argument("--heads", type=int, default=12)
-    parser.add_argument("--repeats", type=int, default=9)
-    parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--out", type=Path, default=RESULTS / "bert.json")
     args = parser.parse_args(argv)
     started = time.time()
     device = torch.device(args.device)
@@ -52,28 +45,22 @@ def main(argv: list[str] | None = None) -> dict:
     mask = torch.ones_like(ids)
     mask[: args.batch // 2, args.seq * 3 // 4 :] = 0  # half the rows padded: the mask path is timed
 
-    def run(model: torch.nn.Module, name: str) -> None:
+    def forward(model: torch.nn.Module) -> Any:
         # Ours takes (input_ids, token_type_ids, attention_mask) positionally; HF by keyword.
-        def call():  # noqa: ANN202
-            if model is hf:
-                return model(input_ids=ids, attention_mask=mask)
-            return model(ids, None, mask)
+        if model is hf:
+            return model(input_ids=ids, attention_mask=mask)
+        return model(ids, None, mask)
 
-        if name == "forward":
-            with torch.no_grad():
-                call()
-            return
-        model.zero_grad(set_to_none=True)
-        out = call()
-        (out.last_hidden_state.float().pow(2).mean() + out.pooler_output.float().mean()).backward()
+    def loss(out: Any) -> torch.Tensor:
+        return out.last_hidden_state.float().pow(2).mean() + out.pooler_output.float().mean()
 
-    rows = compare(ours, hf, run, device, args.warmup, args.repeats)
-    config = vars(args) | {"device": str(device), "reference": "transformers BertModel, sdpa"}
+    run = passes(forward, loss)
     title = (
         f"BERT L={args.layers} H={args.hidden} A={args.heads}, batch {args.batch} x {args.seq}, "
         f"{device}"
     )
-    return report("bert_vs_hf", title, rows, config, args.out, started)
+    config = {"device": str(device), "reference": "transformers BertModel, sdpa"}
+    return compare_and_report("bert_vs_hf", title, (ours, hf), run, args, started, config)
 
 
 if __name__ == "__main__":

@@ -11,30 +11,23 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import time
-from pathlib import Path
 
 import torch
-from hf_timing import RESULTS, compare, report
+from hf_timing import compare_and_report, passes, timing_parser
 
 from reproductions.gpt2.model import GPT2Config
 from reproductions.gpt2.reference import build_reference, from_hf
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(
-        description="Time our GPT-2 against Hugging Face's sdpa GPT-2 (forward, forward+backward).",
-        epilog="Example: python benchmarks/gpt2_vs_hf.py --repeats 5",
+    parser = timing_parser(
+        "Time our GPT-2 against Hugging Face's sdpa GPT-2 (forward, forward+backward).",
+        "python benchmarks/gpt2_vs_hf.py --repeats 5",
+        "gpt2.json",
+        {"batch": 4, "seq": 256},
+        small="a 2-layer 128-wide shape instead of 124M",
     )
-    parser.add_argument("--batch", type=int, default=4)
-    parser.add_argument("--seq", type=int, default=256)
-    parser.add_argument("--repeats", type=int, default=9)
-    parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument(
-        "--small", action="store_true", help="a 2-layer 128-wide shape instead of 124M"
-    )
-    parser.add_argument("--out", type=Path, default=RESULTS / "gpt2.json")
     args = parser.parse_args(argv)
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -48,23 +41,15 @@ def main(argv: list[str] | None = None) -> dict:
     ours = from_hf(hf)
     ids = torch.randint(0, cfg.vocab_size, (args.batch, args.seq), device=device)
 
-    def run(model: torch.nn.Module, name: str) -> None:
-        if name == "forward":
-            with torch.no_grad():
-                model(ids)
-            return
-        model.zero_grad(set_to_none=True)
-        model(ids).logits.float().square().mean().backward()
-
-    rows = compare(ours, hf, run, device, args.warmup, args.repeats)
+    run = passes(lambda model: model(ids), lambda out: out.logits.float().square().mean())
     shape = "small" if args.small else "124M"
-    config = vars(args) | {
+    title = f"GPT-2 {shape} shape, batch {args.batch} x {args.seq}, {device}"
+    config = {
         "shape": shape,
         "device": str(device),
         "reference": "transformers GPT2LMHeadModel, sdpa",
     }
-    title = f"GPT-2 {shape} shape, batch {args.batch} x {args.seq}, {device}"
-    return report("gpt2_vs_hf", title, rows, config, args.out, started)
+    return compare_and_report("gpt2_vs_hf", title, (ours, hf), run, args, started, config)
 
 
 if __name__ == "__main__":

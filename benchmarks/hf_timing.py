@@ -8,6 +8,7 @@ callable per (model, pass); `compare` times forward (no grad, eval mode) and for
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -15,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 # Reference models are built from configs: nothing may reach a hub at run time.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -103,3 +105,57 @@ def report(
     out.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")
     return record
+
+
+def timing_parser(
+    description: str,
+    example: str,
+    out_name: str,
+    sizes: dict[str, int],
+    small: str | None = None,
+) -> argparse.ArgumentParser:
+    """The options of one comparison: an integer option per entry of `sizes` (`src_len` becomes
+    --src-len, the value its default), --small when `small` says what it selects, then
+    --repeats, --warmup and --out; `example` is one command line, shown under --help."""
+    parser = argparse.ArgumentParser(description=description, epilog=f"Example: {example}")
+    for name, default in sizes.items():
+        parser.add_argument("--" + name.replace("_", "-"), type=int, default=default)
+    if small is not None:
+        parser.add_argument("--small", action="store_true", help=small)
+    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=RESULTS / out_name)
+    return parser
+
+
+def passes(
+    forward: Callable[[torch.nn.Module], Any], loss: Callable[[Any], torch.Tensor]
+) -> Callable[[torch.nn.Module, str], None]:
+    """The `run(model, pass_name)` that `compare` times: `forward(model)` under no_grad, or
+    zeroed gradients, `forward(model)` and backward() of `loss` of its output."""
+
+    def run(model: torch.nn.Module, name: str) -> None:
+        if name == "forward":
+            with torch.no_grad():
+                forward(model)
+            return
+        model.zero_grad(set_to_none=True)
+        loss(forward(model)).backward()
+
+    return run
+
+
+def compare_and_report(
+    benchmark: str,
+    title: str,
+    models: tuple[torch.nn.Module, torch.nn.Module],
+    run: Callable[[torch.nn.Module, str], object],
+    args: argparse.Namespace,
+    started: float,
+    config: dict[str, object],
+) -> dict:
+    """`compare` (ours, HF) on their device with the parsed options' warm-up and repeats, then
+    `report`; the record's config is the options and `config` (which names the device)."""
+    device = next(models[0].parameters()).device
+    rows = compare(*models, run, device, args.warmup, args.repeats)
+    return report(benchmark, title, rows, vars(args) | config, args.out, started)

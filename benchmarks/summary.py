@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
+
+from reproductions.common.readme_block import replace_block
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -195,15 +196,7 @@ def main() -> None:
     text = table()
     print(text)
     if not args.no_readme:
-        readme = ROOT / "README.md"
-        content = readme.read_text(encoding="utf-8")
-        new = re.sub(
-            r"(<!-- BENCHMARKS:START -->\n).*?(<!-- BENCHMARKS:END -->)",
-            lambda m: m.group(1) + text + "\n" + m.group(2),
-            content,
-            flags=re.S,
-        )
-        readme.write_text(new, encoding="utf-8")
+        replace_block(ROOT / "README.md", "BENCHMARKS", text)
 
 
 if __name__ == "__main__":

@@ -12,31 +12,23 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import time
-from pathlib import Path
 
 import torch
-from hf_timing import RESULTS, compare, report
+from hf_timing import compare_and_report, passes, timing_parser
 
 from reproductions.transformer.model import TransformerConfig
 from reproductions.transformer.reference import build_reference, from_hf
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(
-        description="Time our Transformer against Hugging Face's Marian (sdpa): forward, forward+backward.",
-        epilog="Example: python benchmarks/transformer_vs_hf.py --repeats 5",
+    parser = timing_parser(
+        "Time our Transformer against Hugging Face's Marian (sdpa): forward, forward+backward.",
+        "python benchmarks/transformer_vs_hf.py --repeats 5",
+        "transformer.json",
+        {"batch": 8, "src_len": 64, "tgt_len": 64},
+        small="d_model 128, 2+2 layers instead of base",
     )
-    parser.add_argument("--batch", type=int, default=8)
-    parser.add_argument("--src-len", type=int, default=64)
-    parser.add_argument("--tgt-len", type=int, default=64)
-    parser.add_argument("--repeats", type=int, default=9)
-    parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument(
-        "--small", action="store_true", help="d_model 128, 2+2 layers instead of base"
-    )
-    parser.add_argument("--out", type=Path, default=RESULTS / "transformer.json")
     args = parser.parse_args(argv)
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -70,26 +62,21 @@ def main(argv: list[str] | None = None) -> dict:
         0  # half the batch padded: masks are exercised
     )
 
-    def run(model: torch.nn.Module, name: str) -> None:
-        if name == "forward":
-            with torch.no_grad():
-                model(src, attention_mask=mask, decoder_input_ids=tgt)
-            return
-        model.zero_grad(set_to_none=True)
-        model(src, attention_mask=mask, decoder_input_ids=tgt).logits.square().mean().backward()
-
-    rows = compare(ours, hf, run, device, args.warmup, args.repeats)
+    run = passes(
+        lambda model: model(src, attention_mask=mask, decoder_input_ids=tgt),
+        lambda out: out.logits.square().mean(),
+    )
     shape = "small" if args.small else "base"
-    config = vars(args) | {
-        "shape": shape,
-        "device": str(device),
-        "reference": "transformers MarianMTModel, sdpa",
-    }
     title = (
         f"Transformer {shape} shape, batch {args.batch}, src {args.src_len}, "
         f"tgt {args.tgt_len}, {device}"
     )
-    return report("transformer_vs_hf", title, rows, config, args.out, started)
+    config = {
+        "shape": shape,
+        "device": str(device),
+        "reference": "transformers MarianMTModel, sdpa",
+    }
+    return compare_and_report("transformer_vs_hf", title, (ours, hf), run, args, started, config)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import statistics
 import sys
 import time
@@ -37,6 +36,7 @@ from tqdm.auto import tqdm
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from reproductions.common.readme_block import replace_block  # noqa: E402
 from reproductions.common.results import provenance  # noqa: E402
 from reproductions.word2vec.corpora import CORPORA, checksums, corpus_file  # noqa: E402
 from reproductions.word2vec.evaluate import evaluate, keyed_vectors  # noqa: E402
@@ -278,14 +278,7 @@ def markdown_table(report: dict) -> str:
 
 
 def write_readme(report: dict) -> None:
-    text = README.read_text(encoding="utf-8")
-    text = re.sub(
-        r"(<!-- BENCHMARK:START -->\n).*?(<!-- BENCHMARK:END -->)",
-        lambda m: m.group(1) + markdown_table(report) + "\n" + m.group(2),
-        text,
-        flags=re.S,
-    )
-    README.write_text(text, encoding="utf-8")
+    replace_block(README, "BENCHMARK", markdown_table(report))
 
 
 def _write(path: Path, report: dict) -> None:

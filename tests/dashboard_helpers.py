@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "tracker" / "dashboard" / "app.py")
@@ -149,6 +150,14 @@ draft: true
 초안입니다.
 """,
 }
+
+
+def open_on(root: Path, monkeypatch: Any) -> Path:
+    """Point the dashboard at the team repository `root` on the day TODAY (a pytest
+    MonkeyPatch undoes both after the test)."""
+    monkeypatch.setenv("TRACKER_ROOT", str(root))
+    monkeypatch.setenv("TRACKER_TODAY", TODAY)
+    return root
 
 
 def write_tiny_repo(root: Path) -> Path:

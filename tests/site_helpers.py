@@ -7,9 +7,10 @@ one build per session through `built_site()`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from pathlib import Path
+
+from results_helpers import write_result
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "notes"
@@ -70,10 +71,8 @@ def make_team_repo(target: Path, *, results: bool = True) -> Path:
     for sub in ("css", "javascripts"):
         shutil.copytree(REPO / "docs" / "assets" / sub, docs / "assets" / sub)
     if results:
-        out = target / "reproductions" / "bert" / "results"
-        out.mkdir(parents=True)
-        (out / "tiny.json").write_text(json.dumps(BERT_TRAIN_RESULT), encoding="utf-8")
-        (out / "parity.json").write_text(json.dumps(BERT_PARITY_RESULT), encoding="utf-8")
+        write_result(target, BERT_TRAIN_RESULT)
+        write_result(target, BERT_PARITY_RESULT)
     return target
 
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from dashboard_helpers import TRAIN, write_results, write_tiny_repo
+from dashboard_helpers import TRAIN, open_on, write_results, write_tiny_repo
 
 from tracker import claims
 from tracker.catalog import ReproResult
@@ -88,13 +88,9 @@ def test_site_paper_page_and_index_show_claims_and_constant_heads(tmp_path: Path
 def test_dashboard_shows_claims_overview_and_constant_head(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dashboard_helpers import TODAY
-
     from tests.helpers.dashboard_app import open_page, texts
 
-    root = write_tiny_repo(tmp_path / "tiny")
-    monkeypatch.setenv("TRACKER_ROOT", str(root))
-    monkeypatch.setenv("TRACKER_TODAY", TODAY)
+    root = open_on(write_tiny_repo(tmp_path / "tiny"), monkeypatch)
     _with_claims(root)
     app = open_page("reproductions")
     shown = texts(app)

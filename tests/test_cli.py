@@ -9,33 +9,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.main import get_command
 from typer.testing import CliRunner
 
 import tracker.cli
 from tests.helpers.repo import edit_paper, set_cell
 from tracker.cli.main import VERBS, app, load_verb
+from tracker.cli.reference import command_paths
 
 runner = CliRunner()
 
 
 def all_commands() -> list[tuple[str, ...]]:
-    root = get_command(app)
-    found: list[tuple[str, ...]] = []
-
-    def walk(command: object, path: tuple[str, ...]) -> None:
-        found.append(path)
-        # typer vendors its own click: look for subcommands by attribute, not by class. The
-        # root loads its verbs lazily, so ask each group for its commands rather than reading
-        # its `commands` dict.
-        if not hasattr(command, "list_commands"):
-            return
-        ctx = command.context_class(command)
-        for name in command.list_commands(ctx):
-            walk(command.get_command(ctx, name), (*path, name))
-
-    walk(root, ())
-    return found
+    return command_paths(hidden=True)
 
 
 def test_root_help_lists_each_verb_with_its_own_summary() -> None:

@@ -153,6 +153,27 @@ def test_check_records_a_passing_suite_and_list_reports_it(fake_package):
     assert toy["parity"] == "passed" and toy["parity_at"]
 
 
+def test_check_refuses_a_dirty_tree_unless_told_allow_dirty(fake_package, monkeypatch):
+    import reproductions.common.results as results
+
+    _, root = fake_package
+    # The fake package's results folders count as published, in a tree with uncommitted changes.
+    monkeypatch.setattr(results, "REPRODUCTIONS_ROOT", root)
+    monkeypatch.setattr(results, "tree_is_dirty", lambda: True)
+    monkeypatch.setattr(
+        results, "_git", lambda *args: " M toy/check.py" if "status" in args else "0" * 40
+    )
+    monkeypatch.delenv(results.ALLOW_DIRTY_ENV, raising=False)
+    refused = _invoke("check", "toy")
+    assert refused.exit_code == 1
+    assert "--allow-dirty" in refused.output and "Traceback" not in refused.output
+    assert not (root / "toy" / "results" / "parity.json").exists()
+    allowed = _invoke("check", "toy", "--allow-dirty")
+    assert allowed.exit_code == 0, allowed.output
+    prov = read_results(root / "toy" / "results" / "parity.json")["provenance"]
+    assert prov["git_dirty"] is True and prov["allow_dirty"] is True
+
+
 def test_check_full_runs_the_extra_cases(fake_package):
     _, root = fake_package
     assert _invoke("check", "toy", "--full").exit_code == 0

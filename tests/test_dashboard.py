@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from dashboard_helpers import (
-    TODAY,
     break_a_paper,
     copy_sample_repo,
+    open_on,
     write_results,
     write_tiny_repo,
 )
@@ -21,18 +21,12 @@ from tests.helpers.dashboard_app import PAGES, open_page, texts
 
 @pytest.fixture
 def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = write_tiny_repo(tmp_path / "tiny")
-    monkeypatch.setenv("TRACKER_ROOT", str(root))
-    monkeypatch.setenv("TRACKER_TODAY", TODAY)
-    return root
+    return open_on(write_tiny_repo(tmp_path / "tiny"), monkeypatch)
 
 
 @pytest.fixture
 def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = copy_sample_repo(tmp_path / "sample")
-    monkeypatch.setenv("TRACKER_ROOT", str(root))
-    monkeypatch.setenv("TRACKER_TODAY", TODAY)
-    return root
+    return open_on(copy_sample_repo(tmp_path / "sample"), monkeypatch)
 
 
 def shown_ids(app: AppTest) -> list[str]:
@@ -260,8 +254,7 @@ def test_an_empty_repository_gets_helpful_empty_states(
     root = tmp_path / "empty"
     (root / "papers").mkdir(parents=True)
     (root / "papers" / "team.yaml").write_text("name: 새 모임\ntopic: NLP\n", encoding="utf-8")
-    monkeypatch.setenv("TRACKER_ROOT", str(root))
-    monkeypatch.setenv("TRACKER_TODAY", TODAY)
+    open_on(root, monkeypatch)
     expected = {
         "this_week": "아직 발표자가 없습니다",
         "reading_list": "tracker sync --apply",

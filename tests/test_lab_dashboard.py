@@ -3,13 +3,13 @@ figure, and the numbers it shows are the ones `tracker.lab` computes (checked in
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
-from dashboard_helpers import APP, TODAY, write_tiny_repo
+from dashboard_helpers import APP, open_on, write_tiny_repo
+from results_helpers import GPT2_ABLATION, write_result
 from streamlit.testing.v1 import AppTest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -17,29 +17,10 @@ pytest.importorskip("torch")
 
 from tracker.lab import attention, decoding, depth, vectors  # noqa: E402
 
-GPT2_RESULTS = {
-    "schema": 1,
-    "reproduction": "gpt2",
-    "paper_id": "gpt2-2019",
-    "kind": "train",
-    "run": "small",
-    "metrics": {"val_loss": 2.1},
-    "curves": {
-        "train_loss (scaled init)": [[0, 4.2], [50, 2.6], [100, 2.2]],
-        "train_loss (unscaled init)": [[0, 4.2], [50, 2.8], [100, 2.4]],
-        "val_loss (scaled init)": [[50, 2.7], [100, 2.3]],
-        "val_loss (unscaled init)": [[50, 2.9], [100, 2.5]],
-    },
-    "provenance": {"command": "python -m reproductions.gpt2.train --config small"},
-}
-
 
 @pytest.fixture
 def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = write_tiny_repo(tmp_path / "tiny")
-    monkeypatch.setenv("TRACKER_ROOT", str(root))
-    monkeypatch.setenv("TRACKER_TODAY", TODAY)
-    return root
+    return open_on(write_tiny_repo(tmp_path / "tiny"), monkeypatch)
 
 
 def open_lab(name: str) -> AppTest:
@@ -135,9 +116,7 @@ def test_an_english_team_sees_the_lab_in_english(team: Path) -> None:
 
 
 def test_depth_page_shows_residual_stds_and_the_ablation_curves(team: Path) -> None:
-    results = team / "reproductions" / "gpt2" / "results"
-    results.mkdir(parents=True)
-    (results / "small.json").write_text(json.dumps(GPT2_RESULTS), encoding="utf-8")
+    write_result(team, GPT2_ABLATION)
     app = open_lab("depth")
     assert image_count(app) == 2  # std against depth, the ablation's curves
     table = app.dataframe[0].value
@@ -148,7 +127,7 @@ def test_depth_page_shows_residual_stds_and_the_ablation_curves(team: Path) -> N
         profile = depth.depth_profile(int(n))
         assert scaled == pytest.approx(round(profile.scaled[-1], 4))
         assert unscaled == pytest.approx(round(profile.unscaled[-1], 4))
-    assert app.code[0].value == GPT2_RESULTS["provenance"]["command"]
+    assert app.code[0].value == GPT2_ABLATION["provenance"]["command"]
 
 
 def test_depth_page_without_ablation_results_says_how_to_make_them(team: Path) -> None:

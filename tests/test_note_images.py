@@ -84,6 +84,11 @@ def host(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         server.server_close()
 
 
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    return make_team_repo(tmp_path / "team", results=False)
+
+
 def test_archiving_keeps_the_png_and_marks_each_failure_with_the_original_link(host: str) -> None:
     body = (
         f"![고양이]({host}/cat.png)\n\n"
@@ -125,9 +130,8 @@ def test_refused_downloads(host: str, path: str, reason: str) -> None:
 
 
 def test_keep_images_import_writes_image_then_post_and_reimport_is_unchanged(
-    host: str, tmp_path: Path
+    host: str, team: Path, tmp_path: Path
 ) -> None:
-    team = make_team_repo(tmp_path / "team", results=False)
     note = tmp_path / "2025-10-14-images.md"
     note.write_text(
         f"---\ntitle: 그림 모임\ndate: 2025-10-14\n---\n\n그림 두 장.\n\n"
@@ -156,9 +160,8 @@ def test_keep_images_import_writes_image_then_post_and_reimport_is_unchanged(
 
 
 def test_team_setting_turns_archiving_on_and_the_flag_turns_it_off(
-    host: str, tmp_path: Path
+    host: str, team: Path, tmp_path: Path
 ) -> None:
-    team = make_team_repo(tmp_path / "team", results=False)
     team_file = team / "papers/team.yaml"
     team_file.write_text(
         team_file.read_text("utf-8") + "notes: {keep_images: true, image_timeout_s: 2}\n", "utf-8"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -163,18 +164,23 @@ def test_concurrent_edit_of_the_file_between_read_and_write_aborts(synced_repo: 
     assert rows["007"][8] == "read", "our push must not have happened"
 
 
+def _xlsx_remote(root: Path) -> tuple[Any, Any]:
+    """Switch the team's remote from reading-list.csv to a new, empty reading-list.xlsx:
+    (the openpyxl workbook to fill and save, its sheet)."""
+    import openpyxl
+
+    team_file = root / "papers" / "team.yaml"
+    team = team_file.read_text(encoding="utf-8").replace("reading-list.csv", "reading-list.xlsx")
+    team_file.write_text(team, encoding="utf-8")
+    workbook = openpyxl.Workbook()
+    return workbook, workbook.active
+
+
 def test_xlsx_remote_round_trips_text_ids_and_korean(tmp_path: Path) -> None:
     import openpyxl
 
     root = write_team_repo(tmp_path / "x")
-    team = (
-        (root / "papers" / "team.yaml")
-        .read_text(encoding="utf-8")
-        .replace("reading-list.csv", "reading-list.xlsx")
-    )
-    (root / "papers" / "team.yaml").write_text(team, encoding="utf-8")
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
+    workbook, sheet = _xlsx_remote(root)
     for r_index, line in enumerate(read_rows(root), start=1):
         for c_index, value in enumerate(line, start=1):
             cell = sheet.cell(row=r_index, column=c_index, value=value or None)
@@ -196,17 +202,8 @@ def test_xlsx_remote_round_trips_text_ids_and_korean(tmp_path: Path) -> None:
 
 
 def test_xlsx_id_stored_as_a_number_is_refused(tmp_path: Path) -> None:
-    import openpyxl
-
     root = write_team_repo(tmp_path / "x", rows=[])
-    team = (
-        (root / "papers" / "team.yaml")
-        .read_text(encoding="utf-8")
-        .replace("reading-list.csv", "reading-list.xlsx")
-    )
-    (root / "papers" / "team.yaml").write_text(team, encoding="utf-8")
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
+    workbook, sheet = _xlsx_remote(root)
     sheet.append(HEADER.split(","))
     sheet.append([2101.1, "A numeric id"])
     workbook.save(root / "papers" / "reading-list.xlsx")

@@ -35,7 +35,7 @@ from tracker import store
 from tracker.catalog import Catalog
 from tracker.errors import DataError, UsageError
 from tracker.i18n import Translator, translator
-from tracker.models import STATUS_ORDER, Member, Paper, Status, TeamSettings
+from tracker.models import STATUS_ORDER, Member, Paper, Status, TeamSettings, json_fields
 from tracker.relevance import RelevanceMatrix, relevance_matrix
 
 SCHEMA = 1
@@ -61,16 +61,8 @@ class Pair:
         return self.score <= 0.0 or not self.keywords
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "member": self.member,
-            "paper_id": self.paper_id,
-            "title": self.title,
-            "score": round(self.score, 4),
-            "keywords": self.keywords,
-            "rank": self.rank,
-            "origin": self.origin,
-            "filler": self.filler,
-        }
+        names = ("member", "paper_id", "title", "score", "keywords", "rank", "origin", "filler")
+        return json_fields(self, *names) | {"score": round(self.score, 4)}
 
 
 @dataclass

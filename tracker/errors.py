@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+
+def bulleted(items: Iterable[object]) -> str:
+    """Several problems, one a line, as every error that lists them shows them."""
+    return "\n".join(f"  - {item}" for item in items)
+
 
 class TrackerError(Exception):
     """Base of every error meant for the user; `exit_code` is the CLI's stable exit status."""
@@ -24,6 +31,11 @@ class DataError(TrackerError):
 
     exit_code = 1
 
+    @classmethod
+    def listing(cls, headline: str, problems: Iterable[object], *, fix: str) -> DataError:
+        """`headline:` followed by the problems, one a line."""
+        return cls(f"{headline}:\n{bulleted(problems)}", fix=fix)
+
 
 class FrontMatterError(DataError):
     """A Markdown file's YAML front matter cannot be read."""
@@ -43,9 +55,9 @@ class SheetError(DataError):
     def __init__(self, problems: list[str], *, source: str) -> None:
         self.problems = problems
         self.source = source
-        lines = "\n".join(f"  - {p}" for p in problems)
         super().__init__(
-            f"{source}: {len(problems)} problem(s) in the reading list; nothing was changed:\n{lines}",
+            f"{source}: {len(problems)} problem(s) in the reading list; nothing was changed:\n"
+            + bulleted(problems),
             fix="correct the cells named above in the spreadsheet, then run `tracker sync` again",
         )
 

@@ -246,6 +246,21 @@ def parse_date_ranges(value: Any, *, what: str) -> list[tuple[dt.date, dt.date]]
     return ranges
 
 
+def json_fields(obj: object, *names: str) -> dict[str, Any]:
+    """`{name: obj.name}` for each name, in this order: the `--json` output of a result row;
+    a caller replaces a value that needs converting with `| {name: converted}` (it keeps its
+    place)."""
+    return {name: getattr(obj, name) for name in names}
+
+
+def _checked_date_ranges(value: Any, *, what: str) -> list[Any]:
+    """A settings field of dates and ranges, kept as the team wrote it (one entry or a list),
+    once every entry parses (a ValueError naming `what` otherwise)."""
+    items = [] if value in (None, "") else value if isinstance(value, list) else [value]
+    parse_date_ranges(items, what=what)
+    return items
+
+
 def skip_reasons(value: Any) -> list[str | None]:
     """The optional `reason` of each `schedule.skip` entry (None where none is given)."""
     items = value if isinstance(value, list | tuple) else [value]
@@ -268,9 +283,7 @@ class Member(BaseModel):
     @field_validator("away", mode="before")
     @classmethod
     def _away(cls, value: Any) -> list[Any]:
-        items = [] if value in (None, "") else value if isinstance(value, list) else [value]
-        parse_date_ranges(items, what="away")
-        return items
+        return _checked_date_ranges(value, what="away")
 
     def is_away(self, day: dt.date) -> bool:
         return any(a <= day <= b for a, b in parse_date_ranges(self.away, what="away"))
@@ -303,9 +316,7 @@ class Schedule(BaseModel):
     @field_validator("skip", mode="before")
     @classmethod
     def _skip(cls, value: Any) -> list[Any]:
-        items = [] if value in (None, "") else value if isinstance(value, list) else [value]
-        parse_date_ranges(items, what="schedule.skip")
-        return items
+        return _checked_date_ranges(value, what="schedule.skip")
 
     @field_validator("weekday", mode="before")
     @classmethod

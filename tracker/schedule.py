@@ -52,7 +52,14 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from tracker import store
 from tracker.catalog import Catalog
 from tracker.errors import DataError
-from tracker.models import STATUS_ORDER, Paper, Status, TeamSettings, parse_date_ranges
+from tracker.models import (
+    STATUS_ORDER,
+    Paper,
+    Status,
+    TeamSettings,
+    json_fields,
+    parse_date_ranges,
+)
 from tracker.models import skip_reasons as _skip_reasons
 
 SCHEMA = 1
@@ -405,14 +412,7 @@ class Talk:
     slides: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "presenter": self.presenter,
-            "paper": self.paper,
-            "title": self.title,
-            "origin": self.origin,
-            "slides": self.slides,
-            "why": self.why,
-        }
+        return json_fields(self, "presenter", "paper", "title", "origin", "slides", "why")
 
 
 @dataclass
@@ -462,14 +462,7 @@ class MemberLoad:
         return self.held + self.fixed + self.planned
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "handle": self.handle,
-            "held": self.held,
-            "fixed": self.fixed,
-            "planned": self.planned,
-            "total": self.total,
-            "away": self.away,
-        }
+        return json_fields(self, "handle", "held", "fixed", "planned", "total", "away")
 
 
 @dataclass

@@ -528,9 +528,9 @@ def load_papers(root: Path, *, use_cache: bool = True) -> PaperLoad:
 def load_papers_strict(root: Path) -> list[Paper]:
     loaded = load_papers(root)
     if loaded.errors:
-        details = "\n".join(f"  - {e}" for e in loaded.errors)
-        raise DataError(
-            f"{len(loaded.errors)} paper file(s) cannot be read:\n{details}",
+        raise DataError.listing(
+            f"{len(loaded.errors)} paper file(s) cannot be read",
+            loaded.errors,
             fix="fix the files named above (or run `tracker doctor`)",
         )
     return loaded.papers

@@ -300,26 +300,21 @@ def gather(
         ident = f"ARXIV:{paper.arxiv}" if paper.arxiv else f"DOI:{paper.model_extra['doi']}"  # type: ignore[index]
         name = paper.aliases[0] if paper.aliases else paper.id
         params = {"fields": S2_FIELDS, "limit": per_request}
-        jobs.append(
-            (
-                f"{s2}/paper/{ident}/references",
-                params,
-                f"Semantic Scholar references of {paper.id}",
-                lambda r, n=name, i=paper.id: parse_s2(
-                    r.text, key="citedPaper", reason=f"cited by {n} ({i})"
-                ),
+        # Its references (each answer row holds the paper under citedPaper), then its citations.
+        for edge, key, relation in (
+            ("references", "citedPaper", "cited by"),
+            ("citations", "citingPaper", "cites"),
+        ):
+            jobs.append(
+                (
+                    f"{s2}/paper/{ident}/{edge}",
+                    params,
+                    f"Semantic Scholar {edge} of {paper.id}",
+                    lambda r, k=key, why=f"{relation} {name} ({paper.id})": parse_s2(
+                        r.text, key=k, reason=why
+                    ),
+                )
             )
-        )
-        jobs.append(
-            (
-                f"{s2}/paper/{ident}/citations",
-                params,
-                f"Semantic Scholar citations of {paper.id}",
-                lambda r, n=name, i=paper.id: parse_s2(
-                    r.text, key="citingPaper", reason=f"cites {n} ({i})"
-                ),
-            )
-        )
     for word in search_keywords(catalog, keywords):
         jobs.append(
             (

@@ -277,22 +277,15 @@ def plan_sync(
         row = sheet.row_of.get(paper_id) if sheet else None
         if loc is None and rem is None:
             continue  # gone on both sides: forget it
-        if loc is None:
+        if loc is None or rem is None:
+            # On one side only: new there when the base never had it (copied to the other
+            # side), else deleted on the other side (kept and reported, never deleted here).
+            only_local = rem is None
             if b is None:
-                plan.new_from_sheet.append(paper_id)
-                merged[paper_id] = rem
-                next_base[paper_id] = rem
+                (plan.new_to_sheet if only_local else plan.new_from_sheet).append(paper_id)
+                merged[paper_id] = next_base[paper_id] = loc if only_local else rem
             else:
-                plan.deleted_locally.append(paper_id)
-                next_base[paper_id] = b
-            continue
-        if rem is None:
-            if b is None:
-                plan.new_to_sheet.append(paper_id)
-                merged[paper_id] = loc
-                next_base[paper_id] = loc
-            else:
-                plan.deleted_in_sheet.append(paper_id)
+                (plan.deleted_in_sheet if only_local else plan.deleted_locally).append(paper_id)
                 next_base[paper_id] = b
             continue
         b = {**empty, **(b or {})}
@@ -360,10 +353,10 @@ def apply_plan(
     """Carry out a conflict-free plan: push, then write papers, then the snapshot."""
     root = Path(root)
     if plan.conflicts:
-        details = "\n".join(f"  - {c.describe()}" for c in plan.conflicts)
-        raise ConflictError(
+        raise ConflictError.listing(
             f"{len(plan.conflicts)} cell(s) were edited differently in papers/ and in "
-            f"{plan.remote} since the last sync; nothing was written:\n{details}",
+            f"{plan.remote} since the last sync; nothing was written",
+            [c.describe() for c in plan.conflicts],
             fix="make both sides agree on these cells (edit one), or rerun with "
             "`--take local` / `--take sheet` to keep one side's values",
         )

@@ -13,15 +13,13 @@ import torch
 from reproductions.bert.check import (
     make_batches,
     pretraining_forwards,
-    pretraining_parity,
-    same_names,
+    random_pretraining_parity,
 )
-from reproductions.common.parity import init_weights_
 
 from .model import AlbertConfig, AlbertForPreTraining
 from .reference import build_reference
 
-_forward_ours, _forward_ref = pretraining_forwards("sentence_order_label", "sop_logits")
+_FORWARDS = pretraining_forwards("sentence_order_label", "sop_logits")
 
 
 QUICK_CONFIGS = [
@@ -69,15 +67,8 @@ def run_checks(quick: bool = True) -> list[dict]:
         batches = make_batches(config.vocab_size, config.type_vocab_size, seed=10 + i)
         for attn in ("eager", "sdpa"):
             ref = build_reference(config, attn_implementation=attn, dtype=torch.float64)
-            init_weights_(ref, std=0.2, seed=i)
-            checks += pretraining_parity(
-                f"{label} {attn}",
-                ref,
-                AlbertForPreTraining.from_hf,
-                _forward_ours,
-                _forward_ref,
-                batches,
-                param_map=same_names,
+            checks += random_pretraining_parity(
+                f"{label} {attn}", ref, AlbertForPreTraining.from_hf, _FORWARDS, batches, i
             )
     return checks
 

@@ -19,12 +19,13 @@ from torch import nn
 
 from reproductions.bert.model import (
     BertEmbeddings,
+    BertModelOutput,
     BertSelfAttention,
+    BertStyleEncoder,
+    SentencePairPreTraining,
     activation,
     init_bert_weights,
-    key_padding_mask,
-    labelled_positions,
-    pretraining_loss,
+    run_layers,
 )
 
 
@@ -53,10 +54,8 @@ class AlbertConfig:
         return asdict(self)
 
 
-@dataclass
-class AlbertModelOutput:
-    last_hidden_state: torch.Tensor  # (B, T, H)
-    pooler_output: torch.Tensor  # (B, H)
+class AlbertModelOutput(BertModelOutput):
+    """``last_hidden_state`` (B, T, H) and ``pooler_output`` (B, H), as BERT's."""
 
 
 @dataclass
@@ -114,9 +113,7 @@ class AlbertLayerGroup(nn.Module):
         )
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
-        for layer in self.albert_layers:
-            x = layer(x, mask)
-        return x
+        return run_layers(self.albert_layers, x, mask)
 
 
 class AlbertTransformer(nn.Module):
@@ -141,26 +138,25 @@ class AlbertTransformer(nn.Module):
         return x
 
 
-class AlbertModel(nn.Module):
-    def __init__(self, config: AlbertConfig) -> None:
-        super().__init__()
-        self.config = config
-        self.embeddings = AlbertEmbeddings(config)
-        self.encoder = AlbertTransformer(config)
-        self.pooler = nn.Linear(config.hidden_size, config.hidden_size)
+class AlbertPooler(nn.Linear):
+    """tanh(W h_[CLS] + b); Hugging Face's ALBERT keeps the bare Linear as ``pooler``."""
 
-    def forward(
-        self,
-        input_ids: torch.Tensor,
-        token_type_ids: torch.Tensor | None = None,
-        attention_mask: torch.Tensor | None = None,
-    ) -> AlbertModelOutput:
-        if token_type_ids is None:
-            token_type_ids = torch.zeros_like(input_ids)
-        x = self.encoder(
-            self.embeddings(input_ids, token_type_ids), key_padding_mask(attention_mask)
+    def __init__(self, config: AlbertConfig) -> None:
+        super().__init__(config.hidden_size, config.hidden_size)
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(super().forward(h[:, 0]))
+
+
+class AlbertModel(BertStyleEncoder):
+    """BERT's encoder shape with factorised embeddings and the shared layer group(s)."""
+
+    output_cls = AlbertModelOutput
+
+    def __init__(self, config: AlbertConfig) -> None:
+        super().__init__(
+            config, AlbertEmbeddings(config), AlbertTransformer(config), AlbertPooler(config)
         )
-        return AlbertModelOutput(x, torch.tanh(self.pooler(x[:, 0])))
 
 
 class AlbertMLMHead(nn.Module):
@@ -189,12 +185,11 @@ class AlbertSOPHead(nn.Module):
         return self.classifier(self.dropout(pooled))
 
 
-class AlbertForPreTraining(nn.Module):
+class AlbertForPreTraining(SentencePairPreTraining):
     """ALBERT with its pre-training heads: L = L_MLM + L_SOP (or L_NSP, same head, other data)."""
 
     def __init__(self, config: AlbertConfig) -> None:
-        super().__init__()
-        self.config = config
+        super().__init__(config, AlbertForPreTrainingOutput, "sentence_order_label")
         self.albert = AlbertModel(config)
         self.predictions = AlbertMLMHead(config)
         self.sop_classifier = AlbertSOPHead(config)
@@ -207,30 +202,8 @@ class AlbertForPreTraining(nn.Module):
 
         return albert_for_pretraining_from_hf(hf_model)
 
-    def forward(
-        self,
-        input_ids: torch.Tensor,
-        token_type_ids: torch.Tensor | None = None,
-        attention_mask: torch.Tensor | None = None,
-        labels: torch.Tensor | None = None,
-        sentence_order_label: torch.Tensor | None = None,
-        *,
-        decode_labelled_only: bool = False,
-    ) -> AlbertForPreTrainingOutput:
-        """Logits of both heads, and L_MLM + L_SOP when labels are given.
-
-        ``decode_labelled_only`` (training): decode only labelled positions, so
-        ``prediction_logits`` is (N, V); the loss is the same number.
-        """
-        out = self.albert(input_ids, token_type_ids, attention_mask)
-        h = out.last_hidden_state
-        if decode_labelled_only:
-            h, labels = labelled_positions(h, labels)
-        logits = self.predictions(h, self.albert.embeddings.word_embeddings.weight)
-        sop = self.sop_classifier(out.pooler_output)
-        return AlbertForPreTrainingOutput(
-            logits, sop, pretraining_loss(logits, labels, sop, sentence_order_label)
-        )
+    def parts(self) -> tuple[AlbertModel, nn.Module, nn.Module]:
+        return self.albert, self.predictions, self.sop_classifier
 
 
 __all__ = ["AlbertConfig", "AlbertForPreTraining", "AlbertForPreTrainingOutput", "AlbertModel"]

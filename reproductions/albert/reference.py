@@ -13,11 +13,15 @@ from typing import Any
 
 import torch
 
-from reproductions.common.parity import load_like_reference
+from reproductions.common.parity import from_reference
 
 from .model import AlbertConfig, AlbertForPreTraining
 
-_TIED_DECODER_KEYS = ("predictions.decoder.weight", "predictions.decoder.bias")
+# The MLM decoder is tied to the word embeddings and to the head's bias: our head reads those.
+_TIED_DECODER = {
+    "predictions.decoder.weight": "albert.embeddings.word_embeddings.weight",
+    "predictions.decoder.bias": "predictions.bias",
+}
 
 
 def config_from_hf(hf_config: Any) -> AlbertConfig:
@@ -37,18 +41,8 @@ def hf_config(config: AlbertConfig) -> Any:
 
 def albert_for_pretraining_from_hf(hf_model: Any) -> AlbertForPreTraining:
     """Our ``AlbertForPreTraining`` with an HF ``AlbertForPreTraining``'s weights (same dtype/device, eval)."""
-    state = dict(hf_model.state_dict())
-    if not torch.equal(
-        state[_TIED_DECODER_KEYS[0]], state["albert.embeddings.word_embeddings.weight"]
-    ):
-        raise ValueError("the reference's MLM decoder is not tied to the word embeddings")
-    if not torch.equal(state[_TIED_DECODER_KEYS[1]], state["predictions.bias"]):
-        raise ValueError("the reference's MLM decoder bias is not tied to predictions.bias")
-    for key in _TIED_DECODER_KEYS:
-        del state[key]
     ours = AlbertForPreTraining(config_from_hf(hf_model.config))
-    load_like_reference(ours, state, hf_model)
-    return ours
+    return from_reference(ours, hf_model, _TIED_DECODER)
 
 
 # The reference contract every reference.py follows: `from_hf(hf_model)` and `build_reference`.

@@ -11,6 +11,7 @@ mapping in ``reference.py`` is a plain ``load_state_dict``. Nothing here imports
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -123,11 +124,15 @@ class BertSelfAttention(nn.Module):
 
 
 class BertSelfOutput(nn.Module):
-    """Output projection W^O, then the post-LN residual: LayerNorm(x + Dropout(Sublayer(x)))."""
+    """Output projection W^O, then the post-LN residual: LayerNorm(x + Dropout(Sublayer(x))).
 
-    def __init__(self, config: BertConfig) -> None:
+    ``in_features`` defaults to H; the FFN's second half (``BertOutput``) projects from 4H.
+    """
+
+    def __init__(self, config: BertConfig, in_features: int | None = None) -> None:
         super().__init__()
-        self.dense = nn.Linear(config.hidden_size, config.hidden_size)
+        in_features = config.hidden_size if in_features is None else in_features
+        self.dense = nn.Linear(in_features, config.hidden_size)
         self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
         self.dropout = nn.Dropout(config.hidden_dropout_prob)
 
@@ -157,17 +162,11 @@ class BertIntermediate(nn.Module):
         return self.act(self.dense(x))
 
 
-class BertOutput(nn.Module):
+class BertOutput(BertSelfOutput):
     """Second half of the FFN (4H -> H) and the second post-LN residual."""
 
     def __init__(self, config: BertConfig) -> None:
-        super().__init__()
-        self.dense = nn.Linear(config.intermediate_size, config.hidden_size)
-        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
-        self.dropout = nn.Dropout(config.hidden_dropout_prob)
-
-    def forward(self, h: torch.Tensor, residual: torch.Tensor) -> torch.Tensor:
-        return self.LayerNorm(residual + self.dropout(self.dense(h)))
+        super().__init__(config, config.intermediate_size)
 
 
 class BertLayer(nn.Module):
@@ -188,9 +187,16 @@ class BertEncoder(nn.Module):
         self.layer = nn.ModuleList(BertLayer(config) for _ in range(config.num_hidden_layers))
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
-        for layer in self.layer:
-            x = layer(x, mask)
-        return x
+        return run_layers(self.layer, x, mask)
+
+
+def run_layers(
+    layers: Iterable[nn.Module], x: torch.Tensor, mask: torch.Tensor | None
+) -> torch.Tensor:
+    """x through each layer in turn, every one seeing the same key-padding mask."""
+    for layer in layers:
+        x = layer(x, mask)
+    return x
 
 
 class BertPooler(nn.Module):
@@ -214,15 +220,52 @@ def key_padding_mask(attention_mask: torch.Tensor | None) -> torch.Tensor | None
     return keep[:, None, None, :]
 
 
-class BertModel(nn.Module):
+class BertStyleEncoder(nn.Module):
+    """Embeddings, an encoder over them, and a pooler on the result: BERT's and ALBERT's shape.
+
+    Subclasses build the three parts (their names are Hugging Face's, so state dicts match) and
+    name their output class.
+    """
+
+    output_cls: type = BertModelOutput
+
+    def __init__(
+        self,
+        config: Any,
+        embeddings: nn.Module,
+        encoder: nn.Module,
+        pooler: nn.Module | None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.embeddings = embeddings
+        self.encoder = encoder
+        self.pooler = pooler
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        token_type_ids: torch.Tensor | None = None,
+        attention_mask: torch.Tensor | None = None,
+    ) -> Any:
+        if token_type_ids is None:
+            token_type_ids = torch.zeros_like(input_ids)
+        x = self.embeddings(input_ids, token_type_ids)  # (B, T, H), ALBERT: (B, T, E)
+        x = self.encoder(x, key_padding_mask(attention_mask))  # (B, T, H)
+        pooled = self.pooler(x) if self.pooler is not None else None
+        return self.output_cls(last_hidden_state=x, pooler_output=pooled)
+
+
+class BertModel(BertStyleEncoder):
     """The bidirectional encoder: embeddings, L post-LN layers and the [CLS] pooler."""
 
     def __init__(self, config: BertConfig, add_pooling_layer: bool = True) -> None:
-        super().__init__()
-        self.config = config
-        self.embeddings = BertEmbeddings(config)
-        self.encoder = BertEncoder(config)
-        self.pooler = BertPooler(config) if add_pooling_layer else None
+        super().__init__(
+            config,
+            BertEmbeddings(config),
+            BertEncoder(config),
+            BertPooler(config) if add_pooling_layer else None,
+        )
         self.apply(lambda m: init_bert_weights(m, 0.02))
 
     @classmethod
@@ -231,19 +274,6 @@ class BertModel(nn.Module):
         from .reference import bert_model_from_hf  # lazy: model.py stays free of transformers
 
         return bert_model_from_hf(hf_model)
-
-    def forward(
-        self,
-        input_ids: torch.Tensor,
-        token_type_ids: torch.Tensor | None = None,
-        attention_mask: torch.Tensor | None = None,
-    ) -> BertModelOutput:
-        if token_type_ids is None:
-            token_type_ids = torch.zeros_like(input_ids)
-        x = self.embeddings(input_ids, token_type_ids)  # (B, T, H)
-        x = self.encoder(x, key_padding_mask(attention_mask))
-        pooled = self.pooler(x) if self.pooler is not None else None
-        return BertModelOutput(last_hidden_state=x, pooler_output=pooled)
 
 
 class BertPredictionHeadTransform(nn.Module):
@@ -276,12 +306,65 @@ class BertPreTrainingHeads(nn.Module):
         self.seq_relationship = nn.Linear(config.hidden_size, 2)  # IsNext / NotNext
 
 
-class BertForPreTraining(nn.Module):
+class SentencePairPreTraining(nn.Module):
+    """What BERT and ALBERT pre-train alike: L = L_MLM + L_pair over one encoder.
+
+    The MLM head decodes with the (tied) word-embedding table; a two-way head classifies the
+    pooled [CLS] as a sentence pair (NSP for BERT, SOP for ALBERT). Subclasses keep Hugging
+    Face's module names, which differ, and say where each part lives.
+    """
+
+    def __init__(self, config: Any, output_cls: type, pair_label_name: str) -> None:
+        super().__init__()
+        self.config = config
+        self.output_cls = output_cls
+        self.pair_label_name = pair_label_name  # Hugging Face's keyword for the pair label
+
+    def parts(self) -> tuple[BertStyleEncoder, nn.Module, nn.Module]:
+        """(encoder, MLM head, pair head) under the subclass's Hugging Face names."""
+        raise NotImplementedError
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        token_type_ids: torch.Tensor | None = None,
+        attention_mask: torch.Tensor | None = None,
+        labels: torch.Tensor | None = None,
+        pair_label: torch.Tensor | None = None,
+        *,
+        decode_labelled_only: bool = False,
+        **named_pair_label: torch.Tensor | None,
+    ) -> Any:
+        """Logits of both heads, and L_MLM + L_pair when labels are given.
+
+        The pair label may also be passed under Hugging Face's name for it
+        (``next_sentence_label``, ``sentence_order_label``), so one call fits ours and theirs.
+        ``decode_labelled_only`` (training): decode only positions with a label, so
+        ``prediction_logits`` is (N, V) over those N positions instead of (B, T, V). Only ~15%
+        of positions are labelled, so this makes CPU pre-training several times cheaper; the
+        loss is the same number.
+        """
+        if set(named_pair_label) - {self.pair_label_name}:
+            raise TypeError(f"unexpected keyword arguments: {sorted(named_pair_label)}")
+        if named_pair_label:
+            if pair_label is not None:
+                raise TypeError(f"pair_label and {self.pair_label_name} are the same argument")
+            pair_label = named_pair_label[self.pair_label_name]
+        backbone, mlm_head, pair_head = self.parts()
+        out = backbone(input_ids, token_type_ids, attention_mask)
+        h = out.last_hidden_state
+        if decode_labelled_only:
+            h, labels = labelled_positions(h, labels)
+        logits = mlm_head(h, backbone.embeddings.word_embeddings.weight)  # (B, T, V)
+        pair = pair_head(out.pooler_output)  # (B, 2)
+        return self.output_cls(logits, pair, pretraining_loss(logits, labels, pair, pair_label))
+
+
+class BertForPreTraining(SentencePairPreTraining):
     """BERT with its two pre-training objectives: L = L_MLM + L_NSP (Appendix A.2)."""
 
     def __init__(self, config: BertConfig) -> None:
-        super().__init__()
-        self.config = config
+        super().__init__(config, BertForPreTrainingOutput, "next_sentence_label")
         self.bert = BertModel(config)
         self.cls = BertPreTrainingHeads(config)
         self.cls.apply(lambda m: init_bert_weights(m, 0.02))
@@ -293,33 +376,8 @@ class BertForPreTraining(nn.Module):
 
         return bert_for_pretraining_from_hf(hf_model)
 
-    def forward(
-        self,
-        input_ids: torch.Tensor,
-        token_type_ids: torch.Tensor | None = None,
-        attention_mask: torch.Tensor | None = None,
-        labels: torch.Tensor | None = None,
-        next_sentence_label: torch.Tensor | None = None,
-        *,
-        decode_labelled_only: bool = False,
-    ) -> BertForPreTrainingOutput:
-        """Logits of both heads, and L_MLM + L_NSP when labels are given.
-
-        ``decode_labelled_only`` (training): decode only positions with a label, so
-        ``prediction_logits`` is (N, V) over those N positions instead of (B, T, V). Only ~15%
-        of positions are labelled, so this makes CPU pre-training several times cheaper; the
-        loss is the same number.
-        """
-        out = self.bert(input_ids, token_type_ids, attention_mask)
-        h = out.last_hidden_state
-        if decode_labelled_only:
-            h, labels = labelled_positions(h, labels)
-        word = self.bert.embeddings.word_embeddings.weight
-        logits = self.cls.predictions(h, word)  # (B, T, V) or (N, V)
-        nsp = self.cls.seq_relationship(out.pooler_output)  # (B, 2)
-        return BertForPreTrainingOutput(
-            logits, nsp, pretraining_loss(logits, labels, nsp, next_sentence_label)
-        )
+    def parts(self) -> tuple[BertModel, nn.Module, nn.Module]:
+        return self.bert, self.cls.predictions, self.cls.seq_relationship
 
 
 def labelled_positions(

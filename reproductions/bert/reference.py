@@ -14,13 +14,16 @@ from typing import Any
 
 import torch
 
-from reproductions.common.parity import load_like_reference
+from reproductions.common.parity import config_from_fields, from_reference
 
 from .model import BertConfig, BertForPreTraining, BertModel
 
 # The MLM decoder is tied to the word embeddings (weight) and to cls.predictions.bias (bias);
 # our head reads those two tensors directly, so the decoder has no parameters of its own.
-_TIED_DECODER_KEYS = ("cls.predictions.decoder.weight", "cls.predictions.decoder.bias")
+_TIED_DECODER = {
+    "cls.predictions.decoder.weight": "bert.embeddings.word_embeddings.weight",
+    "cls.predictions.decoder.bias": "cls.predictions.bias",
+}
 
 
 def config_from_hf(hf_config: Any) -> BertConfig:
@@ -30,20 +33,8 @@ def config_from_hf(hf_config: Any) -> BertConfig:
         raise ValueError(f"only absolute position embeddings are implemented, not {kind!r}")
     if getattr(hf_config, "is_decoder", False):
         raise ValueError("BERT as a decoder (causal mask) is not part of this reproduction")
-    return BertConfig(
-        vocab_size=hf_config.vocab_size,
-        hidden_size=hf_config.hidden_size,
-        num_hidden_layers=hf_config.num_hidden_layers,
-        num_attention_heads=hf_config.num_attention_heads,
-        intermediate_size=hf_config.intermediate_size,
-        hidden_act=hf_config.hidden_act,
-        hidden_dropout_prob=hf_config.hidden_dropout_prob,
-        attention_probs_dropout_prob=hf_config.attention_probs_dropout_prob,
-        max_position_embeddings=hf_config.max_position_embeddings,
-        type_vocab_size=hf_config.type_vocab_size,
-        layer_norm_eps=hf_config.layer_norm_eps,
-        pad_token_id=hf_config.pad_token_id if hf_config.pad_token_id is not None else 0,
-    )
+    pad = hf_config.pad_token_id
+    return config_from_fields(BertConfig, hf_config, pad_token_id=pad if pad is not None else 0)
 
 
 def hf_config(config: BertConfig) -> Any:
@@ -63,25 +54,14 @@ def from_hf(hf_model: Any) -> BertModel | BertForPreTraining:
 
 def bert_model_from_hf(hf_model: Any) -> BertModel:
     """Our ``BertModel`` with the weights of an HF ``BertModel`` (same dtype/device, eval)."""
-    state = dict(hf_model.state_dict())
     ours = BertModel(config_from_hf(hf_model.config), add_pooling_layer=hf_model.pooler is not None)
-    load_like_reference(ours, state, hf_model)
-    return ours
+    return from_reference(ours, hf_model)
 
 
 def bert_for_pretraining_from_hf(hf_model: Any) -> BertForPreTraining:
     """Our ``BertForPreTraining`` with the weights of an HF ``BertForPreTraining``."""
-    state = dict(hf_model.state_dict())
-    word = state["bert.embeddings.word_embeddings.weight"]
-    if not torch.equal(state[_TIED_DECODER_KEYS[0]], word) or not torch.equal(
-        state[_TIED_DECODER_KEYS[1]], state["cls.predictions.bias"]
-    ):
-        raise ValueError("the reference's MLM decoder is not tied to the word embeddings")
-    for key in _TIED_DECODER_KEYS:
-        del state[key]
     ours = BertForPreTraining(config_from_hf(hf_model.config))
-    load_like_reference(ours, state, hf_model)
-    return ours
+    return from_reference(ours, hf_model, _TIED_DECODER)
 
 
 def build_reference(

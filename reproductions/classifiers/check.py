@@ -17,7 +17,13 @@ import numpy as np
 import torch
 
 from reproductions.common import data
-from reproductions.common.parity import check, float32_tolerance, init_weights_, max_abs_diff
+from reproductions.common.parity import (
+    check,
+    float32_tolerance,
+    float64_record,
+    init_weights_,
+    max_abs_diff,
+)
 
 from .model import BagOfWords, LogisticRegression, MultinomialNB, TextCNN, TextCNNConfig
 from .reference import (
@@ -32,15 +38,17 @@ COEF_TOL = 1e-4  # both sides stop at a gradient tolerance; coefficients are O(1
 NB_TOL = 1e-12
 
 
-def _rec(name: str, diff: float, tol: float, **extra: object) -> dict:
-    return {
-        "name": name,
-        "dtype": "float64",
-        "max_abs_diff": float(diff),
-        "tol": tol,
-        "passed": bool(diff <= tol),
-        **extra,
-    }
+def _gap(ours: np.ndarray, ref: np.ndarray) -> float:
+    return float(np.abs(ours - ref).max())
+
+
+def _disagreements(ours: np.ndarray, ref: np.ndarray) -> float:
+    return float((ours != ref).sum())
+
+
+def _versus(subject: str, against: str, rows: list[tuple[str, float, float]]) -> list[dict]:
+    """One float64 check per (what, distance, tol) row, named "<subject> <what> <against>"."""
+    return [float64_record(f"{subject} {what} {against}", d, tol) for what, d, tol in rows]
 
 
 def _splits() -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
@@ -62,7 +70,7 @@ def linear_checks(quick: bool) -> list[dict]:
         same_vocab = list(bow.vocabulary) == ref.get_feature_names_out().tolist()
         diff = abs(bow.transform(texts) - ref.transform(texts)).max()
         checks.append(
-            _rec(
+            float64_record(
                 f"bag of words (min_df={min_df}) vs CountVectorizer",
                 diff if same_vocab else float("inf"),
                 0.0,
@@ -74,77 +82,51 @@ def linear_checks(quick: bool) -> list[dict]:
     for C in (1.0,) if quick else (0.1, 1.0, 10.0):
         ours = LogisticRegression(C=C, penalty="l2").fit(X, y)
         ref = fit_quietly(sklearn_logistic("l2", C), X, y)
-        checks += [
-            _rec(
-                f"L2 logreg C={C} coefficients vs sklearn",
-                np.abs(ours.coef_ - ref.coef_[0]).max(),
-                COEF_TOL,
-            ),
-            _rec(
-                f"L2 logreg C={C} intercept vs sklearn",
-                abs(ours.intercept_ - ref.intercept_[0]),
-                COEF_TOL,
-            ),
-            _rec(
-                f"L2 logreg C={C} test probabilities vs sklearn",
-                np.abs(ours.predict_proba(Xt) - ref.predict_proba(Xt)).max(),
-                COEF_TOL,
-            ),
-            _rec(
-                f"L2 logreg C={C} test predictions vs sklearn",
-                float((ours.predict(Xt) != ref.predict(Xt)).sum()),
-                0.0,
-            ),
-        ]
+        checks += _versus(
+            f"L2 logreg C={C}",
+            "vs sklearn",
+            [
+                ("coefficients", _gap(ours.coef_, ref.coef_[0]), COEF_TOL),
+                ("intercept", _gap(ours.intercept_, ref.intercept_[0]), COEF_TOL),
+                (
+                    "test probabilities",
+                    _gap(ours.predict_proba(Xt), ref.predict_proba(Xt)),
+                    COEF_TOL,
+                ),
+                ("test predictions", _disagreements(ours.predict(Xt), ref.predict(Xt)), 0.0),
+            ],
+        )
 
     bow20 = BagOfWords(min_df=20).fit(texts)
     X20, Xt20 = bow20.transform(texts), bow20.transform(test_texts)
     for C in (0.1,) if quick else (0.1, 1.0):
         ours = LogisticRegression(C=C, penalty="l1", tol=1e-7).fit(X20, y)
         ref = fit_quietly(sklearn_logistic("l1", C), X20, y)
-        checks += [
-            _rec(
-                f"L1 logreg C={C} coefficients vs sklearn saga",
-                np.abs(ours.coef_ - ref.coef_[0]).max(),
-                COEF_TOL,
-            ),
-            _rec(
-                f"L1 logreg C={C} zero pattern vs sklearn saga",
-                float(((np.abs(ours.coef_) > 1e-6) != (np.abs(ref.coef_[0]) > 1e-6)).sum()),
-                0.0,
-            ),
-            _rec(
-                f"L1 logreg C={C} test predictions vs sklearn saga",
-                float((ours.predict(Xt20) != ref.predict(Xt20)).sum()),
-                0.0,
-            ),
-        ]
+        nonzero_ours, nonzero_ref = np.abs(ours.coef_) > 1e-6, np.abs(ref.coef_[0]) > 1e-6
+        checks += _versus(
+            f"L1 logreg C={C}",
+            "vs sklearn saga",
+            [
+                ("coefficients", _gap(ours.coef_, ref.coef_[0]), COEF_TOL),
+                ("zero pattern", _disagreements(nonzero_ours, nonzero_ref), 0.0),
+                ("test predictions", _disagreements(ours.predict(Xt20), ref.predict(Xt20)), 0.0),
+            ],
+        )
 
     for alpha in (1.0,) if quick else (0.1, 0.5, 1.0):
         ours = MultinomialNB(alpha).fit(X, y)
         ref = sklearn_nb(alpha).fit(X, y)
-        checks += [
-            _rec(
-                f"NB alpha={alpha} log theta vs sklearn",
-                np.abs(ours.feature_log_prob_ - ref.feature_log_prob_).max(),
-                NB_TOL,
-            ),
-            _rec(
-                f"NB alpha={alpha} log prior vs sklearn",
-                np.abs(ours.class_log_prior_ - ref.class_log_prior_).max(),
-                NB_TOL,
-            ),
-            _rec(
-                f"NB alpha={alpha} test log posteriors vs sklearn",
-                np.abs(ours.predict_log_proba(Xt) - ref.predict_log_proba(Xt)).max(),
-                1e-10,
-            ),
-            _rec(
-                f"NB alpha={alpha} test predictions vs sklearn",
-                float((ours.predict(Xt) != ref.predict(Xt)).sum()),
-                0.0,
-            ),
-        ]
+        log_posteriors = ours.predict_log_proba(Xt), ref.predict_log_proba(Xt)
+        checks += _versus(
+            f"NB alpha={alpha}",
+            "vs sklearn",
+            [
+                ("log theta", _gap(ours.feature_log_prob_, ref.feature_log_prob_), NB_TOL),
+                ("log prior", _gap(ours.class_log_prior_, ref.class_log_prior_), NB_TOL),
+                ("test log posteriors", _gap(*log_posteriors), 1e-10),
+                ("test predictions", _disagreements(ours.predict(Xt), ref.predict(Xt)), 0.0),
+            ],
+        )
     return checks
 
 

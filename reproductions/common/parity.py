@@ -12,7 +12,7 @@ import copy
 import dataclasses
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 from torch import Tensor, nn
@@ -21,6 +21,8 @@ from torch import Tensor, nn
 from reproductions.common.results import provenance, record_parity, write_results  # noqa: F401
 
 ParamTarget = str | tuple[str, Callable[[Tensor], Tensor]]
+T = TypeVar("T")
+M = TypeVar("M", bound=nn.Module)
 
 
 def _is_norm(module: nn.Module) -> bool:
@@ -119,6 +121,53 @@ def build_hf_reference(
     return hf
 
 
+def reference_builder(
+    hf_class: str, hf_config_from_ours: Callable[[Any, str], Any]
+) -> Callable[..., Any]:
+    """The `build_reference(config, *, dtype, attn_implementation, seed)` of a reference.py: a
+    randomly initialised `transformers.<hf_class>` from our config, in eval mode (no download)."""
+
+    def build_reference(
+        config: Any,
+        *,
+        dtype: torch.dtype = torch.float32,
+        attn_implementation: str = "eager",
+        seed: int = 0,
+    ) -> Any:
+        import transformers
+
+        return build_hf_reference(
+            getattr(transformers, hf_class),
+            hf_config_from_ours(config, attn_implementation),
+            dtype=dtype,
+            attn_implementation=attn_implementation,
+            seed=seed,
+        )
+
+    build_reference.__doc__ = (
+        f"A randomly initialised `transformers.{hf_class}` in eval mode (no download)."
+    )
+    return build_reference
+
+
+def config_from_fields(cls: type[T], source: Any, *, skip: Iterable[str] = (), **set_: Any) -> T:
+    """Our config dataclass `cls` from a Hugging Face config: every field not in `skip` or `set_`
+    is read from `source`'s attribute of the same name (a missing one is an error), and `set_`
+    gives the rest. Where the names agree, the mapping is then no table to keep in step."""
+    skipped = set(skip) | set(set_)
+    names = [f.name for f in dataclasses.fields(cls) if f.name not in skipped]
+    return cls(**{name: getattr(source, name) for name in names}, **set_)
+
+
+def drop_tied(state: dict[str, Tensor], ties: Mapping[str, str]) -> None:
+    """Delete each key of `ties` from a reference's `state` after checking it holds the very
+    values of the key it maps to: our model reads that one tensor and has no copy to load."""
+    for key, source in ties.items():
+        if not torch.equal(state[key], state[source]):
+            raise ValueError(f"the reference's {key} is not tied to {source}")
+        del state[key]
+
+
 def load_mapped_state(ours: nn.Module, state: Mapping[str, Tensor]) -> None:
     """Load a reference's state dict, mapped to our names; any missing or extra key is an error."""
     missing, unexpected = ours.load_state_dict(state, strict=False)
@@ -134,6 +183,15 @@ def load_like_reference(ours: nn.Module, state: Mapping[str, Tensor], reference:
     ours.to(device=param.device, dtype=param.dtype)
     load_mapped_state(ours, state)
     ours.eval()
+
+
+def from_reference(ours: M, reference: nn.Module, ties: Mapping[str, str] | None = None) -> M:
+    """`ours` carrying `reference`'s weights (names already ours; the tied copies in `ties`
+    checked and dropped, see `drop_tied`), on its dtype and device, in eval mode."""
+    state = dict(reference.state_dict())
+    drop_tied(state, ties or {})
+    load_like_reference(ours, state, reference)
+    return ours
 
 
 def _dtype_name(dtype: torch.dtype) -> str:
@@ -152,6 +210,11 @@ def _record(name: str, dtype: torch.dtype, diff: float, tol: float, **extra: Any
     }
 
 
+def float64_record(name: str, diff: float, tol: float, **extra: Any) -> dict:
+    """A check on a distance computed outside torch (NumPy, scikit-learn, NLTK), in float64."""
+    return _record(name, torch.float64, float(diff), tol, **extra)
+
+
 def check(name: str, ours: Any, ref: Any, *, dtype: torch.dtype, tol: float) -> dict:
     """One parity check: the largest difference between our output and the reference's.
 
@@ -163,6 +226,92 @@ def check(name: str, ours: Any, ref: Any, *, dtype: torch.dtype, tol: float) -> 
     except ValueError as err:
         return _record(name, dtype, math.inf, tol, error=str(err))
     return _record(name, dtype, diff, tol)
+
+
+def ids_check(name: str, mine: Tensor, ref: Tensor, dtype: torch.dtype) -> dict:
+    """Generated token ids, token for token (tol 0); the record counts `mismatched_tokens`.
+
+    Sequences of different lengths fail with an `error` naming both shapes.
+    """
+    if mine.shape != ref.shape:
+        error = f"shapes {tuple(mine.shape)} vs {tuple(ref.shape)}"
+        return _record(name, dtype, math.inf, 0.0, error=error)
+    return {
+        **check(name, mine.double(), ref.double(), dtype=dtype, tol=0.0),
+        "mismatched_tokens": int((mine != ref).sum()),
+    }
+
+
+def output_check(
+    name: str, mine: Any, run_ref: Callable[[torch.dtype], Any], *, dtype: torch.dtype
+) -> dict:
+    """Our output against `run_ref(dtype)`, at the bar `tolerance` sets for `dtype` from the
+    reference's own float32-vs-float64 noise (`run_ref` runs the reference in either dtype)."""
+    tol = tolerance(dtype, lambda: reference_noise_floor(run_ref))
+    return check(name, mine, run_ref(dtype), dtype=dtype, tol=tol)
+
+
+def logits_checks(
+    tag: str,
+    dtype: torch.dtype,
+    ours_logits: Callable[[bool], Tensor],
+    ref_logits: Callable[[torch.dtype, bool], Tensor],
+) -> list[dict]:
+    """ "<tag>logits" and "<tag>logits padded": `ours_logits(padded)` (run without gradients)
+    against `ref_logits(dtype, padded)`, each at `output_check`'s bar."""
+    results = []
+    for padded in (False, True):
+        with torch.no_grad():
+            mine = ours_logits(padded)
+        name = tag + ("logits padded" if padded else "logits")
+        results.append(
+            output_check(name, mine, lambda d, padded=padded: ref_logits(d, padded), dtype=dtype)
+        )
+    return results
+
+
+def grad_noise_floor(ref32: nn.Module, ref64: nn.Module) -> float:
+    """max |grad(float32) - grad(float64)| over the reference's parameters that have gradients:
+    the gradient check's float32 noise floor (both copies ran backward on the same loss)."""
+    grads64 = dict(ref64.named_parameters())
+    return max(
+        max_abs_diff(p.grad, grads64[n].grad)
+        for n, p in ref32.named_parameters()
+        if p.grad is not None
+    )
+
+
+def sdpa_check(
+    name: str,
+    hf_sdpa: nn.Module,
+    hf32: nn.Module,
+    from_hf: Callable[[nn.Module], nn.Module],
+    logits: Callable[[nn.Module], Tensor],
+    noise: float,
+) -> dict:
+    """Hugging Face's sdpa attention path (given `hf32`'s weights) against ours, in float32, at
+    the float32 bar from the eager reference's noise: `logits(model)` runs either model."""
+    hf_sdpa.load_state_dict(hf32.state_dict())
+    with torch.no_grad():
+        ref = logits(hf_sdpa)
+        mine = logits(from_hf(hf32))
+    return check(name, mine, ref, dtype=torch.float32, tol=float32_tolerance(noise))
+
+
+def by_precision(ref64: nn.Module, ref32: nn.Module) -> list[tuple[torch.dtype, nn.Module]]:
+    """(float64, ref64) then (float32, ref32): the order the suites check in, so the float32
+    pass can measure its noise floor against what the float64 pass left (e.g. gradients)."""
+    return [(torch.float64, ref64), (torch.float32, ref32)]
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One sized parity case: a config and the (batch, seq) of its random inputs."""
+
+    name: str
+    config: Any
+    batch: int
+    seq: int
 
 
 def _resolve_target(target: ParamTarget) -> tuple[str, Callable[[Tensor], Tensor]]:

@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import torch
 from torch import Tensor
 
 from reproductions.common.parity import (
-    check,
+    Case,
     grad_check,
     init_weights_,
     max_abs_diff,
+    output_check,
     run_cases,
     tolerance,
 )
@@ -40,14 +40,6 @@ from .reference import (
 )
 
 INIT_STD = 0.3
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    config: ElmoConfig
-    batch: int
-    seq: int
 
 
 def _cases(quick: bool) -> list[Case]:
@@ -174,73 +166,24 @@ def _check_case(case: Case, seed: int) -> list[dict]:
             e = enc[d].char_embeddings(chars.reshape(-1, chars.shape[-1])).transpose(1, 2)
             conv = enc[d].convolutions[-1]
             ours_conv = conv(e).max(dim=-1).values
-            results.append(
-                check(
-                    tag + "conv + max-over-time vs window loop",
-                    ours_conv,
-                    ref_conv(d),
-                    dtype=d,
-                    tol=_tol(d, ref_conv),
-                )
-            )
-            results.append(
-                check(
-                    tag + "highway vs formula",
-                    enc[d].highways[0](highway_input(d)),
-                    ref_highway(d),
-                    dtype=d,
-                    tol=_tol(d, ref_highway),
-                )
-            )
-            results.append(
-                check(
-                    tag + "char CNN token representation",
-                    enc[d](chars),
-                    ref_cnn(d),
-                    dtype=d,
-                    tol=_tol(d, ref_cnn),
-                )
-            )
             ours_lstm, _ = model.forward_layers[0](lstm_input(d)[None])
-            results.append(
-                check(
-                    tag + "nn.LSTM(proj) vs cell loop",
-                    ours_lstm[0],
-                    ref_lstm(d),
-                    dtype=d,
-                    tol=_tol(d, ref_lstm),
-                )
-            )
             out = model(chars, lengths, targets)
-            ref_layers, ref_loss = ref_bilm(d)
-            results.append(
-                check(
-                    tag + "biLM layers vs one sentence at a time",
-                    _valid(out.layers, lengths),
-                    ref_layers,
-                    dtype=d,
-                    tol=_tol(d, lambda dd: ref_bilm(dd)[0]),
-                )
-            )
-            results.append(
-                check(
-                    tag + "biLM loss (fwd + bwd NLL)",
-                    out.loss,
-                    ref_loss,
-                    dtype=d,
-                    tol=_tol(d, lambda dd: ref_bilm(dd)[1]),
-                )
-            )
             layers64 = [h.to(d) for h in ref_bilm(torch.float64)[0]]
-            results.append(
-                check(
-                    tag + "scalar mix vs sum",
-                    mix(layers64),
-                    ref_mix(d),
-                    dtype=d,
-                    tol=_tol(d, ref_mix),
-                )
-            )
+            # (what, ours, the explicit computation in either dtype)
+            parts = [
+                ("conv + max-over-time vs window loop", ours_conv, ref_conv),
+                ("highway vs formula", enc[d].highways[0](highway_input(d)), ref_highway),
+                ("char CNN token representation", enc[d](chars), ref_cnn),
+                ("nn.LSTM(proj) vs cell loop", ours_lstm[0], ref_lstm),
+                (
+                    "biLM layers vs one sentence at a time",
+                    _valid(out.layers, lengths),
+                    lambda dd: ref_bilm(dd)[0],
+                ),
+                ("biLM loss (fwd + bwd NLL)", out.loss, lambda dd: ref_bilm(dd)[1]),
+                ("scalar mix vs sum", mix(layers64), ref_mix),
+            ]
+            results += [output_check(tag + what, ours, ref, dtype=d) for what, ours, ref in parts]
 
         # Gradients: the same scalar (loss + a probe of every layer) on both sides.
         def objective(layers: list[Tensor], loss: Tensor, dd: torch.dtype) -> Tensor:

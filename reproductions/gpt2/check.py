@@ -9,17 +9,21 @@ and float32. float32 tolerances come from the reference's own float32-vs-float64
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 
 import torch
 
 from reproductions.common.parity import (
+    Case,
+    by_precision,
     check,
-    float32_tolerance,
     grad_check,
+    grad_noise_floor,
+    ids_check,
     init_weights_,
-    max_abs_diff,
+    logits_checks,
+    reference_noise_floor,
     run_cases,
+    sdpa_check,
     tolerance,
 )
 
@@ -31,14 +35,6 @@ from .reference import build_reference, from_hf
 HF_LOSS_TOL = 1e-5
 
 _CONV1D = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight")
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    config: GPT2Config
-    batch: int
-    seq: int
 
 
 def _cases(quick: bool) -> list[Case]:
@@ -109,27 +105,17 @@ def _check_case(case: Case, seed: int) -> list[dict]:
             return hf(ids, attention_mask=mask if padded else None).logits
 
     results: list[dict] = []
-    for dtype in (torch.float64, torch.float32):
-        hf = hf64 if dtype == torch.float64 else hf32
+    for dtype, hf in by_precision(hf64, hf32):
         ours = from_hf(hf)
         tag = f"{case.name} "
-        for padded in (False, True):
-            tol = tolerance(
-                dtype,
-                lambda padded=padded: max_abs_diff(
-                    ref_logits(torch.float32, padded), ref_logits(torch.float64, padded)
-                ),
-            )
-            am = mask if padded else None
-            with torch.no_grad():
-                mine = ours(ids, attention_mask=am).logits
-            if padded:
-                # Positions past a row's length see only padding-masked keys after them; both
-                # models still compute them, so compare every position.
-                name = tag + "logits padded"
-            else:
-                name = tag + "logits"
-            results.append(check(name, mine, ref_logits(dtype, padded), dtype=dtype, tol=tol))
+        # Padded: positions past a row's length see only padding-masked keys after them; both
+        # models still compute them, so every position is compared.
+        results += logits_checks(
+            tag,
+            dtype,
+            lambda padded, ours=ours: ours(ids, attention_mask=mask if padded else None).logits,
+            ref_logits,
+        )
 
         # LM loss with -100 on padding, against Hugging Face's own loss.
         with torch.no_grad():
@@ -143,11 +129,7 @@ def _check_case(case: Case, seed: int) -> list[dict]:
         w = probe.to(dtype)
         (hf(ids, attention_mask=mask).logits * w).sum().backward()
         (ours(ids, attention_mask=mask).logits * w).sum().backward()
-        g64 = {n: p.grad for n, p in hf64.named_parameters()}
-        gtol = tolerance(
-            dtype,
-            lambda g64=g64: max(max_abs_diff(p.grad, g64[n]) for n, p in hf32.named_parameters()),
-        )
+        gtol = tolerance(dtype, lambda: grad_noise_floor(hf32, hf64))
         # hf64 keeps its gradients: the float32 pass measures its noise floor against them.
         results.append(grad_check(tag + "grads", ours, hf, _grad_map(ours), dtype=dtype, tol=gtol))
 
@@ -165,46 +147,14 @@ def _check_case(case: Case, seed: int) -> list[dict]:
             pad_token_id=eos,
         )
         my_gen = ours.generate(prompt, new, eos_token_id=eos)
-        if my_gen.shape != ref_gen.shape:
-            results.append(
-                {
-                    "name": tag + "greedy generation",
-                    "dtype": str(dtype).removeprefix("torch."),
-                    "max_abs_diff": float("inf"),
-                    "tol": 0.0,
-                    "passed": False,
-                    "error": f"shapes {tuple(my_gen.shape)} vs {tuple(ref_gen.shape)}",
-                }
-            )
-        else:
-            mismatched = float((my_gen != ref_gen).sum())
-            results.append(
-                {
-                    **check(
-                        tag + "greedy generation",
-                        my_gen.double(),
-                        ref_gen.double(),
-                        dtype=dtype,
-                        tol=0.0,
-                    ),
-                    "mismatched_tokens": mismatched,
-                }
-            )
+        results.append(ids_check(tag + "greedy generation", my_gen, ref_gen, dtype))
 
     # Hugging Face's sdpa path should agree with its eager path and with ours.
     hf_sdpa = build_reference(cfg, dtype=torch.float32, attn_implementation="sdpa", seed=seed)
-    hf_sdpa.load_state_dict(hf32.state_dict())
-    with torch.no_grad():
-        sdpa_logits = hf_sdpa(ids).logits
-        mine = from_hf(hf32)(ids).logits
-    noise = max_abs_diff(ref_logits(torch.float32, False), ref_logits(torch.float64, False))
+    noise = reference_noise_floor(lambda d: ref_logits(d, False))
     results.append(
-        check(
-            f"{case.name} logits vs HF sdpa",
-            mine,
-            sdpa_logits,
-            dtype=torch.float32,
-            tol=float32_tolerance(noise),
+        sdpa_check(
+            f"{case.name} logits vs HF sdpa", hf_sdpa, hf32, from_hf, lambda m: m(ids).logits, noise
         )
     )
     return results

@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from reproductions.common.parity import build_hf_reference, load_like_reference
+from reproductions.common.parity import config_from_fields, load_like_reference, reference_builder
 
 from .model import GPT2Config, GPT2LMHeadModel
 
@@ -43,19 +43,8 @@ def config_from_hf(hf_config: Any) -> GPT2Config:
             raise ValueError(f"{flag}=True is not part of GPT-2 as published")
     if not getattr(hf_config, "scale_attn_weights", True):
         raise ValueError("scale_attn_weights=False is not implemented")
-    return GPT2Config(
-        vocab_size=hf_config.vocab_size,
-        n_positions=hf_config.n_positions,
-        n_embd=hf_config.n_embd,
-        n_layer=hf_config.n_layer,
-        n_head=hf_config.n_head,
-        n_inner=hf_config.n_inner,
-        layer_norm_epsilon=hf_config.layer_norm_epsilon,
-        embd_pdrop=hf_config.embd_pdrop,
-        resid_pdrop=hf_config.resid_pdrop,
-        attn_pdrop=hf_config.attn_pdrop,
-        initializer_range=hf_config.initializer_range,
-    )
+    # scale_residual_init is our option (GPT-2's 1/sqrt(N) init), not a Hugging Face field.
+    return config_from_fields(GPT2Config, hf_config, skip=["scale_residual_init"])
 
 
 def hf_config_from_ours(config: GPT2Config, attn_implementation: str = "eager") -> Any:
@@ -68,23 +57,7 @@ def hf_config_from_ours(config: GPT2Config, attn_implementation: str = "eager") 
     return hf_config
 
 
-def build_reference(
-    config: GPT2Config,
-    *,
-    dtype: torch.dtype = torch.float32,
-    attn_implementation: str = "eager",
-    seed: int = 0,
-) -> Any:
-    """A randomly initialised `transformers.GPT2LMHeadModel` in eval mode (no download)."""
-    from transformers import GPT2LMHeadModel as HFGPT2LMHeadModel
-
-    return build_hf_reference(
-        HFGPT2LMHeadModel,
-        hf_config_from_ours(config, attn_implementation),
-        dtype=dtype,
-        attn_implementation=attn_implementation,
-        seed=seed,
-    )
+build_reference = reference_builder("GPT2LMHeadModel", hf_config_from_ours)
 
 
 def from_hf(hf_model: Any) -> GPT2LMHeadModel:

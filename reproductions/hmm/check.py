@@ -15,23 +15,13 @@ from __future__ import annotations
 import numpy as np
 
 from reproductions.common import data
+from reproductions.common.parity import float64_record
 
 from .model import HMM, brute_force_best, brute_force_logprob
 from .reference import build_reference, reference_tables, reference_tags
 
 TOL = 1e-10
 K = 0.1
-
-
-def _record(name: str, diff: float, tol: float, **extra: object) -> dict:
-    return {
-        "name": name,
-        "dtype": "float64",
-        "max_abs_diff": float(diff),
-        "tol": tol,
-        "passed": bool(diff <= tol),
-        **extra,
-    }
 
 
 def random_hmm(rng: np.random.Generator, n_states: int, n_symbols: int) -> HMM:
@@ -69,7 +59,9 @@ def brute_force_checks(cases: int, seed: int = 0) -> list[dict]:
         )
         _, beam_score = hmm.beam(obs, width=n)
         worst[_NAMES[3]] = max(worst[_NAMES[3]], abs(beam_score - score))
-    return [_record(f"{name} ({cases} random HMMs)", diff, TOL) for name, diff in worst.items()]
+    return [
+        float64_record(f"{name} ({cases} random HMMs)", diff, TOL) for name, diff in worst.items()
+    ]
 
 
 def nltk_checks(train: list, test: list, k: float, label: str) -> list[dict]:
@@ -79,9 +71,11 @@ def nltk_checks(train: list, test: list, k: float, label: str) -> list[dict]:
     pi, A, B = reference_tables(ref, ours, probe)
     my_B = ours.emissions(probe).T
     checks = [
-        _record(f"{label} log pi vs NLTK Lidstone", np.max(np.abs(ours.log_pi - pi)), 1e-12),
-        _record(f"{label} log A vs NLTK Lidstone", np.max(np.abs(ours.log_A - A)), 1e-12),
-        _record(f"{label} log B (incl. unseen word) vs NLTK", np.max(np.abs(my_B - B)), 1e-12),
+        float64_record(f"{label} log pi vs NLTK Lidstone", np.max(np.abs(ours.log_pi - pi)), 1e-12),
+        float64_record(f"{label} log A vs NLTK Lidstone", np.max(np.abs(ours.log_A - A)), 1e-12),
+        float64_record(
+            f"{label} log B (incl. unseen word) vs NLTK", np.max(np.abs(my_B - B)), 1e-12
+        ),
     ]
     mismatched = total = 0
     for sent in test:
@@ -91,7 +85,7 @@ def nltk_checks(train: list, test: list, k: float, label: str) -> list[dict]:
         mismatched += sum(a != b for a, b in zip(mine, theirs, strict=True))
         total += len(words)
     checks.append(
-        _record(
+        float64_record(
             f"{label} Viterbi tags vs NLTK ({len(test)} test sentences)",
             float(mismatched),
             0.0,

@@ -158,7 +158,31 @@ def _attend(
     return torch.bmm(weights[:, None, :], memory).squeeze(1), weights
 
 
-class AdditiveAttention(nn.Module):
+class Attention(nn.Module):
+    """Score every annotation against the decoder's query, then attend (both papers' shape).
+
+    `keys` are the annotations as the score needs them (`project_keys`), passed in when the
+    caller computed them once for the whole sentence.
+    """
+
+    def project_keys(self, memory: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def scores(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def forward(
+        self,
+        query: torch.Tensor,
+        memory: torch.Tensor,
+        mask: torch.Tensor,
+        keys: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        keys = self.project_keys(memory) if keys is None else keys
+        return _attend(self.scores(query, keys), memory, mask)
+
+
+class AdditiveAttention(Attention):
     """Bahdanau A.1.2: e_j = v_a^T tanh(W_a s + U_a h_j); U_a h_j is computed once per sentence."""
 
     def __init__(self, query_dim: int, key_dim: int, attention_dim: int) -> None:
@@ -170,19 +194,11 @@ class AdditiveAttention(nn.Module):
     def project_keys(self, memory: torch.Tensor) -> torch.Tensor:
         return self.U_a(memory)  # (B, S, n')
 
-    def forward(
-        self,
-        query: torch.Tensor,
-        memory: torch.Tensor,
-        mask: torch.Tensor,
-        keys: torch.Tensor | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        keys = self.project_keys(memory) if keys is None else keys
-        scores = self.v_a(torch.tanh(self.W_a(query)[:, None, :] + keys)).squeeze(-1)  # (B, S)
-        return _attend(scores, memory, mask)
+    def scores(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        return self.v_a(torch.tanh(self.W_a(query)[:, None, :] + keys)).squeeze(-1)  # (B, S)
 
 
-class LuongAttention(nn.Module):
+class LuongAttention(Attention):
     """Luong eq. (8): score = h_t^T h̄_s (dot) or h_t^T W_a h̄_s (general); W_a h̄_s precomputed."""
 
     def __init__(self, query_dim: int, key_dim: int, score: str) -> None:
@@ -198,16 +214,8 @@ class LuongAttention(nn.Module):
     def project_keys(self, memory: torch.Tensor) -> torch.Tensor:
         return memory if self.W_a is None else self.W_a(memory)  # (B, S, n)
 
-    def forward(
-        self,
-        query: torch.Tensor,
-        memory: torch.Tensor,
-        mask: torch.Tensor,
-        keys: torch.Tensor | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        keys = self.project_keys(memory) if keys is None else keys
-        scores = torch.bmm(keys, query[:, :, None]).squeeze(-1)  # (B, S)
-        return _attend(scores, memory, mask)
+    def scores(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        return torch.bmm(keys, query[:, :, None]).squeeze(-1)  # (B, S)
 
 
 # --- decoders: one step at a time; state is a dict of (B, ...) tensors (beam search reorders it) --

@@ -16,12 +16,16 @@ import torch
 
 from reproductions.common.parity import (
     FLOAT64_TOL,
+    by_precision,
     check,
-    float32_tolerance,
     grad_check,
+    grad_noise_floor,
+    ids_check,
     init_weights_,
-    max_abs_diff,
+    logits_checks,
+    reference_noise_floor,
     run_cases,
+    sdpa_check,
     tolerance,
 )
 
@@ -123,22 +127,6 @@ def marian_table_float64(n_pos: int, dim: int) -> torch.Tensor:
     return out
 
 
-def _ids_check(name: str, mine: torch.Tensor, ref: torch.Tensor, dtype: torch.dtype) -> dict:
-    if mine.shape != ref.shape:
-        return {
-            "name": name,
-            "dtype": str(dtype).removeprefix("torch."),
-            "max_abs_diff": float("inf"),
-            "tol": 0.0,
-            "passed": False,
-            "error": f"shapes {tuple(mine.shape)} vs {tuple(ref.shape)}",
-        }
-    return {
-        **check(name, mine.double(), ref.double(), dtype=dtype, tol=0.0),
-        "mismatched_tokens": int((mine != ref).sum()),
-    }
-
-
 def _check_case(case: Case, seed: int) -> list[dict]:
     from transformers.trainer_pt_utils import LabelSmoother
 
@@ -168,24 +156,16 @@ def _check_case(case: Case, seed: int) -> list[dict]:
             return hf(src, decoder_input_ids=tgt).logits
 
     results: list[dict] = []
-    for dtype in (torch.float64, torch.float32):
-        hf = hf64 if dtype == torch.float64 else hf32
+    for dtype, hf in by_precision(hf64, hf32):
         ours = from_hf(hf)
         tag = f"{case.name} "
-        for padded in (False, True):
-            tol = tolerance(
-                dtype,
-                lambda padded=padded: max_abs_diff(
-                    ref_logits(torch.float32, padded), ref_logits(torch.float64, padded)
-                ),
-            )
-            with torch.no_grad():
-                if padded:
-                    mine = ours(src_padded, attention_mask=src_mask, decoder_input_ids=tgt).logits
-                else:
-                    mine = ours(src, decoder_input_ids=tgt).logits
-            name = tag + ("logits padded" if padded else "logits")
-            results.append(check(name, mine, ref_logits(dtype, padded), dtype=dtype, tol=tol))
+
+        def ours_logits(padded: bool, ours: torch.nn.Module = ours) -> torch.Tensor:
+            if padded:
+                return ours(src_padded, attention_mask=src_mask, decoder_input_ids=tgt).logits
+            return ours(src, decoder_input_ids=tgt).logits
+
+        results += logits_checks(tag, dtype, ours_logits, ref_logits)
 
         # Loss from labels (decoder inputs shifted right from the pad token, -100 ignored).
         with torch.no_grad():
@@ -215,15 +195,7 @@ def _check_case(case: Case, seed: int) -> list[dict]:
         (
             ours(src_padded, attention_mask=src_mask, decoder_input_ids=tgt).logits * w
         ).sum().backward()
-        g64 = dict(hf64.named_parameters())
-        gtol = tolerance(
-            dtype,
-            lambda g64=g64: max(
-                max_abs_diff(p.grad, g64[n].grad)
-                for n, p in hf32.named_parameters()
-                if p.grad is not None
-            ),
-        )
+        gtol = tolerance(dtype, lambda: grad_noise_floor(hf32, hf64))
         param_map = {name: "model." + name for name, _ in ours.named_parameters()}
         # hf64 keeps its gradients: the float32 pass measures its noise floor against them.
         results.append(grad_check(tag + "grads", ours, hf, param_map, dtype=dtype, tol=gtol))
@@ -233,13 +205,13 @@ def _check_case(case: Case, seed: int) -> list[dict]:
         gen_kwargs = {"attention_mask": src_mask, "do_sample": False, "max_new_tokens": n_new}
         ref = hf.generate(src_padded, num_beams=1, **gen_kwargs)
         mine = ours.generate(src_padded, src_mask, max_new_tokens=n_new)
-        results.append(_ids_check(tag + "greedy generation", mine, ref, dtype))
+        results.append(ids_check(tag + "greedy generation", mine, ref, dtype))
         ban = [[cfg.pad_token_id]]
         ref = hf.generate(src_padded, num_beams=1, bad_words_ids=ban, **gen_kwargs)
         mine = ours.generate(
             src_padded, src_mask, max_new_tokens=n_new, bad_token_ids=[cfg.pad_token_id]
         )
-        results.append(_ids_check(tag + "greedy generation, pad banned", mine, ref, dtype))
+        results.append(ids_check(tag + "greedy generation, pad banned", mine, ref, dtype))
         ref = hf.generate(
             src_padded, num_beams=4, length_penalty=0.6, bad_words_ids=ban, **gen_kwargs
         )
@@ -251,22 +223,19 @@ def _check_case(case: Case, seed: int) -> list[dict]:
             length_penalty=0.6,
             bad_token_ids=[cfg.pad_token_id],
         )
-        results.append(_ids_check(tag + "beam search (4, alpha 0.6)", mine, ref, dtype))
+        results.append(ids_check(tag + "beam search (4, alpha 0.6)", mine, ref, dtype))
 
     # Hugging Face's sdpa path against ours, float32.
     hf_sdpa = build_reference(cfg, dtype=torch.float32, attn_implementation="sdpa", seed=seed)
-    hf_sdpa.load_state_dict(hf32.state_dict())
-    with torch.no_grad():
-        sdpa_logits = hf_sdpa(src_padded, attention_mask=src_mask, decoder_input_ids=tgt).logits
-        mine = from_hf(hf32)(src_padded, attention_mask=src_mask, decoder_input_ids=tgt).logits
-    noise = max_abs_diff(ref_logits(torch.float32, True), ref_logits(torch.float64, True))
+    noise = reference_noise_floor(lambda d: ref_logits(d, True))
     results.append(
-        check(
+        sdpa_check(
             f"{case.name} logits vs HF sdpa",
-            mine,
-            sdpa_logits,
-            dtype=torch.float32,
-            tol=float32_tolerance(noise),
+            hf_sdpa,
+            hf32,
+            from_hf,
+            lambda m: m(src_padded, attention_mask=src_mask, decoder_input_ids=tgt).logits,
+            noise,
         )
     )
 

@@ -118,45 +118,54 @@ class MultiHeadAttention(nn.Module):
         return self.out_proj(y.transpose(1, 2).reshape(B, T, C))
 
 
-class EncoderLayer(nn.Module):
-    def __init__(self, config: TransformerConfig) -> None:
-        super().__init__()
+class PostLNLayer(nn.Module):
+    """What encoder and decoder layers share: attention sub-layers and the position-wise FFN,
+    each wrapped as LayerNorm(x + Dropout(Sublayer(x))) (post-LN, Sec. 3.1, 5.4)."""
+
+    def _attention(
+        self, config: TransformerConfig, n_heads: int
+    ) -> tuple[MultiHeadAttention, nn.LayerNorm]:
         d = config.d_model
-        self.self_attn = MultiHeadAttention(
-            d, config.encoder_attention_heads, config.attention_dropout
-        )
-        self.self_attn_layer_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
+        attn = MultiHeadAttention(d, n_heads, config.attention_dropout)
+        return attn, nn.LayerNorm(d, eps=config.layer_norm_eps)
+
+    def _add_ffn(self, config: TransformerConfig, ffn_dim: int) -> None:
         # FFN(x) = max(0, x W_1 + b_1) W_2 + b_2   (Eq. 2)
-        self.fc1 = nn.Linear(d, config.encoder_ffn_dim)
-        self.fc2 = nn.Linear(config.encoder_ffn_dim, d)
+        d = config.d_model
+        self.fc1 = nn.Linear(d, ffn_dim)
+        self.fc2 = nn.Linear(ffn_dim, d)
         self.final_layer_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
         self.dropout = nn.Dropout(config.dropout)
         self.activation_dropout = nn.Dropout(config.activation_dropout)
+
+    def residual(self, norm: nn.LayerNorm, x: torch.Tensor, sub: torch.Tensor) -> torch.Tensor:
+        return norm(x + self.dropout(sub))
+
+    def ffn(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.fc2(self.activation_dropout(F.relu(self.fc1(x))))
+        return self.residual(self.final_layer_norm, x, h)
+
+
+class EncoderLayer(PostLNLayer):
+    def __init__(self, config: TransformerConfig) -> None:
+        super().__init__()
+        self.self_attn, self.self_attn_layer_norm = self._attention(
+            config, config.encoder_attention_heads
+        )
+        self._add_ffn(config, config.encoder_ffn_dim)
 
     def forward(self, x: torch.Tensor, src_mask: torch.Tensor | None) -> torch.Tensor:
-        # Post-LN: LayerNorm(x + Dropout(Sublayer(x)))   (Sec. 3.1, 5.4)
-        x = self.self_attn_layer_norm(x + self.dropout(self.self_attn(x, attn_mask=src_mask)))
-        h = self.fc2(self.activation_dropout(F.relu(self.fc1(x))))
-        return self.final_layer_norm(x + self.dropout(h))
+        x = self.residual(self.self_attn_layer_norm, x, self.self_attn(x, attn_mask=src_mask))
+        return self.ffn(x)
 
 
-class DecoderLayer(nn.Module):
+class DecoderLayer(PostLNLayer):
     def __init__(self, config: TransformerConfig) -> None:
         super().__init__()
-        d = config.d_model
-        self.self_attn = MultiHeadAttention(
-            d, config.decoder_attention_heads, config.attention_dropout
-        )
-        self.self_attn_layer_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
-        self.encoder_attn = MultiHeadAttention(
-            d, config.decoder_attention_heads, config.attention_dropout
-        )
-        self.encoder_attn_layer_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
-        self.fc1 = nn.Linear(d, config.decoder_ffn_dim)
-        self.fc2 = nn.Linear(config.decoder_ffn_dim, d)
-        self.final_layer_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
-        self.dropout = nn.Dropout(config.dropout)
-        self.activation_dropout = nn.Dropout(config.activation_dropout)
+        heads = config.decoder_attention_heads
+        self.self_attn, self.self_attn_layer_norm = self._attention(config, heads)
+        self.encoder_attn, self.encoder_attn_layer_norm = self._attention(config, heads)
+        self._add_ffn(config, config.decoder_ffn_dim)
 
     def forward(
         self,
@@ -167,16 +176,23 @@ class DecoderLayer(nn.Module):
     ) -> torch.Tensor:
         # Masked self-attention: position i attends to positions <= i only (Sec. 3.2.3).
         a = self.self_attn(y, attn_mask=tgt_mask, is_causal=tgt_mask is None)
-        y = self.self_attn_layer_norm(y + self.dropout(a))
+        y = self.residual(self.self_attn_layer_norm, y, a)
         # Encoder-decoder attention: queries from the decoder, keys and values from the encoder.
         c = self.encoder_attn(y, memory=memory, attn_mask=memory_mask)
-        y = self.encoder_attn_layer_norm(y + self.dropout(c))
-        h = self.fc2(self.activation_dropout(F.relu(self.fc1(y))))
-        return self.final_layer_norm(y + self.dropout(h))
+        return self.ffn(self.residual(self.encoder_attn_layer_norm, y, c))
 
 
-class Encoder(nn.Module):
-    def __init__(self, config: TransformerConfig, embed_tokens: nn.Embedding) -> None:
+class LayerStack(nn.Module):
+    """Token embeddings (shared, scaled by sqrt(d_model)) plus sinusoids, dropout, then the
+    layers: what the encoder and the decoder have alike (Sec. 3.4, 3.5)."""
+
+    def __init__(
+        self,
+        config: TransformerConfig,
+        embed_tokens: nn.Embedding,
+        layer: type[nn.Module],
+        n_layers: int,
+    ) -> None:
         super().__init__()
         self.embed_tokens = embed_tokens
         self.embed_scale = math.sqrt(config.d_model) if config.scale_embedding else 1.0
@@ -184,29 +200,29 @@ class Encoder(nn.Module):
             config.max_position_embeddings, config.d_model, config.position_layout
         )
         self.register_buffer("embed_positions", pe.float(), persistent=False)
-        self.layers = nn.ModuleList(EncoderLayer(config) for _ in range(config.encoder_layers))
+        self.layers = nn.ModuleList(layer(config) for _ in range(n_layers))
         self.dropout = nn.Dropout(config.dropout)
 
-    def forward(self, input_ids: torch.Tensor, src_mask: torch.Tensor | None) -> torch.Tensor:
+    def embed(self, input_ids: torch.Tensor) -> torch.Tensor:
         T = input_ids.shape[1]
         x = self.embed_tokens(input_ids) * self.embed_scale + self.embed_positions[:T]
-        x = self.dropout(x)
+        return self.dropout(x)
+
+
+class Encoder(LayerStack):
+    def __init__(self, config: TransformerConfig, embed_tokens: nn.Embedding) -> None:
+        super().__init__(config, embed_tokens, EncoderLayer, config.encoder_layers)
+
+    def forward(self, input_ids: torch.Tensor, src_mask: torch.Tensor | None) -> torch.Tensor:
+        x = self.embed(input_ids)
         for layer in self.layers:
             x = layer(x, src_mask)
         return x
 
 
-class Decoder(nn.Module):
+class Decoder(LayerStack):
     def __init__(self, config: TransformerConfig, embed_tokens: nn.Embedding) -> None:
-        super().__init__()
-        self.embed_tokens = embed_tokens
-        self.embed_scale = math.sqrt(config.d_model) if config.scale_embedding else 1.0
-        pe = sinusoidal_positions(
-            config.max_position_embeddings, config.d_model, config.position_layout
-        )
-        self.register_buffer("embed_positions", pe.float(), persistent=False)
-        self.layers = nn.ModuleList(DecoderLayer(config) for _ in range(config.decoder_layers))
-        self.dropout = nn.Dropout(config.dropout)
+        super().__init__(config, embed_tokens, DecoderLayer, config.decoder_layers)
 
     def forward(
         self,
@@ -215,9 +231,7 @@ class Decoder(nn.Module):
         tgt_mask: torch.Tensor | None,
         memory_mask: torch.Tensor | None,
     ) -> torch.Tensor:
-        T = decoder_input_ids.shape[1]
-        y = self.embed_tokens(decoder_input_ids) * self.embed_scale + self.embed_positions[:T]
-        y = self.dropout(y)
+        y = self.embed(decoder_input_ids)
         for layer in self.layers:
             y = layer(y, memory, tgt_mask, memory_mask)
         return y

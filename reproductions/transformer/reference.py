@@ -10,16 +10,22 @@ through a float32 tensor, and a float64 parity check must use the very same numb
 from __future__ import annotations
 
 import os
+from dataclasses import asdict
 from typing import Any
 
 import torch
 
-from reproductions.common.parity import build_hf_reference, load_like_reference
+from reproductions.common.parity import config_from_fields, load_like_reference, reference_builder
 
 from .model import Transformer, TransformerConfig, sinusoidal_positions
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+# Ours alone: the position layout (Marian has only "halves") and the LayerNorm eps (Marian's is
+# fixed at our default, 1e-5).
+_OURS_ONLY = ("position_layout", "layer_norm_eps")
 
 
 def config_from_hf(hf_config: Any) -> TransformerConfig:
@@ -31,24 +37,12 @@ def config_from_hf(hf_config: Any) -> TransformerConfig:
     if hf_config.d_model % 2:
         raise ValueError("d_model must be even")
     eos = hf_config.eos_token_id
-    return TransformerConfig(
-        vocab_size=hf_config.vocab_size,
-        d_model=hf_config.d_model,
-        encoder_layers=hf_config.encoder_layers,
-        decoder_layers=hf_config.decoder_layers,
-        encoder_attention_heads=hf_config.encoder_attention_heads,
-        decoder_attention_heads=hf_config.decoder_attention_heads,
-        encoder_ffn_dim=hf_config.encoder_ffn_dim,
-        decoder_ffn_dim=hf_config.decoder_ffn_dim,
-        dropout=hf_config.dropout,
-        attention_dropout=hf_config.attention_dropout,
-        activation_dropout=hf_config.activation_dropout,
-        max_position_embeddings=hf_config.max_position_embeddings,
+    return config_from_fields(
+        TransformerConfig,
+        hf_config,
+        skip=_OURS_ONLY,
         position_layout="halves",
-        scale_embedding=hf_config.scale_embedding,
-        pad_token_id=hf_config.pad_token_id,
         eos_token_id=eos[0] if isinstance(eos, list) else eos,
-        decoder_start_token_id=hf_config.decoder_start_token_id,
     )
 
 
@@ -57,25 +51,11 @@ def hf_config_from_ours(config: TransformerConfig, attn_implementation: str = "e
 
     if config.position_layout != "halves":
         raise ValueError("Marian only has the halves position layout")
+    shared = {k: v for k, v in asdict(config).items() if k not in _OURS_ONLY}
     hf_config = MarianConfig(
-        vocab_size=config.vocab_size,
-        d_model=config.d_model,
-        encoder_layers=config.encoder_layers,
-        decoder_layers=config.decoder_layers,
-        encoder_attention_heads=config.encoder_attention_heads,
-        decoder_attention_heads=config.decoder_attention_heads,
-        encoder_ffn_dim=config.encoder_ffn_dim,
-        decoder_ffn_dim=config.decoder_ffn_dim,
-        dropout=config.dropout,
-        attention_dropout=config.attention_dropout,
-        activation_dropout=config.activation_dropout,
-        max_position_embeddings=config.max_position_embeddings,
+        **shared,
         activation_function="relu",
-        scale_embedding=config.scale_embedding,
-        pad_token_id=config.pad_token_id,
-        eos_token_id=config.eos_token_id,
         forced_eos_token_id=config.eos_token_id,
-        decoder_start_token_id=config.decoder_start_token_id,
         share_encoder_decoder_embeddings=True,
         tie_word_embeddings=True,
     )
@@ -83,23 +63,7 @@ def hf_config_from_ours(config: TransformerConfig, attn_implementation: str = "e
     return hf_config
 
 
-def build_reference(
-    config: TransformerConfig,
-    *,
-    dtype: torch.dtype = torch.float32,
-    attn_implementation: str = "eager",
-    seed: int = 0,
-) -> Any:
-    """A randomly initialised `transformers.MarianMTModel` in eval mode (no download)."""
-    from transformers import MarianMTModel
-
-    return build_hf_reference(
-        MarianMTModel,
-        hf_config_from_ours(config, attn_implementation),
-        dtype=dtype,
-        attn_implementation=attn_implementation,
-        seed=seed,
-    )
+build_reference = reference_builder("MarianMTModel", hf_config_from_ours)
 
 
 # Marian's table went through float32: agreement to float32 rounding of values in [-1, 1].

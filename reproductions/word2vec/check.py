@@ -12,17 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from reproductions.word2vec import reference
 from reproductions.word2vec.model import (
     Word2Vec,
     huffman_codes,
     keep_probability_ints,
     noise_cum_table,
-)
-from reproductions.word2vec.reference import (
-    copy_weights_into_gensim,
-    gensim_codes,
-    gensim_model,
-    train_side_by_side,
 )
 
 MODES = {
@@ -61,7 +56,7 @@ def run_checks(quick: bool = True) -> list[dict]:
             min_count=2, sg=True, hs=True, negative=5, sample=1e-2, window=3, dim=16, seed=seed
         )
         ours.build(corpus)
-        ref = gensim_model(corpus, ours)
+        ref = reference.gensim_model(corpus, ours)
         checks.append(
             _exact(
                 f"vocabulary order (seed {seed})",
@@ -69,7 +64,7 @@ def run_checks(quick: bool = True) -> list[dict]:
             )
         )
         codes, points = huffman_codes(ours.vocab.counts)
-        ref_codes, ref_points = gensim_codes(ref)
+        ref_codes, ref_points = reference.gensim_codes(ref)
         wrong = sum(
             a.tolist() != b.tolist() or c.tolist() != d.tolist()
             for a, b, c, d in zip(codes, ref_codes, points, ref_points, strict=True)
@@ -97,7 +92,7 @@ def run_checks(quick: bool = True) -> list[dict]:
         rng = np.random.default_rng(seed)
         ours.vectors[:] = rng.normal(0, 0.8, ours.vectors.shape).astype(np.float32)
         ours.syn1[:] = rng.normal(0, 0.8, ours.syn1.shape).astype(np.float32)
-        copy_weights_into_gensim(ours, ref)
+        reference.copy_weights_into_gensim(ours, ref)
         sentences = corpus[:40]
         ref_scores = np.asarray(
             ref.score(sentences, total_sentences=len(sentences)), dtype=np.float64
@@ -140,7 +135,7 @@ def training_checks(corpus: list[list[str]]) -> list[dict]:
             ),
         ):
             ours = Word2Vec(**flags, **extra, dim=16, window=3, alpha=0.025, seed=5)
-            diffs = train_side_by_side(corpus, train, ours)
+            diffs = reference.train_side_by_side(corpus, train, ours)
             worst = max(v for k, v in diffs.items() if k.endswith("_max_abs_diff"))
             worst = max(worst, diffs["initial_syn0"])
             checks.append(

@@ -32,7 +32,9 @@ the tests compare them element by element.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +44,7 @@ import numpy as np
 
 try:  # numba is part of the `repro` extra; the pure model code below needs only numpy
     import numba
-    from numba import njit, prange
+    from numba import njit
 except ImportError:  # pragma: no cover
     numba = None
 
@@ -445,27 +447,6 @@ if numba is not None:
                         _apply_to_context(net, kept, lo, hi, i, e, scale)
         return n
 
-    @njit(nogil=True, parallel=True, cache=True)
-    def _train_epoch(net: Net, plan: EpochPlan) -> np.ndarray:
-        """Worker w trains jobs w, w + W, w + 2W, ...: the threads walk through the corpus side
-        by side, as gensim's job queue makes them, updating the shared weights without locks
-        (Hogwild). Returns the words each worker trained on."""
-        n_jobs = plan.job_starts.shape[0] - 1
-        workers = plan.workers
-        size = net.syn0.shape[1]
-        trained = np.zeros(workers, dtype=np.int64)
-        for w in prange(workers):
-            kept = np.empty(MAX_SENTENCE_LEN, dtype=np.int32)
-            cut = np.empty(MAX_SENTENCE_LEN, dtype=np.int32)
-            bounds = np.empty(MAX_SENTENCE_LEN + 1, dtype=np.int64)
-            h = np.zeros(size, dtype=np.float32)
-            e = np.zeros(size, dtype=np.float32)
-            total = 0
-            for job in range(w, n_jobs, workers):
-                total += _train_job(net, plan, job, kept, cut, bounds, h, e)
-            trained[w] = total
-        return trained
-
     @njit(nogil=True, cache=True, fastmath=True)
     def _score_sg_hs(tokens: np.ndarray, net: Net, log_table: np.ndarray) -> float:
         """log p(sentence) under skip-gram with hierarchical softmax (full window, like gensim)."""
@@ -699,10 +680,39 @@ class Word2Vec:
         )
 
     def train_epoch(self, plan: EpochPlan) -> int:
-        """One pass; returns the words trained on (after subsampling)."""
-        numba.set_num_threads(max(1, min(plan.workers, numba.config.NUMBA_NUM_THREADS)))
-        self.worker_words = _train_epoch(self.net(), plan)
-        return int(self.worker_words.sum())
+        """One pass; returns the words trained on (after subsampling).
+
+        The workers take the epoch's jobs in corpus order from one shared counter, as gensim's
+        job queue hands them out: a worker slowed by another process on the machine takes fewer
+        jobs instead of holding the others back at the end of the epoch. Each job runs in the
+        numba kernel with the GIL released, updating the shared weights without locks (Hogwild).
+        `worker_words` keeps the words each worker trained on."""
+        net = self.net()
+        n_jobs = len(plan.job_starts) - 1
+        workers = max(1, int(plan.workers))
+        size = net.syn0.shape[1]
+        trained = np.zeros(workers, dtype=np.int64)
+        jobs = itertools.count()  # next() on a count is atomic under the GIL
+
+        def work(w: int) -> None:
+            kept = np.empty(MAX_SENTENCE_LEN, dtype=np.int32)
+            cut = np.empty(MAX_SENTENCE_LEN, dtype=np.int32)
+            bounds = np.empty(MAX_SENTENCE_LEN + 1, dtype=np.int64)
+            h = np.zeros(size, dtype=np.float32)
+            e = np.zeros(size, dtype=np.float32)
+            while (job := next(jobs)) < n_jobs:
+                trained[w] += _train_job(net, plan, job, kept, cut, bounds, h, e)
+
+        if workers == 1:
+            work(0)
+        else:
+            threads = [threading.Thread(target=work, args=(w,)) for w in range(workers)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        self.worker_words = trained
+        return int(trained.sum())
 
     # ---- training
 

@@ -11,21 +11,22 @@ skip-gram with negative sampling on the corpus once more and prints the nearest 
 Writes `reproductions/word2vec/results/tables.json` (with provenance), the table between the
 TABLES markers of the README, and `results/tables/accuracy.png`.
 
-Example: python -m reproductions.word2vec.tables --corpus mixed --dims 100 --seed 1
+Example: python -m reproductions.word2vec.tables --corpus small --dims 100 300 --demo-corpus mixed
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from reproductions.common.results import provenance
+from reproductions.common import cli
+from reproductions.common.readme_block import replace_block
+from reproductions.common.results import check_publishable, provenance
 from reproductions.word2vec.corpora import CORPORA, checksums, corpus_file
 from reproductions.word2vec.evaluate import evaluate, keyed_vectors
 from reproductions.word2vec.model import MAX_SENTENCE_LEN, Word2Vec, Word2VecConfig, read_corpus
@@ -38,6 +39,16 @@ README = HERE / "README.md"
 OUTPUTS = {"HS": {"hs": True, "negative": 0}, "NS 5": {"hs": False, "negative": 5},
            "NS 15": {"hs": False, "negative": 15}}  # fmt: skip
 DEMO = [("king", "man", "woman")]
+
+
+def cut(corpus: str) -> list[list[str]]:
+    """The corpus's lines cut into pieces of at most 10,000 words, as gensim and ours train."""
+    lines = read_corpus(corpus_file(corpus))
+    return [s[k : k + MAX_SENTENCE_LEN] for s in lines for k in range(0, len(s), MAX_SENTENCE_LEN)]
+
+
+def corpus_name(corpus: str, sentences: list[list[str]]) -> str:
+    return f"{corpus} ({sum(map(len, sentences)) / 1e6:.2f}M words)"
 
 
 def grid(dims: list[int]) -> list[dict]:
@@ -142,7 +153,8 @@ def markdown_table(report: dict) -> str:
     if report.get("demo"):
         lines += [
             "",
-            f"Analogy demo (skip-gram, NS 5, {report['demo_dim']} dims, nearest by cosine):",
+            f"Analogy demo (skip-gram, NS 5, {report['demo_dim']} dims, trained on "
+            f"{report.get('demo_corpus_name', report['corpus_name'])}, nearest by cosine):",
             "",
         ]
         for d in report["demo"]:
@@ -173,14 +185,7 @@ def draw(report: dict, path: Path) -> Path:
 
 
 def write_readme(report: dict) -> None:
-    text = README.read_text(encoding="utf-8")
-    text = re.sub(
-        r"(<!-- TABLES:START -->\n).*?(<!-- TABLES:END -->)",
-        lambda m: m.group(1) + markdown_table(report) + "\n" + m.group(2),
-        text,
-        flags=re.S,
-    )
-    README.write_text(text, encoding="utf-8")
+    replace_block(README, "TABLES", markdown_table(report))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -189,7 +194,13 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--corpus", choices=CORPORA, default="mixed")
+    parser.add_argument("--corpus", choices=CORPORA, default="mixed", help="the grid's corpus")
+    parser.add_argument(
+        "--demo-corpus",
+        choices=CORPORA,
+        default=None,
+        help="the analogy demo's corpus (default: the grid's)",
+    )
     parser.add_argument("--dims", type=int, nargs="+", default=[100])
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
@@ -198,25 +209,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-demo", action="store_true", help="skip the analogy demo")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--table-only", action="store_true", help="rewrite the README from --out")
+    cli.add_allow_dirty(parser)
     args = parser.parse_args(argv)
     if args.table_only:
         write_readme(json.loads(args.out.read_text(encoding="utf-8")))
         return
+    check_publishable(args.out.parent)
     started = time.time()
-    lines = list(read_corpus(corpus_file(args.corpus)))
-    sentences = [
-        s[k : k + MAX_SENTENCE_LEN] for s in lines for k in range(0, len(s), MAX_SENTENCE_LEN)
-    ]
+    sentences = cut(args.corpus)
     prov = provenance(
         {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         args.seed,
-        checksums(args.corpus),
+        checksums(args.corpus) | checksums(args.demo_corpus or args.corpus),
         started,
         command="python -m reproductions.word2vec.tables " + " ".join(sys.argv[1:]),
     )
     report = {
         "corpus": args.corpus,
-        "corpus_name": f"{args.corpus} ({sum(map(len, sentences)) / 1e6:.2f}M words)",
+        "corpus_name": corpus_name(args.corpus, sentences),
         "epochs": args.epochs, "workers": args.workers, "seed": args.seed,
         "demo_dim": args.demo_dim, "cells": [], "demo": [], "provenance": prov,
     }  # fmt: skip
@@ -225,7 +235,10 @@ def main(argv: list[str] | None = None) -> None:
     for cell in tqdm(grid(args.dims), desc="Mikolov tables", unit="cell"):
         report["cells"].append(train_cell(sentences, cell, args))
     if not args.no_demo:
-        report["demo"] = analogy_demo(sentences, args)
+        demo_corpus = args.demo_corpus or args.corpus
+        demo_sentences = sentences if demo_corpus == args.corpus else cut(demo_corpus)
+        report["demo_corpus_name"] = corpus_name(demo_corpus, demo_sentences)
+        report["demo"] = analogy_demo(demo_sentences, args)
     report["provenance"]["wall_time_s"] = round(time.time() - started, 3)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(args.out, json.dumps(report, indent=1, ensure_ascii=False) + "\n")

@@ -153,7 +153,12 @@ def run_tool(args: argparse.Namespace) -> None:
 
 def run_baseline(args: argparse.Namespace) -> None:
     from reproductions.common import data
-    from reproductions.common.results import provenance, write_results
+    from reproductions.common.results import (
+        check_publishable,
+        provenance,
+        tree_is_dirty,
+        write_results,
+    )
     from reproductions.word2vec.evaluate import (
         analogy_examples,
         draw_pictures,
@@ -161,6 +166,10 @@ def run_baseline(args: argparse.Namespace) -> None:
         keyed_vectors,
     )
 
+    check_publishable(RESULTS)
+    # The tree's state when the run starts: the files this run writes for one architecture must
+    # not mark the next one's results as coming from a dirty tree.
+    dirty_at_start = tree_is_dirty()
     corpus = args.corpus or data.enwiki_corpus_file()
     sentences = list(read_corpus(corpus))
     base = CONFIGS[args.config]
@@ -196,7 +205,8 @@ def run_baseline(args: argparse.Namespace) -> None:
                 data.checksums(["enwiki", "gensim-eval"]) if not args.corpus else {},
                 started,
                 command=" ".join(["python -m reproductions.word2vec.train", *sys.argv[1:]]),
-            ),
+            )
+            | {"git_dirty": dirty_at_start},
             out_dir=out_dir,
         )
         extra = {

@@ -5,10 +5,7 @@ constant head is named."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +13,7 @@ import pytest
 from site_helpers import BERT_TRAIN_RESULT, TODAY, make_team_repo
 
 from browser.conftest import screenshot
+from tests.helpers.static_site import serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -39,11 +37,6 @@ CLAIMS = [
 ]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from tracker.site import build_site
@@ -54,14 +47,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out: Path = root / "reproductions" / "bert" / "results" / "tiny.json"
     out.write_text(json.dumps(record), encoding="utf-8")
     build_site(root, strict=True, today=dt.date.fromisoformat(TODAY))
-    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(root / "site") as url:
+        yield url
 
 
 def test_paper_page_shows_the_claims_table(page, site_url: str) -> None:  # noqa: ANN001

@@ -4,11 +4,11 @@ test-artifacts/screenshots/lab-<view>.png."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
 from dashboard_helpers import TODAY, write_tiny_repo
+from results_helpers import GPT2_ABLATION, write_result
 
 from browser.conftest import screenshot
 from tests.helpers.dashboard_server import serve_dashboard
@@ -24,27 +24,11 @@ VIEWS = {
     "decoding": ("lab_decoding", ["디코딩", "빔 탐색 나무", "Greedy"], 1),
 }
 
-GPT2_RESULTS = {
-    "schema": 1,
-    "reproduction": "gpt2",
-    "paper_id": "gpt2-2019",
-    "kind": "train",
-    "run": "small",
-    "metrics": {"val_loss": 2.3},
-    "curves": {
-        "val_loss (scaled init)": [[50, 2.7], [100, 2.3]],
-        "val_loss (unscaled init)": [[50, 2.9], [100, 2.5]],
-    },
-    "provenance": {"command": "python -m reproductions.gpt2.train --config small"},
-}
-
 
 @pytest.fixture(scope="module")
 def lab_dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = write_tiny_repo(tmp_path_factory.mktemp("lab") / "team")
-    results = root / "reproductions" / "gpt2" / "results"
-    results.mkdir(parents=True)
-    (results / "small.json").write_text(json.dumps(GPT2_RESULTS), encoding="utf-8")
+    write_result(root, GPT2_ABLATION)
     with serve_dashboard(root, {"TRACKER_TODAY": TODAY, "HF_HUB_OFFLINE": "1"}) as url:
         yield url
 

@@ -3,37 +3,22 @@ no console errors, nothing fetched from outside but the notes' own remote images
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
 from site_helpers import built_site
 
 from browser.conftest import screenshot
+from tests.helpers.static_site import serve_folder
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = built_site(tmp_path_factory.getbasetemp()) / "site"
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
+    with serve_folder(built_site(tmp_path_factory.getbasetemp()) / "site") as url:
+        yield url
 
 
 # A 1x1 transparent PNG standing in for the image host the notes link to (no network here).
@@ -208,15 +193,8 @@ def test_site_page_reads_whole_at_meeting_screen_width(page, site_url: str, name
 def folder_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from site_helpers import built_folder_site
 
-    site = built_folder_site(tmp_path_factory.mktemp("folder-site")) / "site"
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(built_folder_site(tmp_path_factory.mktemp("folder-site")) / "site") as url:
+        yield url
 
 
 def test_imported_folder_note_shows_every_section_breaks_and_paper_labels(  # noqa: ANN001

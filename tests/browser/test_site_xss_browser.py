@@ -4,13 +4,12 @@ and the theme still works (its search opens and finds the payload page as text).
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
 from xss_helpers import MARK, PAPER_ID, hostile_site
+
+from tests.helpers.static_site import serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -38,22 +37,10 @@ DOM_PROBLEMS = """() => {
 }"""
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = hostile_site(tmp_path_factory.getbasetemp()) / "site"
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(hostile_site(tmp_path_factory.getbasetemp()) / "site") as url:
+        yield url
 
 
 def test_no_payload_runs_in_a_real_browser(page, site_url: str) -> None:  # noqa: ANN001

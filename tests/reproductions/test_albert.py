@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
 import dataclasses
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 
 from reproductions.albert import AlbertConfig, AlbertForPreTraining
@@ -96,3 +92,17 @@ def test_model_module_does_not_import_transformers():
     subprocess.run([sys.executable, "-c", code], check=True)
     source = Path(sys.modules["reproductions.albert.model"].__file__).read_text(encoding="utf-8")
     assert "import transformers" not in source and "from transformers" not in source
+
+
+def test_pair_label_is_taken_under_hugging_faces_name_or_positionally():
+    config = dataclasses.replace(QUICK_CONFIGS[0], hidden_dropout_prob=0.0)
+    model = AlbertForPreTraining(config).eval()
+    ids = torch.randint(0, config.vocab_size, (2, 6))
+    labels, order = ids.clone(), torch.tensor([0, 1])
+    positional = model(ids, None, None, labels, order).loss
+    named = model(ids, labels=labels, sentence_order_label=order).loss
+    assert torch.equal(positional, named)
+    with pytest.raises(TypeError, match="next_sentence_label"):
+        model(ids, labels=labels, next_sentence_label=order)
+    with pytest.raises(TypeError, match="same argument"):
+        model(ids, None, None, labels, order, sentence_order_label=order)

@@ -50,34 +50,38 @@ def test_special_and_padding_positions_are_never_chosen():
     assert torch.equal(corrupted[~maskable], ids[~maskable])
 
 
-def test_nsp_positive_is_the_next_sentence_and_negative_another_document():
+def _sampled_pairs(sample, seed: int) -> list[tuple[int, int, int, int, int]]:
+    """2,000 pairs from `sample(docs, rng)` as (doc a, sentence a, doc b, sentence b, label)."""
     docs = _docs()
-    rng = random.Random(0)
-    labels = []
+    rng = random.Random(seed)
+    pairs = []
     for _ in range(2000):
-        a, b, label = nsp_pair(docs, rng)
-        da, sa = divmod(a[0] - 1000, 100)
-        db, sb = divmod(b[0] - 1000, 100)
+        a, b, label = sample(docs, rng)
+        pairs.append((*divmod(a[0] - 1000, 100), *divmod(b[0] - 1000, 100), label))
+    return pairs
+
+
+def _assert_labels_balanced(pairs: list[tuple[int, int, int, int, int]]) -> None:
+    labels = [label for *_, label in pairs]
+    assert abs(sum(labels) / len(labels) - 0.5) < 0.04
+
+
+def test_nsp_positive_is_the_next_sentence_and_negative_another_document():
+    pairs = _sampled_pairs(nsp_pair, seed=0)
+    for da, sa, db, sb, label in pairs:
         if label == 0:
             assert (db, sb) == (da, sa + 1)
         else:
             assert db != da
-        labels.append(label)
-    assert abs(sum(labels) / len(labels) - 0.5) < 0.04
+    _assert_labels_balanced(pairs)
 
 
 def test_sop_uses_consecutive_sentences_and_label_marks_the_swap():
-    docs = _docs()
-    rng = random.Random(1)
-    labels = []
-    for _ in range(2000):
-        a, b, label = sop_pair(docs, rng)
-        da, sa = divmod(a[0] - 1000, 100)
-        db, sb = divmod(b[0] - 1000, 100)
+    pairs = _sampled_pairs(sop_pair, seed=1)
+    for da, sa, db, sb, label in pairs:
         assert da == db
         assert sb == sa + 1 if label == 0 else sa == sb + 1
-        labels.append(label)
-    assert abs(sum(labels) / len(labels) - 0.5) < 0.04
+    _assert_labels_balanced(pairs)
 
 
 def test_pack_pair_adds_specials_segments_and_trims_longer_side():

@@ -32,6 +32,15 @@ def tiny(**changes: object) -> ElmoConfig:
     return ElmoConfig(**base)
 
 
+def _tiny_bilm(seed: int) -> tuple[ElmoConfig, BiLM]:
+    """A float64 `tiny()` biLM with N(0, 0.3) weights, after `torch.manual_seed(seed)`."""
+    torch.manual_seed(seed)
+    cfg = tiny()
+    model = BiLM(cfg).double().eval()
+    init_weights_(model, std=0.3)
+    return cfg, model
+
+
 def test_parity_suite_passes_in_float64_and_float32() -> None:
     checks = run_checks(quick=True)
     assert_all_passed(checks)
@@ -74,10 +83,7 @@ def test_reverse_padded_reverses_inside_each_length_only() -> None:
 
 def test_forward_layer_ignores_the_future_and_backward_ignores_the_past() -> None:
     # The biLM's defining property: h_fwd at k sees tokens <= k only, h_bwd at k tokens >= k only.
-    torch.manual_seed(0)
-    cfg = tiny()
-    model = BiLM(cfg).double().eval()
-    init_weights_(model, std=0.3)
+    cfg, model = _tiny_bilm(seed=0)
     chars = torch.randint(1, 257, (1, 6, cfg.max_chars))
     changed = chars.clone()
     changed[0, 4] = torch.randint(1, 257, (cfg.max_chars,))
@@ -91,10 +97,7 @@ def test_forward_layer_ignores_the_future_and_backward_ignores_the_past() -> Non
 
 
 def test_padding_does_not_change_a_sentence() -> None:
-    torch.manual_seed(1)
-    cfg = tiny()
-    model = BiLM(cfg).double().eval()
-    init_weights_(model, std=0.3)
+    cfg, model = _tiny_bilm(seed=1)
     chars = torch.randint(1, 257, (2, 5, cfg.max_chars))
     targets = torch.randint(0, cfg.vocab_size, (2, 5))
     alone = model(chars[:1, :3], torch.tensor([3]), targets[:1, :3])

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+import pytest
 
-import pytest  # noqa: E402
-
-from reproductions.common import data  # noqa: E402
-from reproductions.gpt2.tokenizer import GPT2Tokenizer, bytes_to_unicode  # noqa: E402
+from reproductions.common import data
+from reproductions.gpt2.tokenizer import GPT2Tokenizer, bytes_to_unicode
 
 SAMPLES = [
     "Hello world! It's a test: we'll see, they've done it.",

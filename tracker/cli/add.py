@@ -8,28 +8,26 @@ import typer
 from pydantic import ValidationError
 
 from tracker import store
-from tracker.cli.common import RootOption, resolve_root
-from tracker.cli.output import console, handle_errors
+from tracker.cli.common import RootOption, resolve_root, verb
+from tracker.cli.output import console
 from tracker.errors import DataError, UsageError
 from tracker.library import fetch_arxiv, slugify
 from tracker.models import Paper
 
+HELP = (
+    "Add a paper to papers/ (synced to the sheet by the next `tracker sync --apply`). "
+    "With only an arXiv id the title, authors and year are looked up on arXiv. "
+    "Duplicates (same id, arXiv id or title) are refused."
+)
+EXAMPLES = (
+    "Example: tracker add --arxiv 1810.04805 --topics pretraining,transformer\n\n"
+    "Example: tracker add --id glove-2014 --title 'GloVe: Global Vectors for Word "
+    "Representation' --authors 'Jeffrey Pennington, Richard Socher, Christopher D. Manning' --year 2014"
+)
+
 
 def register(app: typer.Typer) -> None:
-    @app.command(
-        "add",
-        help=(
-            "Add a paper to papers/ (synced to the sheet by the next `tracker sync --apply`). "
-            "With only an arXiv id the title, authors and year are looked up on arXiv. "
-            "Duplicates (same id, arXiv id or title) are refused."
-        ),
-        epilog=(
-            "Example: tracker add --arxiv 1810.04805 --topics pretraining,transformer\n\n"
-            "Example: tracker add --id glove-2014 --title 'GloVe: Global Vectors for Word "
-            "Representation' --authors 'Jeffrey Pennington, Richard Socher, Christopher D. Manning' --year 2014"
-        ),
-    )
-    @handle_errors
+    @verb(app, "add", HELP, EXAMPLES)
     def add(
         arxiv: str = typer.Option(None, help="arXiv id, e.g. 1810.04805 (also the paper's id)."),
         paper_id: str = typer.Option(

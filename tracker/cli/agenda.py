@@ -9,9 +9,8 @@ import typer
 
 from tracker import store
 from tracker.agenda import agenda_path, build_agenda, write_agenda
-from tracker.catalog import load_catalog
-from tracker.cli.common import JsonOption, RootOption, resolve_root
-from tracker.cli.output import console, err_console, handle_errors, print_json
+from tracker.cli.common import JsonOption, RootOption, flag, lenient_catalog, resolve_root, verb
+from tracker.cli.output import console, err_console, print_json
 from tracker.errors import UsageError
 
 HELP = """Prepare the next meeting: presenters and slides, carried-over action items, reading
@@ -23,18 +22,17 @@ Example: tracker agenda --ics meetings.ics
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("agenda", help=HELP, epilog="Example: tracker agenda --date 2025-07-08 --force")
-    @handle_errors
+    @verb(app, "agenda", HELP, "Example: tracker agenda --date 2025-07-08 --force")
     def agenda(
         date: str = typer.Option(
             None, "--date", help="Meeting date YYYY-MM-DD (default: the next meeting)."
         ),
-        force: bool = typer.Option(False, "--force", help="Overwrite a draft a person edited."),
+        force: bool = flag("--force", help="Overwrite a draft a person edited."),
         ics: Path = typer.Option(
             None, "--ics", help="Also write the upcoming meetings to this calendar file."
         ),
         weeks: int = typer.Option(8, "--weeks", help="How many weeks the calendar covers."),
-        dry_run: bool = typer.Option(False, "--dry-run", help="Print the note; write nothing."),
+        dry_run: bool = flag("--dry-run", help="Print the note; write nothing."),
         as_json: bool = JsonOption,
         root: Path = RootOption,
     ) -> None:
@@ -45,9 +43,7 @@ def register(app: typer.Typer) -> None:
                 day = dt.date.fromisoformat(date)
             except ValueError:
                 raise UsageError(f"--date {date!r} is not a date", fix="use YYYY-MM-DD") from None
-        catalog = load_catalog(root_path)
-        for error in catalog.errors:
-            err_console.print(f"warning: {error}", markup=False, style="yellow")
+        catalog = lenient_catalog(root_path)
         built = build_agenda(catalog, date=day, today=store.today(root_path))
         if as_json:
             print_json(built.to_json())
@@ -59,9 +55,9 @@ def register(app: typer.Typer) -> None:
         before = target.read_bytes() if target.exists() else None
         path = write_agenda(root_path, built, force=force)
         state = "unchanged" if before == path.read_bytes() else "wrote"
-        err_console.print(f"{state} {path.relative_to(root_path)}", markup=False)
+        err_console.print(f"{state} {path.relative_to(root_path)}")
         if ics:
             from tracker.ics import write_calendar
 
             write_calendar(ics, catalog, weeks=weeks, today=store.today(root_path))
-            err_console.print(f"wrote {ics}", markup=False)
+            err_console.print(f"wrote {ics}")

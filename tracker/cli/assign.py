@@ -9,10 +9,8 @@ from pathlib import Path
 import typer
 
 from tracker.assign import STABILITY_BONUS, apply_assignment, assign_reading_quota
-from tracker.catalog import load_catalog
-from tracker.cli.common import JsonOption, RootOption, resolve_root
-from tracker.cli.output import console, err_console, handle_errors, print_json, print_table
-from tracker.errors import DataError
+from tracker.cli.common import JsonOption, RootOption, flag, resolve_root, strict_catalog, verb
+from tracker.cli.output import console, err_console, print_json, print_table
 from tracker.i18n import Translator, translator
 from tracker.models import TeamSettings
 
@@ -23,15 +21,11 @@ scripts). --apply writes the readers into papers/*.md so that the next `tracker 
 
 Example: tracker assign --quota 20 --readers-per-paper 2
 """
+EXAMPLE = "Example: tracker assign --explain minseo   (or: tracker assign --apply)"
 
 
 def register(app: typer.Typer) -> None:
-    @app.command(
-        "assign",
-        help=HELP,
-        epilog="Example: tracker assign --explain minseo   (or: tracker assign --apply)",
-    )
-    @handle_errors
+    @verb(app, "assign", HELP, EXAMPLE)
     def assign(
         quota: int = typer.Option(None, help="Papers per member (default: team.yaml quota)."),
         readers_per_paper: int = typer.Option(
@@ -43,18 +37,12 @@ def register(app: typer.Typer) -> None:
         explain: str = typer.Option(
             None, "--explain", metavar="HANDLE", help="Why each paper went to this member."
         ),
-        apply: bool = typer.Option(False, "--apply", help="Write readers into papers/*.md."),
+        apply: bool = flag("--apply", help="Write readers into papers/*.md."),
         as_json: bool = JsonOption,
         root: Path = RootOption,
     ) -> None:
         root_path = resolve_root(root)
-        catalog = load_catalog(root_path)
-        if catalog.errors:
-            details = "\n".join(f"  - {e}" for e in catalog.errors)
-            raise DataError(
-                f"cannot assign while files are broken:\n{details}",
-                fix="fix the files named above (see `tracker doctor`)",
-            )
+        catalog = strict_catalog(root_path, "cannot assign while files are broken")
         with console.status("solving the assignment (HiGHS)..."):
             result = assign_reading_quota(
                 catalog, quota=quota, readers_per_paper=readers_per_paper, cover_every_paper=cover
@@ -114,7 +102,7 @@ def register(app: typer.Typer) -> None:
                 ellipsis={_("title"): 40},  # percent of the terminal's width
             )
         for reason in result.reasons:
-            err_console.print(_("note: {reason}", reason=reason), markup=False)
+            err_console.print(_("note: {reason}", reason=reason))
         churn = result.churn
         err_console.print(
             _(
@@ -124,8 +112,7 @@ def register(app: typer.Typer) -> None:
                 added=churn["added"],
                 moved=churn["removed"],
                 locked=churn["locked"],
-            ),
-            markup=False,
+            )
         )
         if result.moves and not as_json:
             if apply:
@@ -140,20 +127,19 @@ def register(app: typer.Typer) -> None:
                     "more than the stability bonus {bonus:.2f}):",
                     bonus=STABILITY_BONUS,
                 )
-            err_console.print(heading, markup=False)
+            err_console.print(heading)
             for move in result.moves:
-                err_console.print("  - " + move.describe(team, _), markup=False)
+                err_console.print("  - " + move.describe(team, _))
         if apply:
             written = apply_assignment(root_path, result)
             err_console.print(
                 _(
                     "applied: {count} paper file(s) written; run `tracker sync` to push",
                     count=len(written),
-                ),
-                markup=False,
+                )
             )
         elif not as_json:
-            err_console.print(_("dry run: nothing written (use --apply)"), markup=False)
+            err_console.print(_("dry run: nothing written (use --apply)"))
 
 
 def _person(team: TeamSettings, handle: str) -> str:

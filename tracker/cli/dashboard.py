@@ -10,8 +10,8 @@ from pathlib import Path
 
 import typer
 
-from tracker.cli.common import RootOption, resolve_root
-from tracker.cli.output import console, handle_errors
+from tracker.cli.common import RootOption, flag, resolve_root, verb
+from tracker.cli.output import console
 from tracker.dashboard import APP_PATH, ROOT_ENV
 from tracker.errors import UsageError
 
@@ -23,6 +23,7 @@ docs/meetings/ and reproductions/*/results/ on the next page load. Stop it with 
 
 Example: tracker dashboard --port 8501
 """
+EXAMPLE = "Example: tracker dashboard --root ~/nlp-group --address 0.0.0.0 --port 8080"
 
 
 def streamlit_command(
@@ -51,12 +52,7 @@ def streamlit_command(
 
 
 def register(app: typer.Typer) -> None:
-    @app.command(
-        "dashboard",
-        help=HELP,
-        epilog="Example: tracker dashboard --root ~/nlp-group --address 0.0.0.0 --port 8080",
-    )
-    @handle_errors
+    @verb(app, "dashboard", HELP, EXAMPLE)
     def dashboard_command(
         port: int = typer.Option(8501, "--port", help="Port to serve on.", min=1, max=65535),
         address: str = typer.Option(
@@ -64,9 +60,7 @@ def register(app: typer.Typer) -> None:
             "--address",
             help="Address to listen on (0.0.0.0 shares it on the local network).",
         ),
-        headless: bool = typer.Option(
-            False, "--headless", help="Do not open a browser window (servers, CI)."
-        ),
+        headless: bool = flag("--headless", help="Do not open a browser window (servers, CI)."),
         root: Path = RootOption,
     ) -> None:
         root_path = resolve_root(root)

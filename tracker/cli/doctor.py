@@ -7,18 +7,15 @@ from pathlib import Path
 
 import typer
 
-from tracker.cli.common import JsonOption, RootOption, resolve_root
-from tracker.cli.output import console, handle_errors, print_json
+from tracker.cli.common import JsonOption, RootOption, resolve_root, verb
+from tracker.cli.output import console, print_json
 from tracker.doctor import diagnose
+
+HELP = "Check the team settings, paper files, remote and tools; exit 1 if something is wrong."
 
 
 def register(app: typer.Typer) -> None:
-    @app.command(
-        "doctor",
-        help="Check the team settings, paper files, remote and tools; exit 1 if something is wrong.",
-        epilog="Example: tracker doctor",
-    )
-    @handle_errors
+    @verb(app, "doctor", HELP, "Example: tracker doctor")
     def doctor(as_json: bool = JsonOption, root: Path = RootOption) -> None:
         findings = diagnose(resolve_root(root))
         if as_json:

@@ -7,18 +7,16 @@ from pathlib import Path
 import typer
 
 from tracker import store
-from tracker.cli.common import RootOption, resolve_root
-from tracker.cli.output import console, handle_errors
+from tracker.cli.common import RootOption, resolve_root, verb
+from tracker.cli.output import console
 from tracker.library import filter_papers, to_bibtex
+
+HELP = "Export papers as BibTeX (all, or filtered), to stdout or a file."
+EXAMPLE = "Example: tracker export --status presented -o presented.bib"
 
 
 def register(app: typer.Typer) -> None:
-    @app.command(
-        "export",
-        help="Export papers as BibTeX (all, or filtered), to stdout or a file.",
-        epilog="Example: tracker export --status presented -o presented.bib",
-    )
-    @handle_errors
+    @verb(app, "export", HELP, EXAMPLE)
     def export(
         output: Path = typer.Option(
             None, "--output", "-o", help="Write to this file instead of stdout."

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from tracker.cli.common import JsonOption
-from tracker.cli.output import console, handle_errors, print_json, print_table
+from tracker.cli.common import JsonOption, flag, verb
+from tracker.cli.output import console, print_json, print_table
 from tracker.errors import UsageError
 
 HELP = """Start a team: write papers/team.yaml, mkdocs.yml, docs/, a README with the weekly
@@ -37,8 +37,7 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("init", help=HELP, epilog="Example: tracker init demo --sample")
-    @handle_errors
+    @verb(app, "init", HELP, "Example: tracker init demo --sample")
     def init(
         directory: Path = typer.Argument(..., help="The new team repository (new or empty)."),
         name: str = typer.Option(None, "--name", help="The team's name (the site's title)."),
@@ -58,9 +57,7 @@ def register(app: typer.Typer) -> None:
         member: list[str] = typer.Option(
             [], "--member", help="Add a member by name (besides those the sheet names)."
         ),
-        sample: bool = typer.Option(
-            False, "--sample", help="Copy the bundled sample team instead (a demo)."
-        ),
+        sample: bool = flag("--sample", help="Copy the bundled sample team instead (a demo)."),
         as_json: bool = JsonOption,
     ) -> None:
         from tracker.init import copy_sample, plan_team, write_team

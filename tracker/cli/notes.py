@@ -8,12 +8,17 @@ from pathlib import Path
 
 import typer
 
-from tracker.cli.common import JsonOption, RootOption, resolve_root
-from tracker.cli.output import handle_errors, print_json
+from tracker.cli.common import JsonOption, RootOption, flag, resolve_root, verb, verb_group
+from tracker.cli.output import print_json
 from tracker.errors import UsageError
 from tracker.notes import import_notes
 
 SCHEMA = 2
+
+HELP = (
+    "Meeting notes: import them from the team's Markdown dialects.\n\n"
+    "Example: tracker notes import notes/250708.md"
+)
 
 IMPORT_HELP = """Import meeting notes into docs/meetings/posts/ as MkDocs blog posts.
 
@@ -29,24 +34,14 @@ Example: tracker notes import notes/ notes/undated.md --date 2025-07-08 --keep-i
 
 
 def register(app: typer.Typer) -> None:
-    notes = typer.Typer(
-        help="Meeting notes: import them from the team's Markdown dialects.\n\n"
-        "Example: tracker notes import notes/250708.md",
-        no_args_is_help=True,
-    )
-    app.add_typer(notes, name="notes")
+    notes = verb_group(app, "notes", HELP)
 
-    @notes.command(
-        "import",
-        help=IMPORT_HELP,
-        epilog="Example: tracker notes import notes/2025/0313.md --year 2025",
+    @verb(
+        notes, "import", IMPORT_HELP, "Example: tracker notes import notes/2025/0313.md --year 2025"
     )
-    @handle_errors
     def import_command(
         paths: list[Path] = typer.Argument(..., help="Note files or folders of notes."),
-        dry_run: bool = typer.Option(
-            False, "--dry-run", help="Show what would be written, write nothing."
-        ),
+        dry_run: bool = flag("--dry-run", help="Show what would be written, write nothing."),
         year: int = typer.Option(
             None, "--year", help="The year for file names that carry only month and day (0313)."
         ),

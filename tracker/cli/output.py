@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import typer
@@ -20,7 +20,8 @@ from rich.table import Table
 from tracker.errors import TrackerError
 
 console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+# Every message on stderr quotes file text and cells: printed as written, never parsed as markup.
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,6 +39,14 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def print_notes(
+    notes: Iterable[object], label: str = "warning", style: str | None = "yellow"
+) -> None:
+    """One line on stderr for each note: `warning: <note>`."""
+    for note in notes:
+        err_console.print(f"{label}: {note}", style=style)
 
 
 def print_json(data: Any) -> None:

@@ -7,28 +7,28 @@ from pathlib import Path
 import typer
 
 from tracker import store
-from tracker.cli.common import JsonOption, RootOption, resolve_root
-from tracker.cli.output import console, handle_errors, print_json, print_table
+from tracker.cli.common import JsonOption, RootOption, resolve_root, verb, verb_group
+from tracker.cli.output import console, print_json, print_table
 from tracker.errors import UsageError
 from tracker.library import filter_papers, find_paper
 from tracker.models import Status, parse_status
 
 SCHEMA = 1
 
+HELP = "List, filter and show the papers of the reading list.\n\nExample: tracker papers list --status assigned"
+LIST_HELP = "List papers, optionally filtered; a table on a terminal, TSV when piped."
+SHOW_HELP = (
+    "Show one paper: its fields and the team's summary. The paper may be named by id, "
+    "by a known alias (BERT) or by words of its title; ambiguous names list the candidates."
+)
+
 
 def register(app: typer.Typer) -> None:
-    papers = typer.Typer(
-        help="List, filter and show the papers of the reading list.\n\nExample: tracker papers list --status assigned",
-        no_args_is_help=True,
-    )
-    app.add_typer(papers, name="papers")
+    papers = verb_group(app, "papers", HELP)
 
-    @papers.command(
-        "list",
-        help="List papers, optionally filtered; a table on a terminal, TSV when piped.",
-        epilog="Example: tracker papers list --topic attention --reader jiwoo",
+    @verb(
+        papers, "list", LIST_HELP, "Example: tracker papers list --topic attention --reader jiwoo"
     )
-    @handle_errors
     def list_papers(
         status: str = typer.Option(
             None,
@@ -74,13 +74,7 @@ def register(app: typer.Typer) -> None:
             title=f"{len(rows)} paper(s)",
         )
 
-    @papers.command(
-        "show",
-        help="Show one paper: its fields and the team's summary. The paper may be named by id, "
-        "by a known alias (BERT) or by words of its title; ambiguous names list the candidates.",
-        epilog="Example: tracker papers show BERT",
-    )
-    @handle_errors
+    @verb(papers, "show", SHOW_HELP, "Example: tracker papers show BERT")
     def show_paper(
         paper_id: str = typer.Argument(..., help="The paper: id, alias (BERT) or title words."),
         as_json: bool = JsonOption,

@@ -13,8 +13,8 @@ from pathlib import Path
 import typer
 
 from tracker import store
-from tracker.cli.common import JsonOption, RootOption, resolve_root
-from tracker.cli.output import console, handle_errors, print_json
+from tracker.cli.common import JsonOption, RootOption, resolve_root, verb
+from tracker.cli.output import console, print_json
 from tracker.errors import DataError, UsageError
 from tracker.models import Member, Paper, has_summary
 
@@ -36,6 +36,21 @@ this member counts as having summarised it.
 
 Example: tracker summarise BERT --member jiwoo --file bert-summary.md
 """
+SUMMARISE_EXAMPLE = "Example: echo '### 핵심 아이디어 ...' | tracker summarise BERT -m jiwoo"
+
+
+# Both commands name a paper, a member and the day.
+PAPER_ARGUMENT = typer.Argument(..., help="The paper: id, alias (BERT) or title words.")
+DAY_OPTION = typer.Option(None, "--date", help="The day (default today), YYYY-MM-DD.")
+
+
+def _paper_and_member(root: Path | None, paper: str, member: str) -> tuple[Path, Paper, Member]:
+    """The repository, the paper and the member a command names (UsageError when unknown)."""
+    from tracker.library import find_paper
+
+    root_path = resolve_root(root)
+    who = _member(root_path, member)
+    return root_path, find_paper(root_path, paper), who
 
 
 def _member(root: Path, text: str) -> Member:
@@ -91,47 +106,35 @@ def _edit(initial: str) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("read", help=READ_HELP, epilog="Example: tracker read 1810.04805 --member 김지우")
-    @handle_errors
+    @verb(app, "read", READ_HELP, "Example: tracker read 1810.04805 --member 김지우")
     def read(
-        paper: str = typer.Argument(..., help="The paper: id, alias (BERT) or title words."),
+        paper: str = PAPER_ARGUMENT,
         member: str = typer.Option(..., "--member", "-m", help="Who read it (handle or name)."),
-        date: str = typer.Option(None, "--date", help="The day (default today), YYYY-MM-DD."),
+        date: str = DAY_OPTION,
         as_json: bool = JsonOption,
         root: Path = RootOption,
     ) -> None:
-        from tracker.library import find_paper
         from tracker.reading import mark_read
 
-        root_path = resolve_root(root)
-        who = _member(root_path, member)
-        found = find_paper(root_path, paper)
+        root_path, found, who = _paper_and_member(root, paper, member)
         updated = mark_read(found, who.handle, _day(date, root_path))
         store.write_paper(root_path, updated)
         _report(root_path, updated, who, "read", as_json)
 
-    @app.command(
-        "summarise",
-        help=SUMMARISE_HELP,
-        epilog="Example: echo '### 핵심 아이디어 ...' | tracker summarise BERT -m jiwoo",
-    )
-    @handle_errors
+    @verb(app, "summarise", SUMMARISE_HELP, SUMMARISE_EXAMPLE)
     def summarise(
-        paper: str = typer.Argument(..., help="The paper: id, alias (BERT) or title words."),
+        paper: str = PAPER_ARGUMENT,
         member: str = typer.Option(..., "--member", "-m", help="Whose summary (handle or name)."),
         file: Path = typer.Option(
             None, "--file", "-f", help="Read the summary from this file ('-' for stdin)."
         ),
-        date: str = typer.Option(None, "--date", help="The day (default today), YYYY-MM-DD."),
+        date: str = DAY_OPTION,
         as_json: bool = JsonOption,
         root: Path = RootOption,
     ) -> None:
-        from tracker.library import find_paper
         from tracker.reading import mark_summarised, member_sections, summary_template
 
-        root_path = resolve_root(root)
-        who = _member(root_path, member)
-        found = find_paper(root_path, paper)
+        root_path, found, who = _paper_and_member(root, paper, member)
         if file is not None and str(file) != "-":
             if not file.is_file():
                 raise UsageError(f"--file {file}: no such file")

@@ -17,19 +17,22 @@ WIDTH = 100
 TARGET = Path(__file__).resolve().parents[2] / "docs" / "dev" / "cli.md"
 
 
-def command_paths() -> list[tuple[str, ...]]:
-    """Every command and group, in the order `--help` lists them."""
+def command_paths(*, hidden: bool = False) -> list[tuple[str, ...]]:
+    """Every command and group, in the order `--help` lists them (with `hidden`, also those
+    `--help` does not list)."""
     found: list[tuple[str, ...]] = []
 
     def walk(command: object, path: tuple[str, ...]) -> None:
         found.append(path)
-        # The root loads its verbs lazily: ask each group for its commands.
+        # typer vendors its own click: look for subcommands by attribute, not by class. The
+        # root loads its verbs lazily, so ask each group for its commands rather than reading
+        # its `commands` dict.
         if not hasattr(command, "list_commands"):
             return
         ctx = command.context_class(command)
         for name in command.list_commands(ctx):
             sub = command.get_command(ctx, name)
-            if not getattr(sub, "hidden", False):
+            if hidden or not getattr(sub, "hidden", False):
                 walk(sub, (*path, name))
 
     walk(get_command(app), ())

@@ -7,9 +7,8 @@ from pathlib import Path
 import typer
 
 from tracker import store
-from tracker.catalog import load_catalog
-from tracker.cli.common import JsonOption, RootOption, resolve_root
-from tracker.cli.output import err_console, handle_errors, print_json
+from tracker.cli.common import JsonOption, RootOption, flag, lenient_catalog, resolve_root, verb
+from tracker.cli.output import err_console, print_json
 from tracker.errors import UsageError
 
 HELP = """The message to post in the team chat before the meeting (Korean): date, time and
@@ -25,17 +24,16 @@ Example: TRACKER_WEBHOOK_URL=https://hooks.slack.com/services/... tracker remind
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("remind", help=HELP, epilog="Example: tracker remind   (prints the message)")
-    @handle_errors
+    @verb(app, "remind", HELP, "Example: tracker remind   (prints the message)")
     def remind(
-        post: bool = typer.Option(False, "--post", help="Send it to the webhook."),
+        post: bool = flag("--post", help="Send it to the webhook."),
         webhook_env: str = typer.Option(
             "TRACKER_WEBHOOK_URL", "--webhook-env", help="Environment variable with the URL."
         ),
         flavour: str = typer.Option(
             None, "--flavour", help="slack or discord (default: from the webhook's host)."
         ),
-        force: bool = typer.Option(False, "--force", help="Send even if sent today already."),
+        force: bool = flag("--force", help="Send even if sent today already."),
         as_json: bool = JsonOption,
         root: Path = RootOption,
     ) -> None:
@@ -44,9 +42,7 @@ def register(app: typer.Typer) -> None:
         if flavour not in (None, "slack", "discord"):
             raise UsageError(f"--flavour {flavour!r}", fix="use slack or discord")
         root_path = resolve_root(root)
-        catalog = load_catalog(root_path)
-        for error in catalog.errors:
-            err_console.print(f"warning: {error}", markup=False, style="yellow")
+        catalog = lenient_catalog(root_path)
         today = store.today(root_path)
         reminder = build_reminder(catalog, today=today)
         if as_json:
@@ -66,11 +62,10 @@ def register(app: typer.Typer) -> None:
             root_path, reminder, env=webhook_env, flavour=flavour, force=force, today=today
         )
         if sent:
-            err_console.print(f"posted the reminder for {reminder.meeting}", markup=False)
+            err_console.print(f"posted the reminder for {reminder.meeting}")
         else:
             previous = sent_today(root_path, today) or {}
             err_console.print(
                 f"already posted today (for {previous.get('meeting')}); not sent again "
-                "(--force to send anyway)",
-                markup=False,
+                "(--force to send anyway)"
             )

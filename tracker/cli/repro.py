@@ -11,11 +11,34 @@ from pathlib import Path
 import typer
 
 from tracker import repro as lib
-from tracker.cli.common import JsonOption
-from tracker.cli.output import console, err_console, handle_errors, print_json, print_table
-from tracker.errors import UsageError
+from tracker.cli.common import JsonOption, flag, verb, verb_group
+from tracker.cli.output import console, err_console, print_json, print_notes, print_table
+from tracker.errors import TrackerError, UsageError
 
 SCHEMA = 1
+
+HELP = (
+    "The paper reproductions: list them with their parity status and runs, check them "
+    "against their reference implementations, train them.\n\nExample: tracker repro list"
+)
+LIST_HELP = "List reproductions: title, paper, parity status and latest runs' headline metrics."
+CHECK_HELP = (
+    "Run a reproduction's parity suite against its reference, record results/parity.json "
+    "and print max |ours - reference| beside each tolerance. Exit 1 if any check fails."
+)
+ALLOW_DIRTY_HELP = (
+    "Write results/parity.json even with uncommitted changes (recorded in its "
+    "provenance as allow_dirty: true)."
+)
+CHECK_EXAMPLE = "Example: tracker repro check gpt2   (or: tracker repro check --all --full)"
+TRAIN_HELP = (
+    "Train a reproduction: runs `python -m reproductions.NAME.train --config CONFIG` (under "
+    "torchrun with --nproc > 1), streaming its output, then prints the results it wrote. "
+    "Arguments after `--` go to the training script."
+)
+TRAIN_EXAMPLE = "Example: tracker repro train gpt2 --config small --nproc 2 -- --steps 200"
+PLOT_HELP = "Draw the training curves of one results file into a PNG (beside it by default)."
+PLOT_EXAMPLE = "Example: tracker repro plot gpt2 small --out docs/assets/gpt2-small.png"
 
 
 def _headline(metrics: dict, limit: int = 3) -> str:
@@ -52,21 +75,9 @@ def _print_checks(outcome: lib.CheckOutcome) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    repro = typer.Typer(
-        help=(
-            "The paper reproductions: list them with their parity status and runs, check them "
-            "against their reference implementations, train them.\n\nExample: tracker repro list"
-        ),
-        no_args_is_help=True,
-    )
-    app.add_typer(repro, name="repro")
+    repro = verb_group(app, "repro", HELP)
 
-    @repro.command(
-        "list",
-        help="List reproductions: title, paper, parity status and latest runs' headline metrics.",
-        epilog="Example: tracker repro list --json",
-    )
-    @handle_errors
+    @verb(repro, "list", LIST_HELP, "Example: tracker repro list --json")
     def list_reproductions(as_json: bool = JsonOption) -> None:
         found = lib.discover()
         if as_json:
@@ -85,32 +96,38 @@ def register(app: typer.Typer) -> None:
             title=f"{len(found)} reproduction(s)",
         )
         for r in found:
-            for problem in r.problems:
-                err_console.print(f"warning: {problem}", markup=False, style="yellow")
+            print_notes(r.problems)
 
-    @repro.command(
-        "check",
-        help=(
-            "Run a reproduction's parity suite against its reference, record results/parity.json "
-            "and print max |ours - reference| beside each tolerance. Exit 1 if any check fails."
-        ),
-        epilog="Example: tracker repro check gpt2   (or: tracker repro check --all --full)",
-    )
-    @handle_errors
+    @verb(repro, "check", CHECK_HELP, CHECK_EXAMPLE)
     def check(
         name: str = typer.Argument(None, help="The reproduction (see `tracker repro list`)."),
-        all_: bool = typer.Option(False, "--all", help="Check every reproduction with check.py."),
+        all_: bool = flag("--all", help="Check every reproduction with check.py."),
         quick: bool = typer.Option(
             True, "--quick/--full", help="Quick: the CI-sized cases; full: every case."
         ),
+        allow_dirty: bool = flag("--allow-dirty", help=ALLOW_DIRTY_HELP),
         as_json: bool = JsonOption,
     ) -> None:
         if all_ == (name is not None):
             raise UsageError("give one reproduction NAME or --all", fix="tracker repro check gpt2")
+        if allow_dirty:
+            from reproductions.common.results import allow_dirty as allow
+
+            allow(True)
         names = [r.name for r in lib.discover() if r.has_check] if all_ else [name]
         outcomes = []
+        from reproductions.common.results import DirtyTreeError
+
         for each in names:
-            outcome = lib.run_check(each, quick=quick)
+            try:
+                outcome = lib.run_check(each, quick=quick)
+            except DirtyTreeError as dirty:
+                raise TrackerError(
+                    f"{str(dirty).split(':')[0]}: not writing parity results from a tree with "
+                    "uncommitted changes",
+                    fix=f"commit first, or run `tracker repro check {each} --allow-dirty` "
+                    "(recorded in the results' provenance)",
+                ) from None
             outcomes.append(outcome)
             if not as_json:
                 _print_checks(outcome)
@@ -132,17 +149,10 @@ def register(app: typer.Typer) -> None:
         if not all(o.passed for o in outcomes):
             raise typer.Exit(1)
 
-    @repro.command(
-        "train",
-        help=(
-            "Train a reproduction: runs `python -m reproductions.NAME.train --config CONFIG` (under "
-            "torchrun with --nproc > 1), streaming its output, then prints the results it wrote. "
-            "Arguments after `--` go to the training script."
-        ),
-        epilog="Example: tracker repro train gpt2 --config small --nproc 2 -- --steps 200",
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-    )
-    @handle_errors
+    # Arguments after `--` pass through to the training script.
+    passing_through = {"allow_extra_args": True, "ignore_unknown_options": True}
+
+    @verb(repro, "train", TRAIN_HELP, TRAIN_EXAMPLE, context_settings=passing_through)
     def train(
         ctx: typer.Context,
         name: str = typer.Argument(..., help="The reproduction (see `tracker repro list`)."),
@@ -154,7 +164,7 @@ def register(app: typer.Typer) -> None:
             "(an unknown name lists them).",
         ),
         nproc: int = typer.Option(1, "--nproc", "-n", help="Processes (torchrun) for DDP."),
-        dry_run: bool = typer.Option(False, "--dry-run", help="Print the command, run nothing."),
+        dry_run: bool = flag("--dry-run", help="Print the command, run nothing."),
     ) -> None:
         extra = list(ctx.args)
         if dry_run:
@@ -163,24 +173,16 @@ def register(app: typer.Typer) -> None:
             return
         outcome = lib.run_train(name, config=config, nproc=nproc, extra_args=extra)
         if outcome.returncode != 0:
-            err_console.print(
-                f"error: training {name} exited with status {outcome.returncode}", markup=False
-            )
+            err_console.print(f"error: training {name} exited with status {outcome.returncode}")
             raise typer.Exit(1)
         if not outcome.written:
             err_console.print(
-                f"warning: {name} finished but wrote no results file under {outcome.results_dir}",
-                markup=False,
+                f"warning: {name} finished but wrote no results file under {outcome.results_dir}"
             )
         for run in outcome.written:
             console.print(f"wrote {run.path}: {_headline(run.metrics, limit=6)}", markup=False)
 
-    @repro.command(
-        "plot",
-        help="Draw the training curves of one results file into a PNG (beside it by default).",
-        epilog="Example: tracker repro plot gpt2 small --out docs/assets/gpt2-small.png",
-    )
-    @handle_errors
+    @verb(repro, "plot", PLOT_HELP, PLOT_EXAMPLE)
     def plot(
         name: str = typer.Argument(..., help="The reproduction."),
         run: str = typer.Argument("small", help="The run (results/RUN.json)."),

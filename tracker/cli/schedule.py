@@ -7,10 +7,9 @@ from pathlib import Path
 import typer
 
 from tracker import store
-from tracker.catalog import load_catalog
-from tracker.cli.common import JsonOption, RootOption, resolve_root
-from tracker.cli.output import console, err_console, handle_errors, print_json, print_table
-from tracker.errors import DataError, UsageError
+from tracker.cli.common import JsonOption, RootOption, flag, resolve_root, strict_catalog, verb
+from tracker.cli.output import console, err_console, print_json, print_notes, print_table
+from tracker.errors import UsageError
 
 HELP = """Plan who presents which paper at each meeting of the coming weeks.
 
@@ -26,23 +25,15 @@ A dry run by default. --apply writes presenter and presented_on into papers/*.md
 
 Example: tracker schedule --weeks 8 --apply
 """
+EXAMPLE = "Example: tracker schedule --weeks 12 --json   (or: --explain jiwoo)"
 
 
 def register(app: typer.Typer) -> None:
-    @app.command(
-        "schedule",
-        help=HELP,
-        epilog="Example: tracker schedule --weeks 12 --json   (or: --explain jiwoo)",
-    )
-    @handle_errors
+    @verb(app, "schedule", HELP, EXAMPLE)
     def schedule(
         weeks: int = typer.Option(8, "--weeks", "-w", help="How many weeks ahead to plan."),
-        apply: bool = typer.Option(
-            False, "--apply", help="Write presenter/presented_on into papers/*.md."
-        ),
-        force: bool = typer.Option(
-            False, "--force", help="Let the rota replace slots a person set by hand."
-        ),
+        apply: bool = flag("--apply", help="Write presenter/presented_on into papers/*.md."),
+        force: bool = flag("--force", help="Let the rota replace slots a person set by hand."),
         explain: str = typer.Option(
             None, "--explain", metavar="HANDLE", help="Why this member presents when they do."
         ),
@@ -54,13 +45,7 @@ def register(app: typer.Typer) -> None:
         if weeks < 0 or weeks > 520:
             raise UsageError(f"--weeks {weeks}: give 0 to 520 weeks", fix="e.g. --weeks 8")
         root_path = resolve_root(root)
-        catalog = load_catalog(root_path)
-        if catalog.errors:
-            details = "\n".join(f"  - {e}" for e in catalog.errors)
-            raise DataError(
-                f"cannot plan the rota while files are broken:\n{details}",
-                fix="fix the files named above (see `tracker doctor`)",
-            )
+        catalog = strict_catalog(root_path, "cannot plan the rota while files are broken")
         with console.status("solving the rota (HiGHS)..."):
             plan = plan_schedule(catalog, weeks=weeks, today=store.today(root_path), force=force)
         if as_json:
@@ -105,24 +90,20 @@ def register(app: typer.Typer) -> None:
         for move in plan.moves:
             where = move.new_date.isoformat() if move.new_date else "dropped"
             err_console.print(
-                f"moved: {move.presenter} {move.paper} {move.old_date} -> {where} ({move.reason})",
-                markup=False,
+                f"moved: {move.presenter} {move.paper} {move.old_date} -> {where} ({move.reason})"
             )
-        for note in plan.notes:
-            err_console.print(f"note: {note}", markup=False)
+        print_notes(plan.notes, "note", style=None)
         err_console.print(
             f"{'balanced' if plan.balanced else 'NOT balanced'}, {plan.consecutive} talk(s) at "
-            f"two meetings in a row; solved in {plan.seconds:.2f} s",
-            markup=False,
+            f"two meetings in a row; solved in {plan.seconds:.2f} s"
         )
         if apply:
             report = apply_schedule(root_path, plan, force=force)
             for refused in report.refused:
-                err_console.print(f"kept (set by hand): {refused}", markup=False)
+                err_console.print(f"kept (set by hand): {refused}")
             err_console.print(
                 f"applied: {len(report.written)} paper file(s) written, {len(report.cleared)} "
-                "cleared; run `tracker sync` to push",
-                markup=False,
+                "cleared; run `tracker sync` to push"
             )
         elif not as_json:
-            err_console.print("dry run: nothing written (use --apply)", markup=False)
+            err_console.print("dry run: nothing written (use --apply)")

@@ -6,28 +6,27 @@ from pathlib import Path
 
 import typer
 
-from tracker.cli.common import JsonOption, RootOption, resolve_root
-from tracker.cli.output import console, err_console, handle_errors, print_json
+from tracker.cli.common import JsonOption, RootOption, resolve_root, verb, verb_group
+from tracker.cli.output import console, print_json, print_notes
 from tracker.site import build_site, serve_site
 
 SCHEMA = 1
 
+HELP = (
+    "The published site: paper, member and reproduction pages, meeting notes, "
+    "agenda.\n\nExample: tracker site build"
+)
+BUILD_HELP = (
+    "Generate the pages under docs/ from the catalog, vendor KaTeX (no CDN), and run "
+    "`mkdocs build` into site/. Strict by default: any MkDocs warning fails the build."
+)
+SERVE_HELP = "Generate the pages and serve the site locally with live reload (drafts shown)."
+
 
 def register(app: typer.Typer) -> None:
-    site = typer.Typer(
-        help="The published site: paper, member and reproduction pages, meeting notes, "
-        "agenda.\n\nExample: tracker site build",
-        no_args_is_help=True,
-    )
-    app.add_typer(site, name="site")
+    site = verb_group(app, "site", HELP)
 
-    @site.command(
-        "build",
-        help="Generate the pages under docs/ from the catalog, vendor KaTeX (no CDN), and run "
-        "`mkdocs build` into site/. Strict by default: any MkDocs warning fails the build.",
-        epilog="Example: tracker site build --site-dir public",
-    )
-    @handle_errors
+    @verb(site, "build", BUILD_HELP, "Example: tracker site build --site-dir public")
     def build_command(
         strict: bool = typer.Option(
             True, "--strict/--no-strict", help="Fail on MkDocs warnings (broken links, ...)."
@@ -52,8 +51,7 @@ def register(app: typer.Typer) -> None:
                 }
             )
             return
-        for warning in generated.warnings + result.warnings:
-            err_console.print(f"warning: {warning}", markup=False, style="yellow")
+        print_notes(generated.warnings + result.warnings)
         console.print(
             f"built {result.site_dir} in {result.seconds:.1f} s: "
             f"{len(generated.written)} page(s) written, {len(generated.unchanged)} unchanged, "
@@ -61,12 +59,7 @@ def register(app: typer.Typer) -> None:
             markup=False,
         )
 
-    @site.command(
-        "serve",
-        help="Generate the pages and serve the site locally with live reload (drafts shown).",
-        epilog="Example: tracker site serve --address 127.0.0.1:8001",
-    )
-    @handle_errors
+    @verb(site, "serve", SERVE_HELP, "Example: tracker site serve --address 127.0.0.1:8001")
     def serve_command(
         address: str = typer.Option("127.0.0.1:8000", "--address", help="host:port to serve on."),
         root: Path = RootOption,

@@ -7,9 +7,8 @@ from pathlib import Path
 import typer
 
 from tracker import store
-from tracker.catalog import load_catalog
-from tracker.cli.common import JsonOption, RootOption, resolve_root
-from tracker.cli.output import err_console, handle_errors, print_json, print_table
+from tracker.cli.common import JsonOption, RootOption, lenient_catalog, resolve_root, verb
+from tracker.cli.output import err_console, print_json, print_notes, print_table
 from tracker.errors import UsageError
 
 HELP = """Suggest papers to add when the list is too short for every member's quota: the
@@ -27,8 +26,7 @@ Example: tracker suggest --limit 10 --add 3
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("suggest", help=HELP, epilog="Example: tracker suggest --json --max-requests 10")
-    @handle_errors
+    @verb(app, "suggest", HELP, "Example: tracker suggest --json --max-requests 10")
     def suggest(
         limit: int = typer.Option(
             None, "--limit", help="Candidates to list (default: what the quota lacks, >= 10)."
@@ -49,9 +47,7 @@ def register(app: typer.Typer) -> None:
         if max_requests < 1 or timeout <= 0:
             raise UsageError("--max-requests must be >= 1 and --timeout > 0")
         root_path = resolve_root(root)
-        catalog = load_catalog(root_path)
-        for error in catalog.errors:
-            err_console.print(f"warning: {error}", markup=False, style="yellow")
+        catalog = lenient_catalog(root_path)
         count = max(limit or 0, add) or None
         result = suggest_papers(
             catalog,
@@ -80,22 +76,19 @@ def register(app: typer.Typer) -> None:
                 ],
                 title=f"the list lacks {result.needed} paper(s) for every member's quota",
             )
-        for warning in result.warnings:
-            err_console.print(f"warning: {warning}", markup=False)
+        print_notes(result.warnings, style=None)
         err_console.print(
             f"{len(result.candidates)} candidate(s), {len(result.refused)} already on the list, "
-            f"{result.requests} request(s)",
-            markup=False,
+            f"{result.requests} request(s)"
         )
         if add:
             written, refused = add_candidates(
                 root_path, result.candidates[:add], today=store.today(root_path)
             )
             for line in refused:
-                err_console.print(f"not added: {line}", markup=False)
+                err_console.print(f"not added: {line}")
             err_console.print(
                 f"added {len(written)} paper(s): "
                 + ", ".join(str(p.relative_to(root_path)) for p in written)
-                + "; run `tracker sync` to push",
-                markup=False,
+                + "; run `tracker sync` to push"
             )

@@ -9,8 +9,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 
 from tracker import store
-from tracker.cli.common import JsonOption, RootOption, resolve_root
-from tracker.cli.output import console, err_console, handle_errors, print_json
+from tracker.cli.common import JsonOption, RootOption, flag, resolve_root, verb
+from tracker.cli.output import console, err_console, print_json
 from tracker.remotes import open_remote
 from tracker.sync import SyncPlan, SyncResult, sync
 
@@ -25,17 +25,13 @@ Example: tracker sync --apply
 
 
 def register(app: typer.Typer) -> None:
-    @app.command(
-        "sync", help=HELP, epilog="Example: tracker sync            (dry run: show the diff)"
-    )
-    @handle_errors
+    @verb(app, "sync", HELP, "Example: tracker sync            (dry run: show the diff)")
     def sync_command(
-        apply: bool = typer.Option(False, "--apply", help="Write the merge (default: dry run)."),
+        apply: bool = flag("--apply", help="Write the merge (default: dry run)."),
         take: str = typer.Option(
             None, "--take", help="Resolve conflicts by keeping one side: local or sheet."
         ),
-        rebuild_snapshot: bool = typer.Option(
-            False,
+        rebuild_snapshot: bool = flag(
             "--rebuild-snapshot",
             help="Ignore papers/.sync/base.csv (damaged, or from another remote) and take the "
             "cells both sides agree on as the base; shows what it assumes. With --apply, writes "
@@ -72,13 +68,7 @@ def register(app: typer.Typer) -> None:
         if result.plan.conflicts:
             raise typer.Exit(1)
 
-    @app.command(
-        "snapshot-merge",
-        help=SNAPSHOT_MERGE_HELP,
-        epilog="Example: git config merge.tracker-snapshot.driver "
-        '"tracker snapshot-merge %O %A %B"',
-    )
-    @handle_errors
+    @verb(app, "snapshot-merge", SNAPSHOT_MERGE_HELP, SNAPSHOT_MERGE_EXAMPLE)
     def snapshot_merge_command(
         ancestor: Path = typer.Argument(..., help="The common ancestor's snapshot (git's %O)."),
         ours: Path = typer.Argument(..., help="Our snapshot; the result is written here (%A)."),
@@ -91,8 +81,7 @@ def register(app: typer.Typer) -> None:
             err_console.print(
                 f"snapshot merged; {unknown} cell(s) changed differently on both branches are "
                 "left without a base: the next `tracker sync` compares papers/ with the sheet "
-                "there and reports a conflict where they differ",
-                markup=False,
+                "there and reports a conflict where they differ"
             )
 
 
@@ -108,6 +97,9 @@ trusting either branch: nothing is silently reverted. Set it up once per clone:
 
 Example: tracker snapshot-merge base.csv.orig base.csv base.csv.theirs
 """
+SNAPSHOT_MERGE_EXAMPLE = (
+    'Example: git config merge.tracker-snapshot.driver "tracker snapshot-merge %O %A %B"'
+)
 
 
 class _progress:

@@ -80,24 +80,12 @@ def describe_sync(plan: Any, _: Translator | None = None) -> list[str]:
     """The sync plan as short lines a person reads on the big screen."""
     _ = _ or translator("en")
     lines = [
-        _(
-            "pull {paper} {field}: {old} → {new}",
-            paper=c.paper_id,
-            field=c.field,
-            old=repr(c.old),
-            new=repr(c.new),
+        template.format(paper=c.paper_id, field=c.field, old=repr(c.old), new=repr(c.new))
+        for template, changes in (
+            (_("pull {paper} {field}: {old} → {new}"), plan.pulls),
+            (_("push {paper} {field}: {old} → {new}"), plan.pushes),
         )
-        for c in plan.pulls
-    ]
-    lines += [
-        _(
-            "push {paper} {field}: {old} → {new}",
-            paper=c.paper_id,
-            field=c.field,
-            old=repr(c.old),
-            new=repr(c.new),
-        )
-        for c in plan.pushes
+        for c in changes
     ]
     lines += [_("new paper from the sheet: {paper}", paper=pid) for pid in plan.new_from_sheet]
     lines += [_("new row in the sheet: {paper}", paper=pid) for pid in plan.new_to_sheet]

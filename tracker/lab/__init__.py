@@ -12,14 +12,57 @@ All words a reader sees live in `LABELS` below: English msgids of the message ca
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import contextvars
 import importlib.util
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
 
 from tracker.i18n import Translator, translator
 
 REPRO_INSTALL = "pip install -e '.[repro]'"
+
+T = TypeVar("T")
+
+
+# The lab modules that write shipped files with `python -m tracker.lab.<module> build`: what
+# each one's --help says it does, what `build` does, and what --out holds.
+BUILD_COMMANDS = {
+    "static": (
+        "Render the lab's views as SVG figures for the site's paper pages.",
+        "compute every view, write SVGs",
+        "folder for the figures",
+    ),
+    "vectors": (
+        "Build the lab's shipped Word2Vec vectors (skip-gram and CBOW on Brown).",
+        "train both and write artefacts/",
+        "folder for the artefacts",
+    ),
+}
+
+
+def build_parser(module: str, *, out: Path) -> argparse.ArgumentParser:
+    """The command line of `python -m tracker.lab.<module> build [--out DIR]` (out: the default)."""
+    description, builds, out_help = BUILD_COMMANDS[module]
+    parser = argparse.ArgumentParser(
+        prog=f"python -m tracker.lab.{module}",
+        description=description,
+        epilog=f"Example: python -m tracker.lab.{module} build",
+    )
+    parser.add_argument("action", choices=["build"], help=f"build: {builds}")
+    parser.add_argument("--out", type=Path, default=out, help=out_help)
+    return parser
+
+
+def run_build(build: Callable[[], T]) -> T:
+    """`build()`, whose failure ends the command with one line for a person, not a traceback."""
+    try:
+        return build()
+    except Exception as exc:  # noqa: BLE001 - any failure, said in one line
+        sys.exit(f"error: {exc}")
 
 
 # Marks a msgid for the catalog's extractor (Babel finds `_("...")`); `label` translates it.

@@ -9,17 +9,15 @@ at, in `figures.json`. `tracker site build` then copies them onto the paper page
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from tracker.i18n import Translator, translator
-from tracker.lab import label, language
+from tracker.lab import build_parser, label, language, run_build
 
 FIGURES = Path(__file__).resolve().parent / "artefacts" / "figures"
 POSITIONS_K = 5
@@ -205,18 +203,8 @@ def _site_section(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m tracker.lab.static",
-        description="Render the lab's views as SVG figures for the site's paper pages.",
-        epilog="Example: python -m tracker.lab.static build",
-    )
-    parser.add_argument("action", choices=["build"], help="build: compute every view, write SVGs")
-    parser.add_argument("--out", type=Path, default=FIGURES, help="folder for the figures")
-    args = parser.parse_args(argv)
-    try:
-        record = build(args.out)
-    except Exception as exc:  # noqa: BLE001 - one line for a person, not a traceback
-        sys.exit(f"error: {exc}")
+    args = build_parser("static", out=FIGURES).parse_args(argv)
+    record = run_build(lambda: build(args.out))
     print(f"wrote {sum(len(v['figures']) for v in record['views'].values())} figures → {args.out}")
 
 

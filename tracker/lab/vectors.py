@@ -9,7 +9,6 @@ projection, and the TensorBoard Embedding Projector export (vectors.tsv + metada
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import io
 import json
@@ -21,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from tracker.lab import build_parser, run_build
 
 ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
 ARCHS = ("sg", "cbow")
@@ -255,19 +256,10 @@ def build(out: Path = ARTEFACTS, keep: int = KEEP_WORDS) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m tracker.lab.vectors",
-        description="Build the lab's shipped Word2Vec vectors (skip-gram and CBOW on Brown).",
-        epilog="Example: python -m tracker.lab.vectors build",
-    )
-    parser.add_argument("action", choices=["build"], help="build: train both and write artefacts/")
-    parser.add_argument("--out", type=Path, default=ARTEFACTS, help="folder for the artefacts")
+    parser = build_parser("vectors", out=ARTEFACTS)
     parser.add_argument("--keep", type=int, default=KEEP_WORDS, help="most frequent words kept")
     args = parser.parse_args(argv)
-    try:
-        record = build(args.out, args.keep)
-    except Exception as exc:  # noqa: BLE001 - one line for a person, not a traceback
-        sys.exit(f"error: {exc}")
+    record = run_build(lambda: build(args.out, args.keep))
     print(json.dumps(record["archs"]), f"→ {args.out}")
 
 

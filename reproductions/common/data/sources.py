@@ -90,6 +90,20 @@ _PATTERN_LICENCE = (
     "license' (corpora/README.txt). Fetch locally; never commit or redistribute."
 )
 
+
+def _pattern_source(name: str, keep: dict[str, str], description: str) -> Source:
+    """A corpus from Pattern's Debian package: `keep` names files of its test corpora (their
+    README always comes along) and what we call them."""
+    files = {f"{PATTERN_CORPORA}/{path}": ours for path, ours in keep.items()}
+    files[f"{PATTERN_CORPORA}/README.txt"] = "README.txt"
+    return Source(
+        name=name,
+        archives=(Archive(**_PATTERN_DEB, keep=files),),
+        licence=_PATTERN_LICENCE,
+        description=description,
+    )
+
+
 SOURCES: dict[str, Source] = {
     s.name: s
     for s in [
@@ -113,37 +127,21 @@ SOURCES: dict[str, Source] = {
             ),
             description="Brown corpus, form C (tagged): 500 documents in 15 genres",
         ),
-        Source(
-            name="pang-lee",
-            archives=(
-                Archive(
-                    **_PATTERN_DEB,
-                    # The README has the two files the wrong way round: pang&lee1 holds the
-                    # 1,500 full reviews (polarity v2.0 sample), pang&lee2 the 4,000 sentences
-                    # (sentence polarity v1.0 sample).
-                    keep={
-                        f"{PATTERN_CORPORA}/polarity-en-pang&lee1.csv": "reviews.csv",
-                        f"{PATTERN_CORPORA}/polarity-en-pang&lee2.csv": "sentences.csv",
-                        f"{PATTERN_CORPORA}/README.txt": "README.txt",
-                    },
-                ),
-            ),
-            licence=_PATTERN_LICENCE,
-            description="Pang & Lee movie-review polarity: 1,500 reviews, 4,000 sentences",
+        # The README has the two files the wrong way round: pang&lee1 holds the 1,500 full
+        # reviews (polarity v2.0 sample), pang&lee2 the 4,000 sentences (sentence polarity v1.0
+        # sample).
+        _pattern_source(
+            "pang-lee",
+            {
+                "polarity-en-pang&lee1.csv": "reviews.csv",
+                "polarity-en-pang&lee2.csv": "sentences.csv",
+            },
+            "Pang & Lee movie-review polarity: 1,500 reviews, 4,000 sentences",
         ),
-        Source(
-            name="wsj-sample",
-            archives=(
-                Archive(
-                    **_PATTERN_DEB,
-                    keep={
-                        f"{PATTERN_CORPORA}/tagged-en-wsj.txt": "tagged-en-wsj.txt",
-                        f"{PATTERN_CORPORA}/README.txt": "README.txt",
-                    },
-                ),
-            ),
-            licence=_PATTERN_LICENCE,
-            description="Penn Treebank WSJ sample: 1,001 lines with gold Penn POS tags",
+        _pattern_source(
+            "wsj-sample",
+            {"tagged-en-wsj.txt": "tagged-en-wsj.txt"},
+            "Penn Treebank WSJ sample: 1,001 lines with gold Penn POS tags",
         ),
         Source(
             name="bible-en-es",

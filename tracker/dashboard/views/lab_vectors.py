@@ -116,22 +116,17 @@ def render() -> None:
     arch = st.radio(
         "model", list(models), format_func=ARCH_TITLES.get, horizontal=True, key="lab_export"
     )
-    left, right = st.columns(2)
-    # Deferred: the 8,000 × 100 table is written only when someone clicks, not on every rerun.
-    left.download_button(
-        "vectors.tsv",
-        lambda: projector_files(arch)[0],
-        f"vectors-{arch}.tsv",
-        "text/tab-separated-values",
-        key="lab_export_vectors",
-    )
-    right.download_button(
-        "metadata.tsv",
-        lambda: projector_files(arch)[1],
-        f"metadata-{arch}.tsv",
-        "text/tab-separated-values",
-        key="lab_export_metadata",
-    )
+    # projector_files gives (vectors, metadata): one download button each, side by side.
+    parts = enumerate(("vectors", "metadata"))
+    for column, (part, name) in zip(st.columns(2), parts, strict=True):
+        # Deferred: the 8,000 × 100 table is written only when someone clicks, not on every rerun.
+        column.download_button(
+            f"{name}.tsv",
+            lambda part=part: projector_files(arch)[part],
+            f"{name}-{arch}.tsv",
+            "text/tab-separated-values",
+            key=f"lab_export_{name}",
+        )
     st.caption("https://projector.tensorflow.org → Load → vectors.tsv, metadata.tsv")
 
 
