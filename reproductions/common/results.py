@@ -434,6 +434,16 @@ def parse_results(text: str, source: str) -> dict[str, Any]:
     return validate_record(data, source)
 
 
+def _section(key: str, empty: type | None) -> property:
+    """A property giving `data[key]`, or a new empty `empty()` (None) when the file lacks it."""
+
+    def get(self: RunResults) -> Any:
+        value = self.data.get(key)
+        return empty() if empty is not None and not value else value
+
+    return property(get)
+
+
 # eq=False: compared as a mapping (equal to the dict of the same file), like the dict it was.
 @dataclass(frozen=True, eq=False)
 class RunResults(Mapping[str, Any]):
@@ -459,41 +469,16 @@ class RunResults(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self.data)
 
-    @property
-    def paper_id(self) -> str | None:
-        return self.data.get("paper_id")
-
-    @property
-    def metrics(self) -> dict[str, Any]:
-        return self.data.get("metrics") or {}
-
-    @property
-    def paper_metrics(self) -> dict[str, dict]:
-        return self.data.get("paper_metrics") or {}
-
-    @property
-    def curves(self) -> dict[str, list]:
-        return self.data.get("curves") or {}
-
-    @property
-    def checks(self) -> list[dict]:
-        return self.data.get("checks") or []
-
-    @property
-    def claims(self) -> list[dict]:
-        return self.data.get("claims") or []
-
-    @property
-    def constant_heads(self) -> list[str]:
-        return self.data.get("constant_heads") or []
-
-    @property
-    def passed(self) -> bool | None:
-        return self.data.get("passed")
-
-    @property
-    def provenance(self) -> dict[str, Any]:
-        return self.data.get("provenance") or {}
+    # The file's sections, empty when the file has none (read-only views of `data`).
+    paper_id = _section("paper_id", None)
+    metrics = _section("metrics", dict)
+    paper_metrics = _section("paper_metrics", dict)
+    curves = _section("curves", dict)
+    checks = _section("checks", list)
+    claims = _section("claims", list)
+    constant_heads = _section("constant_heads", list)
+    passed = _section("passed", None)
+    provenance = _section("provenance", dict)
 
     @property
     def started_at(self) -> str | None:

@@ -606,25 +606,15 @@ def agenda_page(catalog: Catalog, today: dt.date | None) -> str:
 
 def _rota_lines(catalog: Catalog, rota: list[dict[str, Any]], _: Translator) -> list[str]:
     """The coming meetings of the presenter rota, each talk linked to its paper page."""
-    weekdays = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
-    lines = []
-    for row in rota:
-        day = row["date"]
-        head = f"- **{day.isoformat()} ({weekdays[day.weekday()]})**"
-        if row["skipped"]:
-            lines.append(f"{head}: " + _("no meeting") + f" — {_md_text(row['skipped'])}")
-            continue
-        talks = []
-        for talk in row["talks"]:
-            paper = catalog.paper(talk["paper"])
-            title = (
-                _link(paper.title, f"papers/{paper.id}.md") if paper else _md_text(talk["title"])
-            )
-            proposal = " " + _("(proposed)") if talk["origin"] == "new" else ""
-            talks.append(f"{_member_label(catalog, talk['presenter'], '')} — {title}{proposal}")
-        talks += [_("no presenter")] * int(row.get("open_slots") or 0)
-        lines.append(f"{head}: " + ("; ".join(talks) if talks else _("no presentation scheduled")))
-    return lines
+    from tracker.agenda import rota_lines
+
+    def talk(t: dict[str, Any]) -> str:
+        paper = catalog.paper(t["paper"])
+        title = _link(paper.title, f"papers/{paper.id}.md") if paper else _md_text(t["title"])
+        proposal = " " + _("(proposed)") if t["origin"] == "new" else ""
+        return f"{_member_label(catalog, t['presenter'], '')} — {title}{proposal}"
+
+    return rota_lines(rota, _, talk=talk, text=_md_text, bold=True, footnote=False)
 
 
 def authors_yaml(catalog: Catalog) -> str:
