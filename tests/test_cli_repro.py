@@ -98,13 +98,15 @@ def fake_package(tmp_path, monkeypatch) -> tuple[str, Path]:
     name = f"fakerepro_{uuid.uuid4().hex[:8]}"  # fresh name: no stale sys.modules between tests
     root = tmp_path / name
     _write(root / "__init__.py", '"""Fake reproductions."""\n')
-    _write(
-        root / "toy" / "__init__.py",
-        '"""Toy."""\nPAPER_ID = "toy-2026"\nTITLE = "A Toy Paper"\n',
-    )
+    _write(root / "toy" / "__init__.py", '"""Toy."""\n')
+    _write(root / "toy" / "reproduction.toml", 'paper_id = "toy-2026"\ntitle = "A Toy Paper"\n')
     _write(root / "toy" / "check.py", CHECK_OK)
     _write(root / "toy" / "train.py", TRAIN)
     _write(root / "wrong" / "__init__.py", '"""Wrong GELU: a model that must fail parity."""\n')
+    _write(
+        root / "wrong" / "reproduction.toml",
+        'title = "Wrong GELU: a model that must fail parity."\n',
+    )
     _write(root / "wrong" / "check.py", CHECK_WRONG)
     _write(root / "crashy" / "__init__.py", "")
     _write(root / "crashy" / "check.py", CHECK_CRASH)
@@ -290,39 +292,10 @@ def test_every_repro_command_has_help_with_an_example(command):
     assert "Example:" in result.output
 
 
-def test_headline_puts_paper_and_test_metrics_before_sweeps_and_validation() -> None:
-    from tracker.repro import RunSummary
-
-    run = RunSummary(
-        run="small",
-        kind="train",
-        path=Path("small.json"),
-        metrics={
-            "nb_valid_accuracy_alpha=0.1": 0.75,
-            "val_loss": 4.5,
-            "tokens": 1200,
-            "train_seconds": 12.0,
-            "nb_test_accuracy": 0.69,
-            "bleu_beam5": 13.2,
-            "squad_f1": 85.8,
-        },
-        started_at=None,
-        wall_time_s=None,
-        world_size=None,
-        paper_metrics=("squad_f1",),
-    )
-    assert list(run.headline()) == ["squad_f1", "nb_test_accuracy", "bleu_beam5"]
-    assert list(run.headline(limit=7))[3:] == [
-        "train_seconds",
-        "val_loss",
-        "nb_valid_accuracy_alpha=0.1",
-        "tokens",
-    ]
-
-
-def test_train_accepts_the_configs_its_script_declares_and_lists_them_otherwise(fake_package):
+def test_train_accepts_the_configs_its_reproduction_declares_and_lists_them_otherwise(fake_package):
     _, root = fake_package
     _write(root / "extra" / "__init__.py", '"""Extra configs."""\n')
+    _write(root / "extra" / "reproduction.toml", 'configs = ["small", "paper", "sentiment"]\n')
     _write(
         root / "extra" / "train.py",
         """
@@ -337,5 +310,5 @@ def test_train_accepts_the_configs_its_script_declares_and_lists_them_otherwise(
     refused = _invoke("train", "extra", "--config", "huge", "--dry-run")
     assert refused.exit_code == 2
     assert "use one of small, paper, sentiment" in refused.output
-    # The toy script declares no CONFIGS: small and paper, as before.
+    # The toy declares no configs in its reproduction.toml: small and paper, as before.
     assert _invoke("train", "toy", "--config", "sentiment", "--dry-run").exit_code == 2

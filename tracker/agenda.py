@@ -23,6 +23,7 @@ import difflib
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -287,24 +288,40 @@ class Agenda:
         return text + f"\n<!-- tracker-agenda sha256={_digest(text)} -->\n"
 
 
-def rota_lines(rota: list[dict[str, Any]], _: Translator | None = None) -> list[str]:
-    """One Markdown bullet per coming meeting: its talks, or why there is no meeting."""
+def rota_lines(
+    rota: list[dict[str, Any]],
+    _: Translator | None = None,
+    *,
+    talk: Callable[[dict[str, Any]], str] | None = None,
+    text: Callable[[str], str] = str,
+    bold: bool = False,
+    footnote: bool = True,
+) -> list[str]:
+    """One Markdown bullet per coming meeting: its talks, or why there is no meeting.
+
+    The draft and the site's agenda page both render the rota here; the page passes `talk`
+    (each talk linked to its paper page), `text` (escaping) and `bold` dates, and no footnote.
+    """
     _ = _ or translator("ko")
     weekdays = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+
+    def plain(t: dict[str, Any]) -> str:
+        proposal = " _" + _("(proposed)") + "_" if t["origin"] == "new" else ""
+        return f"@{t['presenter']} {t['title']} ({t['paper']})" + proposal
+
     lines = []
     for row in rota:
         day = row["date"]
-        head = f"- {day.isoformat()} ({weekdays[day.weekday()]})"
+        stamp = f"{day.isoformat()} ({weekdays[day.weekday()]})"
+        head = f"- **{stamp}**" if bold else f"- {stamp}"
         if row["skipped"]:
-            lines.append(f"{head}: " + _("no meeting") + f" — {row['skipped']}")
+            lines.append(f"{head}: " + _("no meeting") + f" — {text(row['skipped'])}")
             continue
-        talks = [
-            f"@{t['presenter']} {t['title']} ({t['paper']})"
-            + (" _" + _("(proposed)") + "_" if t["origin"] == "new" else "")
-            for t in row["talks"]
-        ]
+        talks = [(talk or plain)(t) for t in row["talks"]]
         talks += [_("no presenter")] * int(row.get("open_slots") or 0)
         lines.append(f"{head}: " + ("; ".join(talks) if talks else _("no presentation scheduled")))
+    if not footnote:
+        return lines
     if any(t["origin"] == "new" for row in rota for t in row["talks"]):
         lines += [
             "",

@@ -9,55 +9,24 @@ everything that did load.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
+from reproductions.common.results import RunResults, read_results_dir
 from tracker import store
 from tracker.errors import DataError, TrackerError
 from tracker.models import Meeting, Paper, TeamSettings
 
 MEETINGS_DIR = "docs/meetings"
-RESULTS_GLOB = "reproductions/*/results/*.json"
+RESULTS_DIRS = "reproductions/*/results"
+RESULTS_GLOB = f"{RESULTS_DIRS}/*.json"
 
 
-@dataclass
-class ReproResult:
-    """One results JSON of a reproduction (see docs/dev/reproductions.md for the schema)."""
-
-    path: str
-    reproduction: str
-    kind: str
-    run: str
-    data: dict[str, Any]
-
-    @property
-    def paper_id(self) -> str | None:
-        return self.data.get("paper_id")
-
-    @property
-    def metrics(self) -> dict[str, float]:
-        return self.data.get("metrics") or {}
-
-    @property
-    def paper_metrics(self) -> dict[str, dict]:
-        return self.data.get("paper_metrics") or {}
-
-    @property
-    def checks(self) -> list[dict]:
-        return self.data.get("checks") or []
-
-    @property
-    def passed(self) -> bool | None:
-        return self.data.get("passed")
-
-    @property
-    def started_at(self) -> str | None:
-        return (self.data.get("provenance") or {}).get("started_at")
+# One results file: the results module's record (the catalog's name for it, kept for callers).
+ReproResult = RunResults
 
 
 @dataclass
@@ -68,6 +37,8 @@ class Catalog:
     meetings: list[Meeting]
     results: list[ReproResult]
     errors: list[DataError] = field(default_factory=list)
+    # Pictures beside each reproduction's results (e.g. Word2Vec's projections), by name.
+    figures: dict[str, list[Path]] = field(default_factory=dict)
 
     def paper(self, paper_id: str) -> Paper | None:
         return next((p for p in self.papers if p.id == paper_id), None)
@@ -155,29 +126,28 @@ def load_meetings(root: Path, errors: list[DataError]) -> list[Meeting]:
 
 
 def load_results(root: Path, errors: list[DataError]) -> list[ReproResult]:
+    """Every reproduction's results files, read by `reproductions.common.results` (paths
+    relative to `root`); a file that does not read is an error naming it, not a stop."""
+    return read_reproduction_results(root, errors)[0]
+
+
+def read_reproduction_results(
+    root: Path, errors: list[DataError]
+) -> tuple[list[ReproResult], dict[str, list[Path]]]:
+    """`load_results`, and the figures (PNGs) beside each reproduction's results by name."""
     results: list[ReproResult] = []
-    for path in sorted(Path(root).glob(RESULTS_GLOB)):
-        rel = str(path.relative_to(root))
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            errors.append(
-                DataError(f"{rel}: not valid JSON ({exc})", fix="rerun the command that wrote it")
-            )
-            continue
-        if not isinstance(data, dict) or "schema" not in data:
-            errors.append(DataError(f"{rel}: not a results file (no 'schema')"))
-            continue
-        results.append(
-            ReproResult(
-                path=rel,
-                reproduction=str(data.get("reproduction") or path.parent.parent.name),
-                kind=str(data.get("kind") or ("parity" if path.stem == "parity" else "train")),
-                run=str(data.get("run") or path.stem),
-                data=data,
-            )
-        )
-    return results
+    figures: dict[str, list[Path]] = {}
+    for folder in sorted(Path(root).glob(RESULTS_DIRS)):
+        found = read_results_dir(folder, relative_to=Path(root))
+        results += [*found.runs, *([found.parity] if found.parity else [])]
+        errors += [DataError(str(e), fix="rerun the command that wrote it") for e in found.problems]
+        if found.figures:
+            figures[folder.parent.name] = found.figures
+    return sorted(results, key=_by_path), figures
+
+
+def _by_path(result: ReproResult) -> str:
+    return result.path
 
 
 def load_catalog(root: Path | None = None) -> Catalog:
@@ -187,7 +157,7 @@ def load_catalog(root: Path | None = None) -> Catalog:
     loaded = store.load_papers(root)
     errors.extend(loaded.errors)
     meetings = load_meetings(root, errors)
-    results = load_results(root, errors)
+    results, figures = read_reproduction_results(root, errors)
     return Catalog(
         root=root,
         team=team,
@@ -195,6 +165,7 @@ def load_catalog(root: Path | None = None) -> Catalog:
         meetings=meetings,
         results=results,
         errors=errors,
+        figures=figures,
     )
 
 

@@ -3,15 +3,15 @@
 Owns finding `reproductions/<name>/` packages (those with `check.py` or `train.py`), reading
 their `results/*.json` into summaries, running a package's parity suite and recording it, and
 building/running the `train` command. Listing never imports a reproduction (nor torch): the
-title and paper id are read from `__init__.py` by parsing it, so `tracker repro list` stays fast
-on a machine without the reproductions' stack.
+title, paper id and config names are data in each package's `reproduction.toml`
+(`reproductions.common.about`), so `tracker repro list` stays fast on a machine without the
+reproductions' stack.
 
 `TRACKER_REPRO_PACKAGE` names another package laid out the same way (tests use a temporary one).
 """
 
 from __future__ import annotations
 
-import ast
 import importlib
 import importlib.util
 import os
@@ -22,46 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reproductions.common.results import ResultsError, read_results
+from reproductions.common.about import AboutError, read_about
+from reproductions.common.results import RunResults, read_results, read_results_dir
 from tracker.errors import DataError, UsageError
 
 PACKAGE_ENV = "TRACKER_REPRO_PACKAGE"
 DEFAULT_PACKAGE = "reproductions"
 NOT_REPRODUCTIONS = {"common"}
-CONFIGS = ("small", "paper")  # every train.py has these; some declare more (train_configs)
-
-
-@dataclass
-class RunSummary:
-    """One results file: a training run or the parity record."""
-
-    run: str
-    kind: str
-    path: Path
-    metrics: dict[str, Any]
-    started_at: str | None
-    wall_time_s: float | None
-    world_size: int | None
-    passed: bool | None = None
-    paper_metrics: tuple[str, ...] = ()
-
-    def headline(self, limit: int = 3) -> dict[str, Any]:
-        """The metrics a reader looks for first: those set beside the paper's, then test-set
-        ones, then the rest; hyperparameter-sweep entries (`..._C=0.1`) and counts come last."""
-
-        def rank(key: str) -> int:
-            if key in self.paper_metrics:
-                return 0
-            if "=" in key or not isinstance(self.metrics[key], float):
-                return 4
-            if "test" in key or key.startswith(("pos_acc", "bleu")):
-                return 1
-            if "valid" in key or key.startswith("val_"):
-                return 3
-            return 2
-
-        ordered = sorted(self.metrics, key=rank)  # stable: ties keep the file's order
-        return {k: self.metrics[k] for k in ordered[:limit]}
 
 
 @dataclass
@@ -75,8 +42,8 @@ class Reproduction:
     paper_id: str | None
     has_check: bool
     has_train: bool
-    parity: RunSummary | None = None
-    runs: list[RunSummary] = field(default_factory=list)
+    parity: RunResults | None = None
+    runs: list[RunResults] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -91,11 +58,11 @@ class Reproduction:
         return "passed" if self.parity.passed else "failed"
 
     def to_json(self) -> dict[str, Any]:
-        def run_json(r: RunSummary) -> dict[str, Any]:
+        def run_json(r: RunResults) -> dict[str, Any]:
             return {
                 "run": r.run,
                 "kind": r.kind,
-                "path": str(r.path),
+                "path": r.path,
                 "metrics": r.metrics,
                 "started_at": r.started_at,
                 "wall_time_s": r.wall_time_s,
@@ -139,53 +106,9 @@ def package_dir(package: str | None = None) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _constants(init_file: Path) -> tuple[str | None, str | None, str | None]:
-    """PAPER_ID, TITLE and the docstring's first line of an `__init__.py`, without importing it."""
-    try:
-        tree = ast.parse(init_file.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, UnicodeDecodeError):
-        return None, None, None
-    found: dict[str, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
-            for target in node.targets:
-                if isinstance(target, ast.Name) and isinstance(node.value.value, str):
-                    found[target.id] = node.value.value
-    doc = ast.get_docstring(tree)
-    first_line = doc.strip().splitlines()[0] if doc else None
-    return found.get("PAPER_ID"), found.get("TITLE"), first_line
-
-
-def _summaries(results_dir: Path) -> tuple[RunSummary | None, list[RunSummary], list[str]]:
-    parity: RunSummary | None = None
-    runs: list[RunSummary] = []
-    problems: list[str] = []
-    if not results_dir.is_dir():
-        return None, [], []
-    for path in sorted(results_dir.glob("*.json")):
-        try:
-            data = read_results(path)
-        except ResultsError as err:
-            problems.append(str(err))
-            continue
-        prov = data["provenance"]
-        summary = RunSummary(
-            run=data["run"],
-            kind=data["kind"],
-            path=path,
-            metrics=data["metrics"],
-            started_at=prov.get("started_at"),
-            wall_time_s=prov.get("wall_time_s"),
-            world_size=prov.get("world_size"),
-            passed=data.get("passed") if data["kind"] == "parity" else None,
-            paper_metrics=tuple(data.get("paper_metrics") or ()),
-        )
-        if summary.kind == "parity":
-            parity = summary
-        else:
-            runs.append(summary)
-    runs.sort(key=lambda r: r.started_at or "", reverse=True)
-    return parity, runs, problems
+def _summaries(results_dir: Path) -> tuple[RunResults | None, list[RunResults], list[str]]:
+    found = read_results_dir(results_dir)
+    return found.parity, found.runs, [str(e) for e in found.problems]
 
 
 def discover(package: str | None = None) -> list[Reproduction]:
@@ -203,15 +126,18 @@ def discover(package: str | None = None) -> list[Reproduction]:
         has_check, has_train = (child / "check.py").is_file(), (child / "train.py").is_file()
         if not (has_check or has_train):
             continue
-        paper_id, title, doc = _constants(child / "__init__.py")
+        try:
+            about = read_about(child)
+        except AboutError as err:
+            raise DataError(str(err)) from None
         parity, runs, problems = _summaries(child / "results")
         found.append(
             Reproduction(
                 name=child.name,
                 module=f"{package}.{child.name}",
                 path=child,
-                title=title or doc or child.name,
-                paper_id=paper_id,
+                title=about.title,
+                paper_id=about.paper_id,
                 has_check=has_check,
                 has_train=has_train,
                 parity=parity,
@@ -301,40 +227,13 @@ def run_check(name: str, *, quick: bool = True, package: str | None = None) -> C
     return CheckOutcome(repro, checks, path, passed, time.time() - started)
 
 
-def _configs_named_by(node: ast.stmt) -> list[str]:
-    """The config names a module-level statement puts into `CONFIGS`: the string keys of
-    `CONFIGS = {...}` / `dict(...)` (annotated or not), or "x" of `CONFIGS["x"] = ...`."""
-    if isinstance(node, ast.Assign):
-        targets, value = node.targets, node.value
-    elif isinstance(node, ast.AnnAssign):
-        targets, value = [node.target], node.value
-    else:
-        return []
-    names: list[str] = []
-    for target in targets:
-        if isinstance(target, ast.Name) and target.id == "CONFIGS":
-            if isinstance(value, ast.Dict):
-                names += [k.value for k in value.keys if isinstance(k, ast.Constant)]
-            elif isinstance(value, ast.Call) and getattr(value.func, "id", "") == "dict":
-                names += [kw.arg for kw in value.keywords if kw.arg]
-        elif (
-            isinstance(target, ast.Subscript)
-            and getattr(target.value, "id", "") == "CONFIGS"
-            and isinstance(target.slice, ast.Constant)
-        ):
-            names.append(target.slice.value)
-    return [n for n in names if isinstance(n, str)]
-
-
-def train_configs(train_py: Path) -> list[str]:
-    """The configs a `train.py` declares in its module-level `CONFIGS`, read from the source
-    without importing it (the import would pull in torch); `CONFIGS` when it declares none."""
+def train_configs(folder: Path) -> list[str]:
+    """The train configs a reproduction declares in its `reproduction.toml` (read as data, never
+    by importing the package, which would pull in torch)."""
     try:
-        tree = ast.parse(train_py.read_text(encoding="utf-8"), filename=str(train_py))
-    except (OSError, SyntaxError):
-        return list(CONFIGS)
-    found = [name for node in tree.body for name in _configs_named_by(node)]
-    return list(dict.fromkeys(found)) or list(CONFIGS)
+        return list(read_about(folder).configs)
+    except AboutError as err:
+        raise DataError(str(err)) from None
 
 
 def train_command(
@@ -351,7 +250,7 @@ def train_command(
         raise UsageError(f"{name} has no train.py yet", fix="see docs/dev/reproductions.md")
     if nproc < 1:
         raise UsageError(f"--nproc must be at least 1, not {nproc}")
-    known = train_configs(repro.path / "train.py")
+    known = train_configs(repro.path)
     if config not in known:
         raise UsageError(f"{name} has no config {config!r}", fix=f"use one of {', '.join(known)}")
     module = f"{repro.module}.train"
@@ -368,7 +267,7 @@ class TrainOutcome:
     reproduction: Reproduction
     command: list[str]
     returncode: int
-    written: list[RunSummary]
+    written: list[RunResults]
     seconds: float
     results_dir: Path
 
@@ -418,7 +317,7 @@ def run_train(
     after = _stamps(results_dir)
     changed = [p for p, stamp in after.items() if before.get(p) != stamp]
     _, runs, _ = _summaries(results_dir)
-    written = [r for r in runs if r.path in changed]
+    written = [r for r in runs if Path(r.path) in changed]
     return TrainOutcome(
         repro, command, done.returncode, written, time.time() - started, results_dir
     )

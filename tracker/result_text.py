@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import re
 import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from reproductions.common.results import ResultsError, parse_results
 from tracker.catalog import Catalog, ReproResult
 from tracker.i18n import Translator
 
@@ -148,10 +148,9 @@ def previous_data(root: Path, path: str, before: dt.date | None) -> dict[str, An
     if not text:
         return None
     try:
-        data = json.loads(text)
-    except ValueError:
+        return parse_results(text, path)
+    except ResultsError:
         return None
-    return data if isinstance(data, dict) else None
 
 
 def describe_changes(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from reproductions.common.about import paper_of
+
 from .model import AlbertConfig, AlbertForPreTraining, AlbertModel
 
-PAPER_ID = "1909.11942"
-TITLE = "ALBERT: A Lite BERT for Self-supervised Learning of Language Representations"
+PAPER_ID, TITLE = paper_of(__file__)  # from reproduction.toml beside this file
 
 __all__ = ["PAPER_ID", "TITLE", "AlbertConfig", "AlbertForPreTraining", "AlbertModel"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from reproductions.common.about import paper_of
+
 from .model import BertConfig, BertForPreTraining, BertModel
 
-PAPER_ID = "1810.04805"
-TITLE = "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding"
+PAPER_ID, TITLE = paper_of(__file__)  # from reproduction.toml beside this file
 
 __all__ = ["PAPER_ID", "TITLE", "BertConfig", "BertForPreTraining", "BertModel"]

@@ -3,10 +3,11 @@ and the TextCNN of Kim (2014), "Convolutional Neural Networks for Sentence Class
 
 from __future__ import annotations
 
+from reproductions.common.about import paper_of
+
 from .model import BagOfWords, LogisticRegression, MultinomialNB, TextCNN, TextCNNConfig
 
-PAPER_ID = "1408.5882"
-TITLE = "Convolutional Neural Networks for Sentence Classification"
+PAPER_ID, TITLE = paper_of(__file__)  # from reproduction.toml beside this file
 
 __all__ = [
     "PAPER_ID",

@@ -1,6 +1,11 @@
-"""Results files of the reproductions: schema, provenance, atomic writes, validation and plots.
+"""Results files of the reproductions: schema, provenance, atomic writes, the reader and plots.
 
-Owns `reproductions/<name>/results/*.json` (schema 1, described in `docs/dev/reproductions.md`).
+Owns `reproductions/<name>/results/*.json` (schema 1, described in `docs/dev/reproductions.md`)
+and the one typed record of a run, `RunResults`. Everything that reads these files (the tracker's
+catalog, `tracker repro`, the site, the dashboard, the README tables) reads them through
+`read_results` / `read_results_dir` / `results_of`, so there is one schema check and one type.
+Reading stays light: nothing here imports torch or NumPy unless a plot is drawn.
+
 Every number in a results file comes from a real run, and the file says which run: git commit,
 config, seed, data checksums, hardware and wall time.
 """
@@ -17,7 +22,8 @@ import shlex
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,12 +78,13 @@ def dirty_allowed() -> bool:
 
 
 def is_published_dir(out_dir: Path) -> bool:
-    """True for `reproductions/<name>/results` of this checkout: files there are published."""
+    """True for `reproductions/<name>/results` of this checkout and the folders below it: files
+    there are published."""
     try:
         rel = Path(out_dir).resolve().relative_to(REPRODUCTIONS_ROOT.resolve())
     except ValueError:
         return False
-    return len(rel.parts) == 2 and rel.parts[1] == "results"
+    return len(rel.parts) >= 2 and rel.parts[1] == "results"
 
 
 def tree_is_dirty() -> bool | None:
@@ -380,15 +387,10 @@ def write_train_results(
     return path
 
 
-def read_results(path: Path) -> dict:
-    """Load and validate one results file; errors name the file and what is wrong."""
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise ResultsError(f"{path}: no such results file") from err
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ResultsError(f"{path}: not readable as JSON ({err})") from err
+def validate_record(data: Any, source: str) -> dict[str, Any]:
+    """The parsed JSON of one results file, checked against schema 1 (missing optional sections
+    filled in as empty); errors name `source` and what is wrong."""
+    path = source
     if not isinstance(data, dict):
         raise ResultsError(f"{path}: expected a JSON object, found {type(data).__name__}")
     missing = [key for key in REQUIRED_KEYS if key not in data]
@@ -422,6 +424,159 @@ def read_results(path: Path) -> dict:
         ):
             raise ResultsError(f"{path}: curve {name!r} must be a list of [step, value] pairs")
     return data
+
+
+def parse_results(text: str, source: str) -> dict[str, Any]:
+    """The record in `text` (a results file's contents, e.g. an older version from git)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ResultsError(f"{source}: not readable as JSON ({err})") from err
+    return validate_record(data, source)
+
+
+def _section(key: str, empty: type | None) -> property:
+    """A property giving `data[key]`, or a new empty `empty()` (None) when the file lacks it."""
+
+    def get(self: RunResults) -> Any:
+        value = self.data.get(key)
+        return empty() if empty is not None and not value else value
+
+    return property(get)
+
+
+# eq=False: compared as a mapping (equal to the dict of the same file), like the dict it was.
+@dataclass(frozen=True, eq=False)
+class RunResults(Mapping[str, Any]):
+    """One results file of one run, validated: the typed view every reader shares.
+
+    `path` is where it was read from (relative to the team's root when read through the
+    tracker's catalog). The record is also a read-only mapping over the file's own keys, so
+    `results["metrics"]` and keys schema 1 has no slot for (`extra` of `write_results`) work.
+    """
+
+    path: str
+    reproduction: str
+    kind: str
+    run: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    # The file's sections, empty when the file has none (read-only views of `data`).
+    paper_id = _section("paper_id", None)
+    metrics = _section("metrics", dict)
+    paper_metrics = _section("paper_metrics", dict)
+    curves = _section("curves", dict)
+    checks = _section("checks", list)
+    claims = _section("claims", list)
+    constant_heads = _section("constant_heads", list)
+    passed = _section("passed", None)
+    provenance = _section("provenance", dict)
+
+    @property
+    def started_at(self) -> str | None:
+        return self.provenance.get("started_at")
+
+    @property
+    def wall_time_s(self) -> float | None:
+        return self.provenance.get("wall_time_s")
+
+    @property
+    def world_size(self) -> int | None:
+        return self.provenance.get("world_size")
+
+    def headline(self, limit: int = 3) -> dict[str, Any]:
+        """The metrics a reader looks for first: those set beside the paper's, then test-set
+        ones, then the rest; hyperparameter-sweep entries (`..._C=0.1`) and counts come last."""
+
+        def rank(key: str) -> int:
+            if key in self.paper_metrics:
+                return 0
+            if "=" in key or not isinstance(self.metrics[key], float):
+                return 4
+            if "test" in key or key.startswith(("pos_acc", "bleu")):
+                return 1
+            if "valid" in key or key.startswith("val_"):
+                return 3
+            return 2
+
+        ordered = sorted(self.metrics, key=rank)  # stable: ties keep the file's order
+        return {k: self.metrics[k] for k in ordered[:limit]}
+
+
+def read_results(path: Path | str, *, name: str | None = None) -> RunResults:
+    """Load and validate one results file; errors name the file (as `name`, default the path)
+    and what is wrong."""
+    path = Path(path)
+    source = name or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as err:
+        raise ResultsError(f"{source}: no such results file") from err
+    except (OSError, UnicodeDecodeError) as err:
+        raise ResultsError(f"{source}: not readable as JSON ({err})") from err
+    data = parse_results(text, source)
+    return RunResults(
+        path=source,
+        reproduction=str(data["reproduction"]),
+        kind=str(data["kind"]),
+        run=str(data["run"]),
+        data=data,
+    )
+
+
+@dataclass
+class ResultsFolder:
+    """What one `results/` folder holds: the parity record, the training runs (newest first),
+    the figures beside them (PNG pictures, not data) and the files that failed to read."""
+
+    parity: RunResults | None = None
+    runs: list[RunResults] = field(default_factory=list)
+    figures: list[Path] = field(default_factory=list)
+    problems: list[ResultsError] = field(default_factory=list)
+
+
+def read_results_dir(folder: Path, *, relative_to: Path | None = None) -> ResultsFolder:
+    """Every results file in `folder`; paths are given relative to `relative_to` when set.
+
+    Several parity files (unlikely) -> the latest run wins. A broken file is a problem listed
+    in the answer, never a stop: the rest of the folder still reads.
+    """
+    folder = Path(folder)
+    found = ResultsFolder()
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.glob("*.json")):
+        name = str(path.relative_to(relative_to)) if relative_to else str(path)
+        try:
+            record = read_results(path, name=name)
+        except ResultsError as err:
+            found.problems.append(err)
+            continue
+        if record.kind == "parity":
+            if found.parity is None or (record.started_at or "") > (found.parity.started_at or ""):
+                found.parity = record
+        else:
+            found.runs.append(record)
+    found.runs.sort(key=lambda r: r.started_at or "", reverse=True)
+    found.figures = sorted(folder.glob("*.png"))
+    return found
+
+
+def results_of(reproduction: str, root: Path = REPRODUCTIONS_ROOT) -> list[RunResults]:
+    """Every readable results file of one reproduction (`root/<reproduction>/results`), parity
+    first, then runs by name."""
+    folder = read_results_dir(Path(root) / reproduction / "results")
+    runs = sorted(folder.runs, key=lambda r: r.run)
+    return [folder.parity, *runs] if folder.parity else runs
 
 
 def pyplot():  # noqa: ANN201 - matplotlib.pyplot, imported late: plotting is optional work

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from reproductions.common.about import paper_of
+
 from .model import (
     LEVENSHTEIN,
     TEXTBOOK,
@@ -13,8 +15,7 @@ from .model import (
     edit_distance,
 )
 
-PAPER_ID = "levenshtein-1966"
-TITLE = "Binary codes capable of correcting deletions, insertions, and reversals"
+PAPER_ID, TITLE = paper_of(__file__)  # from reproduction.toml beside this file
 
 __all__ = [
     "LEVENSHTEIN",

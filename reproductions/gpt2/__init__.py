@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from reproductions.common.about import paper_of
+
 from .model import GPT2Config, GPT2LMHeadModel
 
-PAPER_ID = "gpt2-2019"
-TITLE = "Language Models are Unsupervised Multitask Learners"
+PAPER_ID, TITLE = paper_of(__file__)  # from reproduction.toml beside this file
 
 __all__ = ["PAPER_ID", "TITLE", "GPT2Config", "GPT2LMHeadModel"]

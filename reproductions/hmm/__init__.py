@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from reproductions.common.about import paper_of
+
 from .model import HMM, brute_force_best, brute_force_logprob, word_signature
 
-PAPER_ID = "rabiner-1989"
-TITLE = "A Tutorial on Hidden Markov Models and Selected Applications in Speech Recognition"
+PAPER_ID, TITLE = paper_of(__file__)  # from reproduction.toml beside this file
 
 __all__ = ["HMM", "PAPER_ID", "TITLE", "brute_force_best", "brute_force_logprob", "word_signature"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from reproductions.common.about import paper_of
+
 from .model import GRU, LSTM, GRUCell, LSTMCell
 
-PAPER_ID = "lstm-1997"
-TITLE = "Long Short-Term Memory"
+PAPER_ID, TITLE = paper_of(__file__)  # from reproduction.toml beside this file
 
 __all__ = ["GRU", "LSTM", "PAPER_ID", "TITLE", "GRUCell", "LSTMCell"]

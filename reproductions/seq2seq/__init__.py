@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from reproductions.common.about import paper_of
+
 from .model import Generation, Seq2Seq, Seq2SeqConfig, Seq2SeqOutput
 
-PAPER_ID = "1409.0473"
-TITLE = "Neural Machine Translation by Jointly Learning to Align and Translate"
+PAPER_ID, TITLE = paper_of(__file__)  # from reproduction.toml beside this file
 
 __all__ = ["PAPER_ID", "TITLE", "Generation", "Seq2Seq", "Seq2SeqConfig", "Seq2SeqOutput"]

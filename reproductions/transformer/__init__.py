@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from reproductions.common.about import paper_of
+
 from .model import Transformer, TransformerConfig
 
-PAPER_ID = "1706.03762"
-TITLE = "Attention Is All You Need"
+PAPER_ID, TITLE = paper_of(__file__)  # from reproduction.toml beside this file
 
 __all__ = ["PAPER_ID", "TITLE", "Transformer", "TransformerConfig"]

@@ -3,9 +3,10 @@ negative sampling, trained by numba kernels; checked against gensim."""
 
 from __future__ import annotations
 
+from reproductions.common.about import paper_of
+
 from .model import Word2Vec, Word2VecConfig, huffman_codes
 
-PAPER_ID = "1301.3781"
-TITLE = "Efficient Estimation of Word Representations in Vector Space"
+PAPER_ID, TITLE = paper_of(__file__)  # from reproduction.toml beside this file
 
 __all__ = ["PAPER_ID", "TITLE", "Word2Vec", "Word2VecConfig", "huffman_codes"]

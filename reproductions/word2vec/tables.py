@@ -8,7 +8,8 @@ halves of questions-words.txt), WordSim353 ρ and training words per second. The
 skip-gram with negative sampling on the corpus once more and prints the nearest neighbours of
 "king − man + woman" and of country → capital questions whose words the vocabulary holds.
 
-Writes `reproductions/word2vec/results/tables.json` (with provenance), the table between the
+Writes `reproductions/word2vec/results/tables/tables.json` (with provenance; its own folder, since
+it is not a train or parity record), the table between the
 TABLES markers of the README, and `results/tables/accuracy.png`.
 
 Example: python -m reproductions.word2vec.tables --corpus small --dims 100 300 --demo-corpus mixed
@@ -34,7 +35,7 @@ from reproductions.word2vec.reference import gensim_model
 from tracker.atomic import atomic_write_text
 
 HERE = Path(__file__).resolve().parent
-OUT = HERE / "results" / "tables.json"
+OUT = HERE / "results" / "tables" / "tables.json"
 README = HERE / "README.md"
 OUTPUTS = {"HS": {"hs": True, "negative": 0}, "NS 5": {"hs": False, "negative": 5},
            "NS 15": {"hs": False, "negative": 15}}  # fmt: skip
@@ -181,6 +182,7 @@ def draw(report: dict, path: Path) -> Path:
         ax.set_xticks(list(x), labels, rotation=90, fontsize=7)
         ax.set_title(kind.replace("analogy_", "") + " analogy accuracy (%)")
     axes[0].legend()
+    fig.tight_layout()  # the rotated cell labels need the room below the bars
     return save_figure(fig, path)
 
 
@@ -208,11 +210,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--demo-dim", type=int, default=300)
     parser.add_argument("--no-demo", action="store_true", help="skip the analogy demo")
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--table-only", action="store_true", help="rewrite the README from --out")
+    parser.add_argument(
+        "--table-only", action="store_true", help="redraw the figure and the README from --out"
+    )
     cli.add_allow_dirty(parser)
     args = parser.parse_args(argv)
     if args.table_only:
-        write_readme(json.loads(args.out.read_text(encoding="utf-8")))
+        report = json.loads(args.out.read_text(encoding="utf-8"))
+        draw(report, args.out.parent / "accuracy.png")
+        write_readme(report)
         return
     check_publishable(args.out.parent)
     started = time.time()
@@ -242,7 +248,7 @@ def main(argv: list[str] | None = None) -> None:
     report["provenance"]["wall_time_s"] = round(time.time() - started, 3)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(args.out, json.dumps(report, indent=1, ensure_ascii=False) + "\n")
-    draw(report, args.out.parent / "tables" / "accuracy.png")
+    draw(report, args.out.parent / "accuracy.png")
     write_readme(report)
     print(markdown_table(report))
 

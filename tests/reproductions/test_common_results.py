@@ -226,3 +226,12 @@ def test_repeat_command_names_the_config_and_any_step_override():
     assert repeat_command("elmo", "tiny", 40) == (
         "python -m reproductions.elmo.train --config tiny --steps 40"
     )
+
+
+def test_a_results_folder_and_the_folders_below_it_are_published(tmp_path) -> None:
+    from reproductions.common.results import REPRODUCTIONS_ROOT, is_published_dir
+
+    assert is_published_dir(REPRODUCTIONS_ROOT / "word2vec" / "results")
+    assert is_published_dir(REPRODUCTIONS_ROOT / "word2vec" / "results" / "tables")
+    assert not is_published_dir(REPRODUCTIONS_ROOT / "word2vec")
+    assert not is_published_dir(tmp_path / "word2vec" / "results")

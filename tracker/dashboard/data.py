@@ -288,8 +288,7 @@ def reproduction_views(catalog: Catalog) -> list[ReproductionView]:
             view.paper_title = paper.title if paper else None
     for view in views.values():
         view.runs.sort(key=lambda r: r.run)
-        # Figures (e.g. Word2Vec's projections) sit beside the JSON; they are pictures, not data.
-        view.images = sorted((catalog.root / "reproductions" / view.name / "results").glob("*.png"))
+        view.images = list(catalog.figures.get(view.name, []))
     return sorted(views.values(), key=lambda v: v.name)
 
 
@@ -328,9 +327,8 @@ def metrics_vs_paper(result: ReproResult) -> pd.DataFrame:
 
 def curves_frame(result: ReproResult) -> pd.DataFrame:
     """Training curves as one column per curve indexed by step (NaN where a curve has no point)."""
-    curves = result.data.get("curves") or {}
     series = {}
-    for name, points in curves.items():
+    for name, points in result.curves.items():
         pairs = [(p[0], p[1]) for p in points if isinstance(p, list | tuple) and len(p) >= 2]
         if pairs:
             steps, values = zip(*pairs, strict=True)

@@ -1,0 +1,50 @@
+"""`tracker.week.prepare_week`: the weekly prep as a library call that prints nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import tracker.week as week
+from tests.helpers.repo import write_team_repo
+from tracker.catalog import load_catalog
+
+
+def test_prepare_week_runs_each_step_once_loads_the_catalog_once_and_prints_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_team_repo(tmp_path)
+    monkeypatch.setenv("TRACKER_TODAY", "2025-07-07")
+    loads: list[Path] = []
+
+    def counting_load(path: Path):  # noqa: ANN202
+        loads.append(path)
+        return load_catalog(path)
+
+    monkeypatch.setattr(week, "load_catalog", counting_load)
+    started: list[str] = []
+    report = week.prepare_week(root, site=False, on_start=started.append)
+    assert capsys.readouterr().out == ""
+    assert [s.title for s in report.steps] == started and len(started) == 4
+    assert report.ok, [(s.title, s.error) for s in report.steps]
+    assert loads == [root], "the quota and the agenda share one catalog, loaded after the sync"
+    sync, reading, quota, agenda = report.steps
+    assert "3" in sync.detail and (root / "papers" / "1810.04805.md").is_file()
+    (statuses,) = [item for item in reading.output if isinstance(item, week.Table)]
+    assert sum(row[1] for row in statuses.rows) == 3
+    (members,) = [item for item in quota.output if isinstance(item, week.Table)]
+    assert [row[0] for row in members.rows] == ["김지우 (@jiwoo)", "이민서 (@minseo)"]
+    assert agenda.detail.endswith("docs/meetings/2025-07-08.md")
+    assert (root / "docs" / "meetings" / "2025-07-08.md").is_file()
+
+
+def test_a_failing_step_is_reported_and_the_others_still_run(tmp_path: Path) -> None:
+    root = write_team_repo(tmp_path)
+    (root / "papers" / "broken.md").write_text("---\nid: [unclosed\n---\n", encoding="utf-8")
+    report = week.prepare_week(root, dry_run=True)
+    titles = [s.title for s in report.steps]
+    assert len(titles) == 3 and not report.ok, "a dry run stops before the agenda and the site"
+    reading = report.steps[1]
+    assert not reading.ok and "broken.md" in (reading.error or "")
+    assert report.steps[2].output, "the quota step still ran after the reading list failed"
