@@ -23,6 +23,9 @@ def test_metric_names_read_as_words_and_accuracies_as_percentages() -> None:
     assert format_metric("finetune_test_acc", 0.79) == "79.0%"
     assert format_metric("feature_based_test_acc", 0.7125) == "71.3%"  # half up, as people round
     assert format_metric("val_ppl", 192.60355) == "192.6"
+    # word2vec's analogy scores are percentages already: 0.57 is 0.57%, 1.9 is 1.90%.
+    assert format_metric("analogy_accuracy", 0.57) == "0.57%"
+    assert format_metric("analogy_accuracy", 1.899) == "1.90%"
 
 
 def _git(root: Path, *args: str, date: str) -> None:

@@ -23,6 +23,9 @@ from tracker.i18n import Translator
 
 _SPLIT_WORDS = {"val", "valid", "validation", "test", "dev", "eval"}
 _PERCENT_WORDS = {"acc", "accuracy", "f1", "precision", "recall"}
+# Metrics recorded in percent already (the analogy scores of word2vec, as gensim reports them):
+# 0.57 there means 0.57%, not 57%.
+_IN_PERCENT = {"analogy_accuracy", "analogy_semantic", "analogy_syntactic"}
 
 
 def _word_labels(_: Translator) -> dict[str, str]:
@@ -63,6 +66,8 @@ def format_metric(name: str, value: Any) -> str:
     """Accuracies (0..1) as percentages with one decimal, other numbers with 4 significant digits."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
+    if name.split(" (")[0] in _IN_PERCENT:
+        return f"{value:.2f}%"
     if _PERCENT_WORDS & set(metric_words(name)) and 0 <= value <= 1:
         # Half up from the decimal text (0.7125 -> 71.3%), as a person rounds, not as binary
         # floating point happens to (71.2).

@@ -5,6 +5,8 @@ Each page is screenshotted into test-artifacts/screenshots/dashboard-<page>.png.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -17,15 +19,30 @@ from tests.helpers.dashboard_server import serve_dashboard
 
 pytestmark = pytest.mark.browser
 
+
 # The sample team with the reproductions' real results, on the Monday before a meeting: every
 # result is newer than the last note, so This week lists them all (the meeting-screen worst case).
-TODAY_SAMPLE = "2026-11-30"
+# The meeting must come after the newest result (a run of Wednesday is not listed for Tuesday's
+# meeting), so "today" is the first Monday after the newest results file started.
+def _monday_after_newest_result() -> dt.date:
+    newest = max(
+        dt.date.fromisoformat(
+            json.loads(p.read_text(encoding="utf-8"))["provenance"]["started_at"][:10]
+        )
+        for p in (REPO / "reproductions").glob("*/results/*.json")
+    )
+    return newest + dt.timedelta(days=7 - newest.weekday())
+
+
+MONDAY = _monday_after_newest_result()
+TODAY_SAMPLE = MONDAY.isoformat()
+MEETING = (MONDAY + dt.timedelta(days=1)).isoformat()
 
 # url path (st.Page from a file takes the file's stem), and text the page must show.
 PAGES = {
     "this_week": (
         "",
-        ["다음 모임: 2026-12-01 (화요일)", "이어지는 할 일", "미세조정 정확도 79.0%"],
+        [f"다음 모임: {MEETING} (화요일)", "이어지는 할 일", "미세조정 정확도 79.0%"],
     ),
     "reading_list": ("reading_list", ["논문 58편 중 58편"]),
     "quota": ("quota", ["왜 이 논문들인가?", "김지우 (jiwoo)"]),
