@@ -106,11 +106,12 @@ def row_dashboard(d: dict) -> list[str]:
 
 
 def row_lab(d: dict) -> list[str]:
+    hw = d.get("hardware") or d["provenance"]["hardware"]  # older files kept it at the top
     v = d["views"]
     worst = max(x["first_render_s"] for x in v.values())
     return [
         "lab views first render (models cached)",
-        f"5 views, load {d['hardware']['load_average_1m']:.0f} on {d['hardware']['cpus']} cores",
+        f"5 views, load {hw['load_average_1m']:.0f} on {hw['cpus']} cores",
         ", ".join(f"{name} {x['first_render_s']:.2f} s" for name, x in v.items()),
         f"< {d['goal_s']} s",
         _ok(worst, d["goal_s"]),
