@@ -36,7 +36,7 @@ from tqdm.auto import tqdm
 
 from reproductions.common import cli, data
 from reproductions.common.claims import Claim, mean_se
-from reproductions.common.distributed import DistInfo, init_distributed
+from reproductions.common.distributed import DistInfo, draw_batch, init_distributed
 from reproductions.common.results import (
     check_publishable,
     default_results_dir,
@@ -127,9 +127,8 @@ def run(steps: int | None, seeds: list[int], out: Path | None) -> Path | None:
     for seed, arm in tqdm(runs, desc="dropout arms", unit="run"):
 
         def make_batch(step: int, info: DistInfo, seed: int = seed) -> torch.Tensor:
-            gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
-            starts = torch.randint(0, len(train_ids) - T - 1, (tcfg["batch_size"],), generator=gen)
-            return torch.stack([train_ids[s : s + T + 1] for s in starts.tolist()])
+            starts = draw_batch(len(train_ids) - T - 1, tcfg["batch_size"], seed, step, info)
+            return torch.stack([train_ids[s : s + T + 1] for s in starts])
 
         torch.manual_seed(seed)
         model = WordLM(len(words), SPEC["embed"], SPEC["hidden"], "lstm", ARMS[arm])

@@ -8,7 +8,12 @@ import torch
 
 
 @pytest.mark.parametrize(
-    "module", ["reproductions.transformer.versus", "reproductions.classifiers.kim"]
+    "module",
+    [
+        "reproductions.transformer.versus",
+        "reproductions.classifiers.kim",
+        "reproductions.lstm_gru.dropout",
+    ],
 )
 def test_help_has_an_example(module: str, capsys: pytest.CaptureFixture[str]) -> None:
     import importlib
@@ -58,3 +63,26 @@ def test_multichannel_filters_are_shared_and_the_bias_counted_once() -> None:
     assert torch.allclose(model.features(ids), single.features(ids), atol=1e-6)
     model.embedding.weight.data.add_(1.0)  # the tuned channel moves, the static one does not
     assert torch.equal(model.static.weight, vectors)
+
+
+def test_dropout_claim_needs_every_seed_and_a_margin_beyond_two_standard_errors() -> None:
+    from reproductions.lstm_gru.dropout import claim_of
+
+    seeds = [0, 1, 2]
+    clear = claim_of(
+        {"no dropout": [200.0, 201.0, 202.0], "dropout 0.5": [190.0, 190.5, 192.0]}, seeds
+    )
+    assert clear.holds and clear.evidence["reductions"] == [10.0, 10.5, 10.0]
+    # Lower perplexity is better: the arms the other way round must not hold.
+    swapped = claim_of(
+        {"no dropout": [190.0, 190.5, 192.0], "dropout 0.5": [200.0, 201.0, 202.0]}, seeds
+    )
+    assert not swapped.holds
+    one_seed_lost = claim_of(
+        {"no dropout": [200.0, 201.0, 190.0], "dropout 0.5": [190.0, 190.5, 192.0]}, seeds
+    )
+    assert not one_seed_lost.holds
+    noisy = claim_of(
+        {"no dropout": [189.0, 191.0, 190.0], "dropout 0.5": [188.9, 185.0, 189.9]}, seeds
+    )
+    assert not noisy.holds  # ahead on every seed, but the mean is within 2 SE
