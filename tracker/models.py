@@ -42,12 +42,16 @@ STATUS_ALIASES: dict[str, Status] = {
     "발표 완료": Status.presented,
 }
 
+_STATUS_VALUES = {status.value: status for status in Status}
+
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 # An id names the file papers/<id>.md (and its temp file while written): well under the
 # 255-byte file name limit.
 MAX_ID_LENGTH = 100
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LIST_SEPARATORS = re.compile(r"[;,、\n]")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 ARXIV_PATTERN = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
 
@@ -55,6 +59,8 @@ def parse_status(value: str | Status) -> Status:
     """Read a status as the team writes it (English or Korean); raise ValueError otherwise."""
     if isinstance(value, Status):
         return value
+    if isinstance(value, str) and value in _STATUS_VALUES:  # canonical, as files hold it
+        return _STATUS_VALUES[value]
     text = unicodedata.normalize("NFC", str(value)).strip()
     lowered = text.lower()
     if lowered in Status.__members__:
@@ -106,7 +112,13 @@ class Paper(BaseModel):
                 if name == "body":
                     continue
                 for text in value if isinstance(value, list) else [value]:
-                    if isinstance(text, str) and (found := _CONTROL.search(text)):
+                    # isprintable() is False for every C0/C1 control and DEL (category Cc), so
+                    # the common clean text is cleared without the regex.
+                    if (
+                        isinstance(text, str)
+                        and not text.isprintable()
+                        and (found := _CONTROL.search(text))
+                    ):
                         raise ValueError(
                             f"{name} holds a control character (U+{ord(found.group()):04X}): "
                             "remove it (a copy-paste from a terminal or PDF often brings one)"
@@ -160,7 +172,7 @@ class Paper(BaseModel):
         if value is None or value == "":
             return None
         text = str(value).strip()
-        if not re.fullmatch(r"\d{4}", text):
+        if not _FOUR_DIGITS.fullmatch(text):
             raise ValueError(f"year {text!r} is not a four-digit year such as 2018")
         year = int(text)
         if not 1900 <= year <= 2100:
@@ -199,10 +211,9 @@ def split_list(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        parts = re.split(r"[;,、\n]", value)
-        return [p.strip() for p in parts if p.strip()]
+        return [part for piece in _LIST_SEPARATORS.split(value) if (part := piece.strip())]
     if isinstance(value, list | tuple):
-        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+        return [part for v in value if v is not None and (part := str(v).strip())]
     raise ValueError(f"expected a list or comma-separated text, got {value!r}")
 
 

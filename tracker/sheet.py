@@ -9,6 +9,7 @@ records back into cells. Comparing canonical text is what lets the three-way mer
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -86,14 +87,21 @@ def column_letter(col_number: int) -> str:
 # Canonical text per field
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TIME_OF_DAY = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2})?$")
+_YEAR_TEXT = re.compile(r"[0-9]{4}(\.0+)?")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y. %m. %d", "%Y.%m.%d.", "%Y. %m. %d.")
 
 
 def parse_date_text(text: str) -> dt.date:
+    if _ISO_DATE.fullmatch(text):
+        # The form files and most sheets hold; strptime's "%Y-%m-%d" reads it the same.
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(text)
     cleaned = text.strip()
     # Sheets exports dates with times ("2025-07-08 00:00:00") and Korean locales write
     # "2025. 7. 8"; the date part is what the team means.
-    cleaned = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2})?$", "", cleaned)
+    cleaned = _TIME_OF_DAY.sub("", cleaned)
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(cleaned, fmt).date()
@@ -130,7 +138,7 @@ def canonical(field_name: str, text: str) -> str:
     if field_name == "year":
         # Full-width digits (１９９７, typed with a Korean/Japanese IME) are the same year.
         value = unicodedata.normalize("NFKC", value)
-        if re.fullmatch(r"[0-9]{4}(\.0+)?", value):
+        if _YEAR_TEXT.fullmatch(value):
             return value[:4]
         raise ValueError(f"year {value!r} is not a four-digit year such as 2018")
     if field_name == "arxiv":
@@ -193,6 +201,8 @@ class ParsedSheet:
     col_of: dict[str, int]  # field -> sheet column number (1-based)
     fields: list[str]  # mapped fields present in the sheet, in column order
     table: SheetTable
+    # paper id -> the Paper its record validated as (what a new paper file is written from)
+    papers: dict[str, Paper] = field(default_factory=dict)
 
 
 def parse_table(
@@ -261,6 +271,7 @@ def parse_table(
 
     records: dict[str, dict[str, str]] = {}
     row_of: dict[str, int] = {}
+    papers: dict[str, Paper] = {}
     fields = [name for _, name in sorted(used_cols)]
     id_col = col_of["id"]
     numeric_cells: set[tuple[int, int]] = table.meta.get("numeric_cells", set())
@@ -307,7 +318,7 @@ def parse_table(
             )
             continue
         try:
-            Paper.model_validate(record_values(record))
+            paper = Paper.model_validate(record_values(record))
         except ValidationError as exc:
             for err in exc.errors():
                 name = str(err["loc"][0]) if err["loc"] else "?"
@@ -320,9 +331,12 @@ def parse_table(
             continue
         records[paper_id] = record
         row_of[paper_id] = row_number
+        papers[paper_id] = paper
     if problems:
         raise SheetError(problems, source=table.source)
-    return ParsedSheet(records=records, row_of=row_of, col_of=col_of, fields=fields, table=table)
+    return ParsedSheet(
+        records=records, row_of=row_of, col_of=col_of, fields=fields, table=table, papers=papers
+    )
 
 
 def build_table(

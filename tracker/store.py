@@ -477,16 +477,19 @@ def load_papers(root: Path, *, use_cache: bool = True) -> PaperLoad:
     cache = _read_parse_cache(root) if use_cache else {}
     fresh: dict[str, list] = {}
     for path in paper_files(root):
-        rel = _relative(path, root)
+        rel = os.path.join(PAPERS_DIR, path.name)  # what _relative(path, root) gives, cheaper
         try:
             stat = path.stat()
             key = [stat.st_mtime_ns, stat.st_size]
             hit = cache.get(rel)
             if hit is not None and hit[:2] == key:
+                # Validated again (the cache is a file anyone can edit), but not dumped again:
+                # the entry is kept as it is.
                 paper = Paper.model_validate({**hit[2], "body": hit[3]})
+                fresh[rel] = hit
             else:
                 paper = parse_paper(path.read_text(encoding="utf-8"), source=rel)
-            fresh[rel] = [*key, paper.model_dump(mode="json", exclude={"body"}), paper.body]
+                fresh[rel] = [*key, paper.model_dump(mode="json", exclude={"body"}), paper.body]
         except DataError as exc:
             errors.append(exc)
             continue
@@ -536,11 +539,8 @@ def load_papers_strict(root: Path) -> list[Paper]:
     return loaded.papers
 
 
-def write_paper(root: Path, paper: Paper) -> bool:
-    """Write one paper file atomically; returns False when the file already held this text.
-
-    An existing file keeps the lines of every field that did not change (see `render_paper`).
-    """
+def _paper_bytes(root: Path, paper: Paper) -> tuple[Path, bytes | None]:
+    """Where `paper` goes and its new file bytes; None when the file already holds them."""
     path = paper_path(root, paper.id)
     try:
         previous: bytes | None = path.read_bytes()
@@ -551,10 +551,29 @@ def write_paper(root: Path, paper: Paper) -> bool:
     except UnicodeDecodeError:
         old_text = None
     data = render_paper(paper, old_text).encode("utf-8")
-    if data == previous:
+    return path, (None if data == previous else data)
+
+
+def write_paper(root: Path, paper: Paper) -> bool:
+    """Write one paper file atomically; returns False when the file already held this text.
+
+    An existing file keeps the lines of every field that did not change (see `render_paper`).
+    """
+    path, data = _paper_bytes(root, paper)
+    if data is None:
         return False
     atomic_write_bytes(path, data)
     return True
+
+
+def write_papers(root: Path, papers: Iterable[Paper]) -> list[str]:
+    """Write many paper files as `write_paper` writes one, in one durable batch (see
+    `atomic.atomic_write_batch`: each file atomic, the folder fsynced once at the end); returns
+    the ids of the files whose text changed."""
+    pending = [(paper.id, *_paper_bytes(root, paper)) for paper in papers]
+    changed = [(paper_id, path, data) for paper_id, path, data in pending if data is not None]
+    atomic.atomic_write_batch([(path, data) for _, path, data in changed])
+    return [paper_id for paper_id, _, _ in changed]
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -292,6 +292,9 @@ def plan_sync(
         out: dict[str, str] = {}
         changed = False
         for name in fields:
+            if loc[name] == rem[name]:
+                out[name] = loc[name]  # the same text on both sides: what merge_cell keeps
+                continue
             try:
                 _, side = merge_cell(
                     settled(name, b.get(name, "")),
@@ -363,14 +366,13 @@ def apply_plan(
     team = team or store.load_team(root)
     remote = remote or open_remote(team, root)
     result = SyncResult(plan=plan, applied=True)
+    roster = _sheet_roster(team)
     store.remove_stale_temp_files(root)  # what a kill -9 during an earlier write left behind
 
     # 1. The remote, in one batch. Nothing local is written if this fails.
     if plan.creates_sheet:
         remote.create(
-            build_table(
-                plan.merged, team.remote.columns, source=plan.remote, roster=_sheet_roster(team)
-            )
+            build_table(plan.merged, team.remote.columns, source=plan.remote, roster=roster)
         )
         result.rows_appended = len(plan.merged)
     elif plan.sheet is not None and (plan.pushes or plan.new_to_sheet):
@@ -379,7 +381,7 @@ def apply_plan(
             CellUpdate(
                 row=sheet.row_of[c.paper_id],
                 col=sheet.col_of[c.field],
-                value=sheet_text(c.field, c.new, _sheet_roster(team)),
+                value=sheet_text(c.field, c.new, roster),
                 expected=sheet.table.cell(sheet.row_of[c.paper_id], sheet.col_of[c.field]),
                 paper_id=c.paper_id,
                 field=c.field,
@@ -391,16 +393,18 @@ def apply_plan(
         for paper_id in plan.new_to_sheet:
             row = [""] * width
             for name, col in sheet.col_of.items():
-                row[col - 1] = sheet_text(
-                    name, plan.merged[paper_id].get(name, ""), _sheet_roster(team)
-                )
+                row[col - 1] = sheet_text(name, plan.merged[paper_id].get(name, ""), roster)
             appends.append(row)
         remote.apply(sheet.table, updates, appends)
         result.cells_pushed = len(updates)
         result.rows_appended = len(appends)
 
-    # 2. Local paper files, each atomically; only the ones whose merged values changed.
+    # 2. Local paper files, each atomically, in one batch; only the ones whose merged values
+    # changed. The batch returns once every file is durable, before the snapshot is written.
     targets = sorted({c.paper_id for c in plan.pulls} | set(plan.new_from_sheet))
+    sheet = plan.sheet
+    added_on: str | None = None  # today, read once (it may read papers/team.yaml)
+    papers: list[Paper] = []
     for index, paper_id in enumerate(targets):
         if progress is not None:
             progress("write", index, len(targets))
@@ -408,24 +412,45 @@ def apply_plan(
         existing = plan.papers.get(paper_id)
         try:
             if existing is None:
-                values = record_values(record)
-                values.setdefault("added_on", store.today(root).isoformat())
-                paper = Paper.model_validate({k: v for k, v in values.items() if v is not None})
+                if added_on is None:
+                    added_on = store.today(root).isoformat()
+                validated = (
+                    sheet.papers.get(paper_id)
+                    if sheet is not None and sheet.records.get(paper_id) == record
+                    else None
+                )
+                papers.append(_new_paper(record, validated, added_on))
             else:
                 data = existing.model_dump()
                 data.update(record_values(record))
                 data["body"] = existing.body
-                paper = Paper.model_validate(data)
+                papers.append(Paper.model_validate(data))
         except ValidationError as exc:  # pragma: no cover - records were validated on read
             raise DataError(f"{paper_id}: merged values are invalid: {exc}") from exc
-        if store.write_paper(root, paper):
-            result.files_written.append(f"papers/{paper_id}.md")
+    result.files_written = [
+        f"papers/{paper_id}.md" for paper_id in store.write_papers(root, papers)
+    ]
 
     # 3. The snapshot, last: until it is written a rerun recomputes the same merge.
     store.write_snapshot(
         root, plan.next_base, plan.fields, remote=plan.remote_identity or plan.remote
     )
     return result
+
+
+def _new_paper(record: dict[str, str], validated: Paper | None, added_on: str) -> Paper:
+    """The paper a sheet row becomes (dated `added_on` unless the sheet has that column).
+
+    `validated` is the paper `parse_table` built from this very record while checking the
+    sheet: validating the same values again would give the same paper, so it is reused.
+    """
+    if validated is not None:
+        if "added_on" in record:  # the sheet's own date, or none when its cell is empty
+            return validated.model_copy()
+        return validated.model_copy(update={"added_on": dt.date.fromisoformat(added_on)})
+    values = record_values(record)
+    values.setdefault("added_on", added_on)
+    return Paper.model_validate({k: v for k, v in values.items() if v is not None})
 
 
 def sync(
