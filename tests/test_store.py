@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tracker import store
 from tracker.errors import DataError, FrontMatterError
@@ -198,3 +199,46 @@ def test_parse_cache_sees_an_edit_and_never_writes_into_the_repository(
         path.read_text(encoding="utf-8").replace("First title", "Other title"), encoding="utf-8"
     )
     assert store.load_papers(root).papers[0].title == "Other title"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: '2101.10000'\ntitle: 제목\nauthors: [김지우, Jane Doe]\nyear: 2021\n"
+        "presented_on: 2025-07-08\nstatus: read\nreaders:\n- m1\n- m2\n",
+        "read_on: {jiwoo: 2025-07-01, minseo: 2025-07-02}\nempty:\nflag: yes\nnone: ~\n",
+        "when: 2025-07-08 10:30:00\nquoted: '2021'\nnumberish: 1e3\nbools: [true, off, 'no']\n",
+        "abstract: |\n  두 줄\n  요약\nfolded: >\n  one\n  two\n",
+        "nested: [[a, b], c]\n",  # deeper than flat: built the generic way
+        "deep: {a: {b: c}}\n",
+        "list_of_maps: [{a: b}]\n",
+        "base: {a: b}\nmerged:\n  <<: {x: y}\n  z: w\n",  # merge key
+        "tagged: !!str 2021\nbinary: !!binary aGVsbG8=\n",
+        "? [a, b]\n: complex key\n",
+        "true: boolean key\n2025-01-01: date key\n",
+        "just a scalar\n",
+        "- a list\n- at the top\n",
+        "",
+    ],
+)
+def test_front_matter_loads_exactly_as_pyyaml_builds_it(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def outcome() -> tuple[str, str]:
+        try:
+            data = store.load_yaml(text)
+        except FrontMatterError as exc:
+            return "error", str(exc)
+        return "loaded", repr(data)  # repr: the same types too (date/datetime, bool/text)
+
+    fast = outcome()
+    # PyYAML's own document construction, which the flat fast path stands in for.
+    generic_construction = yaml.constructor.SafeConstructor.construct_document
+    monkeypatch.setattr(store.TextPreservingLoader, "construct_document", generic_construction)
+    assert fast == outcome()
+
+
+def test_a_repeated_key_is_still_reported_with_its_line() -> None:
+    with pytest.raises(FrontMatterError, match="duplicate key 'title'") as caught:
+        store.load_yaml("id: a\ntitle: one\ntitle: two\n")
+    assert caught.value.line == 3

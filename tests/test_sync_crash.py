@@ -6,6 +6,7 @@ rename, or after data was written to a temp file but before it was renamed), for
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -88,3 +89,32 @@ def test_kill_at_every_write_leaves_old_or_new_files_and_rerun_converges(
             f"rerun after kill at {hook} #{k} did not converge"
         )
     assert killed >= 3, "the sync should have been killed at several points"
+
+
+def test_pulled_papers_are_on_disk_before_the_snapshot_is_replaced(
+    team_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The papers are written as one batch that fsyncs papers/ once: that fsync must come
+    # after every paper's rename and before the snapshot's, or a power cut could keep a
+    # snapshot that claims papers whose renames were lost.
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    papers_inode = (team_repo / "papers").stat().st_ino
+
+    def fsync(fd: int) -> None:
+        if os.fstat(fd).st_ino == papers_inode:
+            events.append("fsync papers/")
+        real_fsync(fd)
+
+    def replace(src: str, dst: str | Path) -> None:
+        events.append(f"replace {Path(dst).name}")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    sync(team_repo, apply=True)
+    papers = [i for i, e in enumerate(events) if e.startswith("replace") and e.endswith(".md")]
+    folder = events.index("fsync papers/")
+    assert len(papers) == 3 and max(papers) < folder < events.index("replace base.csv")
+    assert events.count("fsync papers/") == 1

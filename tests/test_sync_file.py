@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -293,3 +294,20 @@ def test_dry_run_writes_nothing(synced_repo: Path) -> None:
     result = sync(synced_repo)
     assert result.plan.pulls and result.plan.pushes
     assert snapshot_tree(synced_repo) == before
+
+
+def test_new_papers_keep_the_sheets_added_on_else_are_dated_today(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_TODAY", "2025-09-09")
+    dated = write_team_repo(
+        tmp_path / "dated", rows=["x1,Dated,,,,,,,,,,,,2025-06-01", "x2,Empty cell,,,,,,,,,,,,"]
+    )
+    sync(dated, apply=True)
+    added = {p.id: p.added_on for p in store.load_papers(dated).papers}
+    assert added == {"x1": dt.date(2025, 6, 1), "x2": None}  # an empty cell is kept empty
+    undated = write_team_repo(tmp_path / "undated", rows=[])
+    write_rows(undated, [["ID", "제목", "상태"], ["x3", "No date column", "읽음"]])
+    sync(undated, apply=True)
+    paper = store.read_paper(store.paper_path(undated, "x3"))
+    assert paper.added_on == dt.date(2025, 9, 9) and paper.status.value == "read"

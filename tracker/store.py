@@ -82,6 +82,71 @@ def _construct_unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = 
 
 TextPreservingLoader.add_constructor("tag:yaml.org,2002:map", _construct_unique_mapping)
 
+
+class _NotFlat(Exception):
+    """The document is not of the flat shape `_construct_flat` builds directly."""
+
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_FLAT_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "null", "bool", "timestamp")
+)
+
+
+def _flat_scalar(loader: Any, node: yaml.Node) -> Any:
+    if type(node) is not yaml.ScalarNode or node.tag not in _FLAT_SCALAR_TAGS:
+        raise _NotFlat
+    # The very constructor the generic path calls for this tag (all four return a value
+    # directly: none is a generator that fills the object in later).
+    return loader.yaml_constructors[node.tag](loader, node)
+
+
+def _construct_flat(
+    loader: Any, node: yaml.Node, *, top: bool = True, seen: set[int] | None = None
+) -> dict[str, Any]:
+    """What the generic constructor builds, for the shape front matter has: a mapping of text
+    keys to scalars, lists of scalars and (at the top) mappings of text keys to scalars.
+
+    It skips the generic machinery (recursion bookkeeping, deferred generators), which is most
+    of the time a 2,000-paper list takes to load. Anything else (merge keys, explicit or
+    unusual tags, deeper nesting, a repeated key, which the generic path reports with its
+    line, a list or mapping met twice through an alias, which the generic path shares) raises
+    _NotFlat, and the caller builds the document the generic way.
+    """
+    seen = set() if seen is None else seen
+    if type(node) is not yaml.MappingNode or node.tag != _MAP_TAG or id(node) in seen:
+        raise _NotFlat
+    seen.add(id(node))
+    data: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = _flat_scalar(loader, key_node)
+        if type(key) is not str or key in data:
+            raise _NotFlat
+        kind = type(value_node)
+        if kind is yaml.ScalarNode:
+            data[key] = _flat_scalar(loader, value_node)
+        elif not top:
+            raise _NotFlat
+        elif kind is yaml.SequenceNode and value_node.tag == _SEQ_TAG:
+            if id(value_node) in seen:
+                raise _NotFlat
+            seen.add(id(value_node))
+            data[key] = [_flat_scalar(loader, item) for item in value_node.value]
+        else:
+            data[key] = _construct_flat(loader, value_node, top=False, seen=seen)
+    return data
+
+
+def _construct_document(loader: Any, node: yaml.Node) -> Any:
+    try:
+        return _construct_flat(loader, node)
+    except _NotFlat:
+        return yaml.constructor.SafeConstructor.construct_document(loader, node)
+
+
+TextPreservingLoader.construct_document = _construct_document
+
 # Anchors and aliases: nothing in front matter needs them, and nested aliases expand
 # exponentially (a 400-byte "billion laughs" took 51 s and a 580 MB cache).
 _MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\[\]{}]")
