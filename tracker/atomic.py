@@ -13,7 +13,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Literal
@@ -94,10 +94,11 @@ def atomic_writer(
 BATCH_WRITERS = 8
 
 
-def atomic_write_batch(files: Sequence[tuple[Path | str, bytes]]) -> None:
+def atomic_write_batch(files: Iterable[tuple[Path | str, bytes]]) -> None:
     """Write each `(path, data)` durably and atomically, as `atomic_write_bytes` does: a temp
     file beside it, fsync, os.replace. The fsync of each directory happens once, after the
-    whole batch, instead of once per file.
+    whole batch, instead of once per file. `files` may be a generator: each file is written
+    while the next is being produced.
 
     That is still durable when the batch is followed by what makes it count: a file's data is
     on disk before its rename (a crash never shows a torn or empty file), and every rename is on
@@ -107,16 +108,12 @@ def atomic_write_batch(files: Sequence[tuple[Path | str, bytes]]) -> None:
     record of completion (the snapshot) only after this returns. The directories are fsynced
     even when a write fails, so the files already replaced are kept.
     """
-    items = [(Path(path), data) for path, data in files]
-    # mkdir and the umask are process-wide: settled here, before any thread starts (the
-    # umask can only be read by setting it, which a concurrent mkdir would see).
+    # The umask is process-wide and can only be read by setting it: read once, before any
+    # thread starts, never while another thread creates a file or folder.
     new_file_mode = 0o666 & ~_umask()
-    directories = list(dict.fromkeys(path.parent for path, _ in items))
-    for directory in directories:
-        directory.mkdir(parents=True, exist_ok=True)
+    directories: dict[Path, None] = {}
 
-    def write_one(item: tuple[Path, bytes]) -> None:
-        path, data = item
+    def write_one(path: Path, data: bytes) -> None:
         try:
             mode = stat.S_IMODE(path.stat().st_mode)
         except FileNotFoundError:
@@ -125,13 +122,16 @@ def atomic_write_batch(files: Sequence[tuple[Path | str, bytes]]) -> None:
             handle.write(data)
 
     try:
-        if len(items) <= 1:
-            for item in items:
-                write_one(item)
-        else:
-            with ThreadPoolExecutor(max_workers=min(BATCH_WRITERS, len(items))) as pool:
-                for _ in pool.map(write_one, items):
-                    pass
+        with ThreadPoolExecutor(max_workers=BATCH_WRITERS) as pool:
+            writes = []
+            for name, data in files:
+                path = Path(name)
+                if path.parent not in directories:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    directories[path.parent] = None
+                writes.append(pool.submit(write_one, path, data))
+            for write in writes:
+                write.result()  # raises the first failure; the pool still ends every write
     finally:
         for directory in directories:
             _fsync_dir(directory)

@@ -635,10 +635,17 @@ def write_papers(root: Path, papers: Iterable[Paper]) -> list[str]:
     """Write many paper files as `write_paper` writes one, in one durable batch (see
     `atomic.atomic_write_batch`: each file atomic, the folder fsynced once at the end); returns
     the ids of the files whose text changed."""
-    pending = [(paper.id, *_paper_bytes(root, paper)) for paper in papers]
-    changed = [(paper_id, path, data) for paper_id, path, data in pending if data is not None]
-    atomic.atomic_write_batch([(path, data) for _, path, data in changed])
-    return [paper_id for paper_id, _, _ in changed]
+    written: list[str] = []
+
+    def changed_files() -> Iterator[tuple[Path, bytes]]:
+        for paper in papers:
+            path, data = _paper_bytes(root, paper)
+            if data is not None:
+                written.append(paper.id)
+                yield path, data
+
+    atomic.atomic_write_batch(changed_files())
+    return written
 
 
 def _relative(path: Path, root: Path) -> str:
