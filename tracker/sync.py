@@ -11,7 +11,7 @@ atomic), then the snapshot last, so an interrupted run converges when it is run 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -400,36 +400,38 @@ def apply_plan(
         result.rows_appended = len(appends)
 
     # 2. Local paper files, each atomically, in one batch; only the ones whose merged values
-    # changed. The batch returns once every file is durable, before the snapshot is written.
+    # changed. Each is written while the next is prepared; the batch returns once every file
+    # is durable, before the snapshot is written.
     targets = sorted({c.paper_id for c in plan.pulls} | set(plan.new_from_sheet))
-    sheet = plan.sheet
-    added_on: str | None = None  # today, read once (it may read papers/team.yaml)
-    papers: list[Paper] = []
-    for index, paper_id in enumerate(targets):
-        if progress is not None:
-            progress("write", index, len(targets))
-        record = plan.merged[paper_id]
-        existing = plan.papers.get(paper_id)
-        try:
-            if existing is None:
-                if added_on is None:
-                    added_on = store.today(root).isoformat()
-                validated = (
-                    sheet.papers.get(paper_id)
-                    if sheet is not None and sheet.records.get(paper_id) == record
-                    else None
-                )
-                papers.append(_new_paper(record, validated, added_on))
-            else:
-                data = existing.model_dump()
-                data.update(record_values(record))
-                data["body"] = existing.body
-                papers.append(Paper.model_validate(data))
-        except ValidationError as exc:  # pragma: no cover - records were validated on read
-            raise DataError(f"{paper_id}: merged values are invalid: {exc}") from exc
-    result.files_written = [
-        f"papers/{paper_id}.md" for paper_id in store.write_papers(root, papers)
-    ]
+
+    def merged_papers() -> Iterator[Paper]:
+        sheet = plan.sheet
+        added_on: str | None = None  # today, read once (it may read papers/team.yaml)
+        for index, paper_id in enumerate(targets):
+            if progress is not None:
+                progress("write", index, len(targets))
+            record = plan.merged[paper_id]
+            existing = plan.papers.get(paper_id)
+            try:
+                if existing is None:
+                    if added_on is None:
+                        added_on = store.today(root).isoformat()
+                    validated = (
+                        sheet.papers.get(paper_id)
+                        if sheet is not None and sheet.records.get(paper_id) == record
+                        else None
+                    )
+                    yield _new_paper(record, validated, added_on)
+                else:
+                    data = existing.model_dump()
+                    data.update(record_values(record))
+                    data["body"] = existing.body
+                    yield Paper.model_validate(data)
+            except ValidationError as exc:  # pragma: no cover - records were validated on read
+                raise DataError(f"{paper_id}: merged values are invalid: {exc}") from exc
+
+    written = store.write_papers(root, merged_papers())
+    result.files_written = [f"papers/{paper_id}.md" for paper_id in written]
 
     # 3. The snapshot, last: until it is written a rerun recomputes the same merge.
     store.write_snapshot(
