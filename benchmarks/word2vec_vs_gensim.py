@@ -393,7 +393,10 @@ def main(argv: list[str] | None = None) -> None:
         "modes": [m for m in MODES if m in {*args.modes, *previous.get("modes", [])}],
         "seeds": max(args.seeds, previous.get("seeds", 0)),
         "settings": {
-            **SETTINGS, "epochs": args.epochs, "workers": args.workers, "gensim_alpha_by": "words"
+            **SETTINGS,
+            "epochs": args.epochs,
+            "workers": args.workers,
+            "gensim_alpha_by": "words",
         },
         "goals": GOALS,
         "numba_compile_seconds": round(compile_seconds, 2),
