@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -107,9 +108,11 @@ def run_ours(sentences: list[list[str]], c: Word2VecConfig) -> tuple[dict, dict]
 def _speed(words: int, seconds: float, cpu_seconds: float) -> dict:
     # On a shared machine wall time depends on what else runs; CPU time (all threads of the
     # process) is the work each implementation needs, so both are recorded.
+    # The machine's 1-minute load average at the end of the run says how busy it was.
     return {
         "words_per_second": round(words / seconds),
         "words_per_cpu_second": round(words / max(cpu_seconds, 1e-9)),
+        "load_average": round(os.getloadavg()[0], 2),
     }
 
 
@@ -230,7 +233,7 @@ def markdown_table(report: dict) -> str:
         f"{SETTINGS['window']}, min_count {SETTINGS['min_count']}, sample {SETTINGS['sample']}, "
         f"{report['settings']['workers']} threads each; seeds 1 to {report['seeds']} per side; "
         f"the learning rate of both falls by {_alpha_by(report)}. "
-        f"Measured at {commits}, {prov['hardware'].get('cpu', '?')}."
+        f"Measured at {commits}, {prov['hardware'].get('cpu', '?')}{_load(report)}."
         + ("" if report["complete"] else " **Incomplete run: only the rows below were measured.**"),
         "",
         "| corpus | mode | analogy ours | analogy gensim | rel. diff (t) | WS353 ours | WS353 gensim | diff (t) | SimLex ours | SimLex gensim | diff (t) | words/s ours | words/s gensim | ratio | CPU-time ratio | goals | commit |",
@@ -280,6 +283,14 @@ def markdown_table(report: dict) -> str:
     if BY_SENTENCES.is_file() and _alpha_by(report) == "corpus words":
         lines += ["", *schedule_table(report, json.loads(BY_SENTENCES.read_text("utf-8")))]
     return "\n".join(lines)
+
+
+def _load(report: dict) -> str:
+    loads = [r["load_average"] for r in report["runs"] if "load_average" in r]
+    if not loads:
+        return ""
+    cores = report["provenance"]["hardware"].get("cpu_count", "?")
+    return f" ({cores} cores; load average {min(loads):.1f} to {max(loads):.1f} over the runs)"
 
 
 def _alpha_by(report: dict) -> str:
