@@ -134,8 +134,9 @@ def test_published_results_from_a_dirty_tree_are_refused(tmp_path: Path, monkeyp
     monkeypatch.setattr(results, "REPRODUCTIONS_ROOT", root)
     monkeypatch.delenv(results.ALLOW_DIRTY_ENV, raising=False)
     published = root / "toy" / "results"
-    with pytest.raises(DirtyTreeError, match="--allow-dirty"):
+    with pytest.raises(DirtyTreeError, match="--allow-dirty") as refused:
         write_results("toy", "r", kind="train", provenance=_prov(True), out_dir=published)
+    assert refused.value.path == published
     assert not (published / "r.json").exists()
     # elsewhere (a scratch folder) a dirty tree is fine and not marked
     path = write_results("toy", "r", kind="train", provenance=_prov(True), out_dir=tmp_path / "x")
