@@ -331,10 +331,11 @@ def write_readme(report: dict) -> None:
 
 
 def _write(path: Path, report: dict) -> None:
+    """The results file, whole or not at all, through the project's one atomic writer."""
+    from tracker.atomic import atomic_write_text
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(report, indent=1, ensure_ascii=False, default=str) + "\n", "utf-8")
-    tmp.replace(path)
+    atomic_write_text(path, json.dumps(report, indent=1, ensure_ascii=False, default=str) + "\n")
 
 
 def main(argv: list[str] | None = None) -> None:

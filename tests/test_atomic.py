@@ -43,3 +43,20 @@ def test_streaming_binary_writes_and_write_if_changed(tmp_path: Path) -> None:
     before = page.stat().st_mtime_ns
     assert write_if_changed(page, "x") is False
     assert page.stat().st_mtime_ns == before
+
+
+def test_atomic_is_the_only_module_that_renames_files_into_place() -> None:
+    # One writer: everything the project writes goes through tracker.atomic. A second copy of
+    # temp-file-then-rename (os.replace / os.rename / Path.replace on a temp path) fails here.
+    import re
+
+    repo = Path(__file__).resolve().parents[1]
+    pattern = re.compile(r"\bos\.(replace|rename)\(|\btmp\w*\.(replace|rename)\(")
+    found = [
+        f"{path.relative_to(repo)}:{n}"
+        for folder in ("tracker", "reproductions", "benchmarks")
+        for path in sorted((repo / folder).rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert found == ["tracker/atomic.py:72"]
