@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
@@ -25,6 +25,7 @@ from tqdm.auto import tqdm
 from reproductions.common import cli, data
 from reproductions.common.distributed import DistInfo, draw_batch, unwrap_model
 from reproductions.common.results import command_line
+from reproductions.common.spec import TrainedSpec
 from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
 from . import PAPER_ID
@@ -34,9 +35,21 @@ PAD, EOS, UNK = 0, 1, 2
 SPECIALS = ["<pad>", "</s>", "<unk>"]
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
+
+@dataclass(frozen=True, kw_only=True)
+class TransformerSpec(TrainedSpec[TransformerConfig]):
+    """A baseline config: the model, its schedule and the data it sees."""
+
+    vocab: int  # shared source/target words, specials included
+    max_tokens: int  # training pairs longer than this (either side) are dropped
+    warmup: int  # the schedule's warm-up steps (eq. 3)
+    lr_factor: float  # multiplies eq. 3's learning rate
+    test_sentences: int  # test verses decoded for BLEU; 0 = all
+
+
 CONFIGS = {
-    "small": {
-        "model": TransformerConfig(
+    "small": TransformerSpec(
+        model=TransformerConfig(
             vocab_size=0,
             d_model=128,
             encoder_layers=2,
@@ -48,23 +61,23 @@ CONFIGS = {
             dropout=0.1,
             max_position_embeddings=64,
         ),
-        "vocab": 4000,
-        "max_tokens": 40,
-        "warmup": 100,
-        "lr_factor": 0.25,
-        "train": {"steps": 250, "batch_size": 32, "eval_every": 50},
-        "test_sentences": 300,
-    },
+        vocab=4000,
+        max_tokens=40,
+        warmup=100,
+        lr_factor=0.25,
+        train={"steps": 250, "batch_size": 32, "eval_every": 50},
+        test_sentences=300,
+    ),
     # Transformer base (Table 3): d_model 512, 6+6 layers, 8 heads, d_ff 2048, warmup 4000.
-    "paper": {
-        "model": TransformerConfig(vocab_size=0, max_position_embeddings=128),
-        "vocab": 16000,
-        "max_tokens": 100,
-        "warmup": 4000,
-        "lr_factor": 1.0,
-        "train": {"steps": 100000, "batch_size": 128, "eval_every": 2000},
-        "test_sentences": 0,  # all
-    },
+    "paper": TransformerSpec(
+        model=TransformerConfig(vocab_size=0, max_position_embeddings=128),
+        vocab=16000,
+        max_tokens=100,
+        warmup=4000,
+        lr_factor=1.0,
+        train={"steps": 100000, "batch_size": 128, "eval_every": 2000},
+        test_sentences=0,  # all
+    ),
 }
 
 PAPER_METRICS = {
@@ -120,26 +133,26 @@ def run(job: TrainRun, test_sentences: int | None = None) -> Path | None:
     spec = CONFIGS[job.config]
     seed = job.seed
     train_pairs = data.bible_parallel("train")
-    vocab = Vocab(train_pairs, spec["vocab"])
-    cap = spec["max_tokens"]
+    vocab = Vocab(train_pairs, spec.vocab)
+    cap = spec.max_tokens
     encoded = [(vocab.encode(en), vocab.encode(es)) for en, es in train_pairs]
     encoded = [(s, t) for s, t in encoded if len(s) <= cap and len(t) <= cap]
     valid = [(vocab.encode(en), vocab.encode(es)) for en, es in data.bible_parallel("valid")[:256]]
     valid = [(s[:cap], t[:cap]) for s, t in valid]
     test_pairs = data.bible_parallel("test")
-    limit = spec["test_sentences"] if test_sentences is None else test_sentences
+    limit = spec.test_sentences if test_sentences is None else test_sentences
     if limit:
         test_pairs = test_pairs[:limit]
     mcfg = TransformerConfig(
         **{
-            **asdict(spec["model"]),
+            **asdict(spec.model),
             "vocab_size": len(vocab.itos),
             "pad_token_id": PAD,
             "eos_token_id": EOS,
             "decoder_start_token_id": PAD,
         }
     )
-    tcfg = train_settings(spec["train"], job.steps, evals=1)
+    tcfg = train_settings(spec.train, job.steps, evals=1)
 
     def make_batch(step: int, info: DistInfo) -> dict[str, torch.Tensor]:
         rows = [encoded[i] for i in draw_batch(len(encoded), tcfg["batch_size"], seed, step, info)]
@@ -175,7 +188,7 @@ def run(job: TrainRun, test_sentences: int | None = None) -> Path | None:
 
     model = Transformer(mcfg)
     optimizer = torch.optim.Adam(model.parameters(), lr=1.0, betas=(0.9, 0.98), eps=1e-9)
-    d, warm, factor = mcfg.d_model, spec["warmup"], spec["lr_factor"]
+    d, warm, factor = mcfg.d_model, spec.warmup, spec.lr_factor
     config = TrainConfig(
         name=job.config,
         lr=1.0,
