@@ -47,13 +47,15 @@ CONFIGS: dict[str, ScheduleSpec] = {
     ),
     "paper": PretrainingSpec(
         model=dict(),  # ALBERT-base: E=128, H=768, L=12, shared
-        steps=125_000,
-        lr=0.00176,
-        batch_size=4096,
-        warmup_steps=3125,
+        train={
+            "steps": 125_000,
+            "lr": 0.00176,
+            "batch_size": 4096,
+            "warmup_steps": 3125,
+            "eval_every": 5000,
+        },
         max_len=512,
         eval_batches=50,
-        eval_every=5000,
         max_docs=0,
     ),
     # Table 4 at CPU scale: three arms (MLM + NSP, MLM + SOP, MLM alone) continued from the same
@@ -82,7 +84,7 @@ def paper_metrics(task: str) -> dict[str, dict]:
 def table4_claims(arms: dict[str, dict[str, Any]], spec: ContinuedSpec) -> list[Claim]:
     """Table 4's reading, each part a test on the held-out pairs (n = 2,048 per task)."""
     n = int(arms["nsp"]["val_nsp_n"])
-    ev = {"steps": spec.steps, "seeds": [0], "n": n}
+    ev = {"steps": spec.train["steps"], "seeds": [0], "n": n}
     # (claim, the paper's number, trained arm, the task it is scored on)
     learned = [
         ("NSP-trained model learns NSP (Table 4, NSP column)", "90.5", "nsp", "nsp"),

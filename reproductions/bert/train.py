@@ -31,7 +31,7 @@ from torch import nn
 from reproductions.common import cli, data
 from reproductions.common.claims import Claim, accuracy_above_rate, classifier_metrics
 from reproductions.common.distributed import DistInfo, shard_batch
-from reproductions.common.spec import RunSpec
+from reproductions.common.spec import RunSpec, TrainTable
 from reproductions.common.training import (
     Objective,
     TrainConfig,
@@ -51,14 +51,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 @dataclass(frozen=True, kw_only=True)
 class ScheduleSpec(RunSpec):
-    """The schedule every BERT/ALBERT run shares (`pretraining_config`): warm-up, then linear
-    decay to 0."""
+    """A BERT/ALBERT run. `train` is its schedule (steps, lr, batch_size, warmup_steps,
+    eval_every): warm-up, then linear decay to 0, weight decay 0.01 (`pretraining_config`)."""
 
-    steps: int
-    lr: float
-    batch_size: int
-    warmup_steps: int
-    eval_every: int
+    train: TrainTable
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,6 +77,11 @@ class ContinuedSpec(ScheduleSpec):
     eval_pairs: int  # held-out pairs scored per task
     max_docs: int  # the first N Brown documents per split; 0 = all
 
+    def record(self) -> dict[str, Any]:
+        """Flat, as these runs have always recorded it: the schedule's keys beside the rest."""
+        fields = super().record()
+        return {**fields.pop("train"), **fields}
+
 
 CONFIGS: dict[str, ScheduleSpec] = {
     "small": PretrainingSpec(
@@ -91,42 +92,38 @@ CONFIGS: dict[str, ScheduleSpec] = {
             intermediate_size=512,
             max_position_embeddings=64,
         ),
-        steps=300,
-        lr=1e-3,
-        batch_size=32,
-        warmup_steps=30,
+        train={"steps": 300, "lr": 1e-3, "batch_size": 32, "warmup_steps": 30, "eval_every": 50},
         max_len=64,
         eval_batches=8,
-        eval_every=50,
         max_docs=0,  # 0 = all documents of the split
     ),
     "paper": PretrainingSpec(
         model=dict(),  # BERT-base
-        steps=1_000_000,
-        lr=1e-4,
-        batch_size=256,
-        warmup_steps=10_000,
+        train={
+            "steps": 1_000_000,
+            "lr": 1e-4,
+            "batch_size": 256,
+            "warmup_steps": 10_000,
+            "eval_every": 10_000,
+        },
         max_len=512,
         eval_batches=50,
-        eval_every=10_000,
         max_docs=0,
     ),
-    "sentiment": ScheduleSpec(steps=300, lr=3e-5, batch_size=16, warmup_steps=30, eval_every=100),
+    "sentiment": ScheduleSpec(
+        train={"steps": 300, "lr": 3e-5, "batch_size": 16, "warmup_steps": 30, "eval_every": 100}
+    ),
     # MLM + NSP continued from real weights: the first `layers` layers of all-MiniLM-L6-v2 in our
     # BertModel, word embeddings frozen (they are also the tied MLM decoder), fresh MLM transform
     # and NSP head. Same start, steps and documents as ALBERT's `table4` arms.
     "minilm": ContinuedSpec(
         layers=2,
-        steps=100,
-        lr=2e-4,
+        train={"steps": 100, "lr": 2e-4, "batch_size": 32, "warmup_steps": 10, "eval_every": 100},
         # The fresh heads (pooler, pair head, MLM transform) learn at 10x the encoder's rate: at
         # one rate of 1e-4 for 150 steps the pair head stayed constant (one answer for every pair).
         head_lr_mult=10.0,
-        batch_size=32,
-        warmup_steps=10,
         max_len=32,
         eval_pairs=2048,
-        eval_every=100,
         max_docs=0,
     ),
 }
@@ -256,11 +253,11 @@ def pretraining_config(
     """The TrainConfig of every BERT/ALBERT run: the spec's schedule, weight decay 0.01."""
     return TrainConfig(
         name=name,
-        steps=spec.steps if steps is None else steps,
-        lr=spec.lr,
-        batch_size=spec.batch_size,
-        warmup_steps=spec.warmup_steps,
-        eval_every=spec.eval_every,
+        steps=spec.train["steps"] if steps is None else steps,
+        lr=spec.train["lr"],
+        batch_size=spec.train["batch_size"],
+        warmup_steps=spec.train["warmup_steps"],
+        eval_every=spec.train["eval_every"],
         weight_decay=0.01,
         extra=extra,
     )
@@ -382,8 +379,8 @@ def continued_pretraining_arm(
     ]
     optimizer = torch.optim.AdamW(
         [
-            {"params": groups[0], "lr": spec.lr},
-            {"params": groups[1], "lr": spec.lr * spec.head_lr_mult},
+            {"params": groups[0], "lr": spec.train["lr"]},
+            {"params": groups[1], "lr": spec.train["lr"] * spec.head_lr_mult},
         ],
         weight_decay=0.01,
     )
@@ -458,7 +455,7 @@ def run_continued_pretraining(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    n_steps = job.steps if job.steps is not None else spec.steps
+    n_steps = job.steps if job.steps is not None else spec.train["steps"]
     reproduction = job.reproduction
     # Each arm depends only on (spec, arm, steps): running them in parallel processes gives the
     # same numbers as running them one after another.
@@ -501,7 +498,11 @@ def minilm_nsp_claims(arms: dict[str, dict[str, Any]], spec: ContinuedSpec) -> l
             m["val_nsp_acc"],
             m["val_nsp_majority_rate"],
             int(m["val_nsp_n"]),
-            evidence={"pred_frac": m["val_nsp_pred_frac"], "steps": spec.steps, "seeds": [0]},
+            evidence={
+                "pred_frac": m["val_nsp_pred_frac"],
+                "steps": spec.train["steps"],
+                "seeds": [0],
+            },
         ),
         accuracy_above_rate(
             "Masked LM predicts masked words from both sides' context (Section 3.1, Task #1)",
@@ -510,7 +511,7 @@ def minilm_nsp_claims(arms: dict[str, dict[str, Any]], spec: ContinuedSpec) -> l
             m["val_mlm_top_token_rate"],
             int(m["val_mlm_n"]),
             rate_label="commonest-word rate",
-            evidence={"steps": spec.steps, "seeds": [0]},
+            evidence={"steps": spec.train["steps"], "seeds": [0]},
         ),
     ]
 
