@@ -40,7 +40,7 @@ from reproductions.common.distributed import (
 from reproductions.common.results import command_line
 from reproductions.common.spec import TrainedSpec
 from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
-from reproductions.transformer.train import EOS, PAD, Vocab
+from reproductions.transformer.train import EOS, PAD, Vocab, valid_batches
 
 from . import PAPER_ID
 from .attention_plot import align_sentence, pick_sentences, plot_attention
@@ -226,12 +226,8 @@ def run(job: TrainRun, command: str | None = None) -> Path | None:
     def evaluate(model: torch.nn.Module) -> dict[str, float]:
         device = next(model.parameters()).device
         total, count = 0.0, 0
-        for i in range(0, len(valid), 64):
-            rows = valid[i : i + 64]
-            src = _pad([s for s, _ in rows]).to(device)
-            labels = _labels([t for _, t in rows]).to(device)
+        for src, labels, n in valid_batches(valid, device):
             logits = model(src, src != PAD, labels=labels).logits
-            n = int((labels != -100).sum())
             total += F.cross_entropy(logits.flatten(0, 1), labels.flatten(), reduction="sum").item()
             count += n
         loss = total / count

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -129,6 +130,19 @@ def _pad(rows: list[list[int]]) -> torch.Tensor:
     return torch.tensor([r + [PAD] * (width - len(r)) for r in rows], dtype=torch.long)
 
 
+def valid_batches(
+    valid: list[tuple[list[int], list[int]]], device: torch.device
+) -> Iterator[tuple[torch.Tensor, torch.Tensor, int]]:
+    """Validation pairs in batches of 64: (source ids, target ids with padding as -100, the
+    number of real target tokens). Shared with the seq2seq baseline."""
+    for i in range(0, len(valid), 64):
+        rows = valid[i : i + 64]
+        src = _pad([s for s, _ in rows]).to(device)
+        labels = _pad([t for _, t in rows]).to(device)
+        labels = labels.masked_fill(labels == PAD, -100)
+        yield src, labels, int((labels != -100).sum())
+
+
 def run(job: TrainRun, test_sentences: int | None = None) -> Path | None:
     spec = CONFIGS[job.config]
     seed = job.seed
@@ -172,13 +186,8 @@ def run(job: TrainRun, test_sentences: int | None = None) -> Path | None:
     def evaluate(model: torch.nn.Module) -> dict[str, float]:
         device = next(model.parameters()).device
         total, count = 0.0, 0
-        for i in range(0, len(valid), 64):
-            rows = valid[i : i + 64]
-            src = _pad([s for s, _ in rows]).to(device)
-            labels = _pad([t for _, t in rows]).to(device)
-            labels = labels.masked_fill(labels == PAD, -100)
+        for src, labels, n in valid_batches(valid, device):
             logits = model(src, attention_mask=(src != PAD).long(), labels=labels).logits
-            n = int((labels != -100).sum())
             total += (
                 F.cross_entropy(logits.reshape(-1, logits.size(-1)), labels.reshape(-1)).item() * n
             )
