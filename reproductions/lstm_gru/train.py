@@ -64,30 +64,20 @@ def _arms(l2: float) -> dict[str, Arm]:
     }
 
 
+# One row per config, so that small and paper read side by side.
 _SMALL = LanguageModelSpec(
-    train_tokens=60_000,
-    vocab=5000,
-    embed=64,
-    hidden=128,
-    seq=30,
-    eval_windows=64,
+    train_tokens=60_000, vocab=5000, embed=64, hidden=128, seq=30, eval_windows=64,
     train={"steps": 400, "lr": 3e-3, "batch_size": 32, "eval_every": 50, "grad_clip": 1.0},
     arms=_arms(1e-4),
-)
+)  # fmt: skip
 CONFIGS = {
     "small": _SMALL,
     "paper": replace(
-        _SMALL,
-        train_tokens=None,
-        vocab=10000,
-        embed=200,
-        hidden=200,
-        seq=35,
-        eval_windows=256,
+        _SMALL, train_tokens=None, vocab=10000, embed=200, hidden=200, seq=35, eval_windows=256,
         train={"steps": 5000, "lr": 2e-3, "batch_size": 32, "eval_every": 250, "grad_clip": 1.0},
         arms=_arms(1e-5),
     ),
-}
+}  # fmt: skip
 
 PAPER_METRICS = {
     "val_ppl": {
