@@ -37,32 +37,23 @@ CONFIGS: dict[str, ScheduleSpec] = {
     "small": replace(
         BERT_CONFIGS["small"],
         model=dict(
-            embedding_size=64,
-            hidden_size=128,
-            num_hidden_layers=4,
-            num_attention_heads=2,
-            intermediate_size=512,
-            max_position_embeddings=64,
+            embedding_size=64, hidden_size=128, num_hidden_layers=4, num_attention_heads=2,
+            intermediate_size=512, max_position_embeddings=64,
         ),
     ),
     "paper": PretrainingSpec(
         model=dict(),  # ALBERT-base: E=128, H=768, L=12, shared
         train={
-            "steps": 125_000,
-            "lr": 0.00176,
-            "batch_size": 4096,
-            "warmup_steps": 3125,
+            "steps": 125_000, "lr": 0.00176, "batch_size": 4096, "warmup_steps": 3125,
             "eval_every": 5000,
         },
-        max_len=512,
-        eval_batches=50,
-        max_docs=0,
+        max_len=512, eval_batches=50, max_docs=0,
     ),
     # Table 4 at CPU scale: three arms (MLM + NSP, MLM + SOP, MLM alone) continued from the same
     # start (2 MiniLM layers in our BertModel, see bert.train.minilm_start), same steps, same
     # documents, scored on 2,048 held-out NSP and 2,048 held-out SOP pairs each.
     "table4": BERT_CONFIGS["minilm"],
-}
+}  # fmt: skip
 
 # ALBERT paper, Table 4 (ALBERT-base, 125k steps on BooksCorpus + Wikipedia), intrinsic
 # accuracies of the model trained with each loss: NSP-trained 90.5 NSP / 52.0 SOP;

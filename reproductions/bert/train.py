@@ -83,32 +83,23 @@ class ContinuedSpec(ScheduleSpec):
         return {**fields.pop("train"), **fields}
 
 
+# Settings grouped by line (model, schedule, data), so that the configs read side by side.
 CONFIGS: dict[str, ScheduleSpec] = {
     "small": PretrainingSpec(
         model=dict(
-            hidden_size=128,
-            num_hidden_layers=2,
-            num_attention_heads=2,
-            intermediate_size=512,
-            max_position_embeddings=64,
+            hidden_size=128, num_hidden_layers=2, num_attention_heads=2,
+            intermediate_size=512, max_position_embeddings=64,
         ),
         train={"steps": 300, "lr": 1e-3, "batch_size": 32, "warmup_steps": 30, "eval_every": 50},
-        max_len=64,
-        eval_batches=8,
-        max_docs=0,  # 0 = all documents of the split
+        max_len=64, eval_batches=8, max_docs=0,  # 0 = all documents of the split
     ),
     "paper": PretrainingSpec(
         model=dict(),  # BERT-base
         train={
-            "steps": 1_000_000,
-            "lr": 1e-4,
-            "batch_size": 256,
-            "warmup_steps": 10_000,
+            "steps": 1_000_000, "lr": 1e-4, "batch_size": 256, "warmup_steps": 10_000,
             "eval_every": 10_000,
         },
-        max_len=512,
-        eval_batches=50,
-        max_docs=0,
+        max_len=512, eval_batches=50, max_docs=0,
     ),
     "sentiment": ScheduleSpec(
         train={"steps": 300, "lr": 3e-5, "batch_size": 16, "warmup_steps": 30, "eval_every": 100}
@@ -122,11 +113,9 @@ CONFIGS: dict[str, ScheduleSpec] = {
         # The fresh heads (pooler, pair head, MLM transform) learn at 10x the encoder's rate: at
         # one rate of 1e-4 for 150 steps the pair head stayed constant (one answer for every pair).
         head_lr_mult=10.0,
-        max_len=32,
-        eval_pairs=2048,
-        max_docs=0,
+        max_len=32, eval_pairs=2048, max_docs=0,
     ),
-}
+}  # fmt: skip
 
 PAPER_METRICS_PRETRAIN = {
     "val_nsp_acc": {

@@ -77,56 +77,37 @@ class ElmoSpec(TrainedSpec[ElmoConfig]):
 
 
 _WORD2VEC = StaticVectorsSpec(epochs=5, window=5, negative=5, min_count=1, sample=1e-3)
+# Settings grouped by line (model, data, schedule, evaluations), so the configs read side by side.
 CONFIGS = {
     # CPU-sized: ~1M parameters; pretraining takes a few minutes on two shared cores.
     "small": ElmoSpec(
         model=ElmoConfig(
             vocab_size=0,  # set from the data: the most frequent `vocab` words + marks + <unk>
-            char_dim=16,
-            filters=[(1, 32), (2, 32), (3, 64), (4, 128), (5, 128)],
-            n_highway=1,
-            max_chars=16,
-            proj_dim=96,
+            char_dim=16, filters=[(1, 32), (2, 32), (3, 64), (4, 128), (5, 128)], n_highway=1,
+            max_chars=16, proj_dim=96,
             hidden=96,  # no projection: nn.LSTM's projection path is slow on CPU
-            n_layers=2,
-            dropout=0.1,
+            n_layers=2, dropout=0.1,
         ),
-        vocab=5000,
-        max_tokens=25,
-        train={
-            # At 4e-3 the char CNN's outputs grow to tens and saturate the LSTM gates (most
-            # states sit at +-1, so the layers carry little about the token); 1e-3 does not.
-            "steps": 3000,
-            "lr": 1e-3,
-            "batch_size": 32,
-            "warmup_steps": 100,
-            "eval_every": 500,
-        },
-        valid_sentences=300,
+        vocab=5000, max_tokens=25, valid_sentences=300,
+        # At 4e-3 the char CNN's outputs grow to tens and saturate the LSTM gates (most states
+        # sit at +-1, so the layers carry little about the token); 1e-3 does not.
+        train={"steps": 3000, "lr": 1e-3, "batch_size": 32, "warmup_steps": 100, "eval_every": 500},
         tagger=TaggerSpec(sentences=1500, iterations=300, l2=1e-4),
         test_every=4,  # every 4th test sentence (1,186 of 4,744): CPU time
-        polysemy_pool=400,
-        word2vec=_WORD2VEC,
+        polysemy_pool=400, word2vec=_WORD2VEC,
     ),
     # The paper's biLM shape (Sec. 3.4): 2048 char filters, 2 highways, 4096 cells, 512 projections.
     "paper": ElmoSpec(
         model=ElmoConfig(vocab_size=0, max_chars=50, dropout=0.1),
-        vocab=50000,
-        max_tokens=50,
+        vocab=50000, max_tokens=50, valid_sentences=2000,
         train={
-            "steps": 20000,
-            "lr": 1e-3,
-            "batch_size": 128,
-            "warmup_steps": 500,
-            "eval_every": 1000,
+            "steps": 20000, "lr": 1e-3, "batch_size": 128, "warmup_steps": 500, "eval_every": 1000,
         },
-        valid_sentences=2000,
         tagger=TaggerSpec(sentences=47626, iterations=500, l2=1e-5),
         test_every=1,
-        polysemy_pool=5000,
-        word2vec=_WORD2VEC,
+        polysemy_pool=5000, word2vec=_WORD2VEC,
     ),
-}
+}  # fmt: skip
 # A few steps and a few hundred sentences: the real pipeline end to end, for the tests (CI).
 CONFIGS["tiny"] = replace(
     CONFIGS["small"],

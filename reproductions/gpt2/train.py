@@ -50,14 +50,8 @@ CONFIGS = {
     # CPU-sized: about 1.2M parameters, a few minutes per arm on one shared core.
     "small": GPT2Spec(
         model=GPT2Config(
-            vocab_size=0,
-            n_positions=64,
-            n_embd=128,
-            n_layer=6,
-            n_head=4,
-            embd_pdrop=0.0,
-            resid_pdrop=0.0,
-            attn_pdrop=0.0,
+            vocab_size=0, n_positions=64, n_embd=128, n_layer=6, n_head=4,
+            embd_pdrop=0.0, resid_pdrop=0.0, attn_pdrop=0.0,
         ),
         train={"steps": 150, "lr": 2e-3, "batch_size": 32, "warmup_steps": 15, "eval_every": 25},
         eval_batches=16,
@@ -68,7 +62,7 @@ CONFIGS = {
         train={"steps": 5000, "lr": 6e-4, "batch_size": 64, "warmup_steps": 500, "eval_every": 250},
         eval_batches=32,
     ),
-}
+}  # fmt: skip
 
 # The 1/sqrt(N) question at depth: residual-stream std at init for each depth (3 seeds, scaled
 # and unscaled), then short training runs of a deep model, 3 seeds per arm on the same batches.

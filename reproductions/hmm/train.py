@@ -63,43 +63,31 @@ class TaggingSpec(RunSpec):
 # its 47.6K training sentences, the 801-sentence WSJ sample 40. A run with Brown at lr 2e-3 /
 # 2,200 steps reached only 93.3% on the valid sentences scored.
 BILSTM_SMALL = BiLSTMSpec(
-    word_dim=64,
-    char_dim=16,
-    char_hidden=24,
-    hidden=96,
-    dropout=0.25,
-    word_dropout=0.25,
-    eval_sentences=500,
-    warmup_steps=50,
+    word_dim=64, char_dim=16, char_hidden=24, hidden=96,
+    dropout=0.25, word_dropout=0.25, eval_sentences=500, warmup_steps=50,
     train={
         "brown": {"steps": 2800, "lr": 6e-3, "batch_size": 64, "eval_every": 200},
         "wsj": {"steps": 2000, "lr": 2e-3, "batch_size": 16, "eval_every": 200},
     },
-)
+)  # fmt: skip
 
+# Settings grouped by line (tags, HMM smoothing and decoding, NLTK check), so the configs read
+# side by side.
 _SMALL = TaggingSpec(
     simplify_brown=True,
-    k_transition=0.1,
-    k_emission_grid=(0.001, 0.01, 0.1),
-    beam_widths=(1, 2, 5),
-    nltk_sentences=300,
-    max_eval_sentences=None,
+    k_transition=0.1, k_emission_grid=(0.001, 0.01, 0.1), beam_widths=(1, 2, 5),
+    nltk_sentences=300, max_eval_sentences=None,
     bilstm=BILSTM_SMALL,
-)
+)  # fmt: skip
 CONFIGS = {
     "small": _SMALL,
     "paper": replace(
         _SMALL,
         simplify_brown=False,
-        k_emission_grid=(0.0001, 0.001, 0.01, 0.1, 1.0),
-        beam_widths=(1, 2, 5, 20),
+        k_emission_grid=(0.0001, 0.001, 0.01, 0.1, 1.0), beam_widths=(1, 2, 5, 20),
         bilstm=replace(
             BILSTM_SMALL,
-            word_dim=100,
-            char_dim=24,
-            char_hidden=50,
-            hidden=100,
-            eval_sentences=None,
+            word_dim=100, char_dim=24, char_hidden=50, hidden=100, eval_sentences=None,
             train={
                 "brown": {"steps": 15000, "lr": 2e-3, "batch_size": 32, "eval_every": 1000},
                 "wsj": {"steps": 5000, "lr": 2e-3, "batch_size": 16, "eval_every": 500},
@@ -109,25 +97,17 @@ CONFIGS = {
     # Seconds: the tests' end-to-end run (60 sentences per split, a few dozen BiLSTM steps).
     "tiny": replace(
         _SMALL,
-        k_emission_grid=(0.01,),
-        beam_widths=(1,),
-        nltk_sentences=20,
-        max_sentences=60,
+        k_emission_grid=(0.01,), beam_widths=(1,), nltk_sentences=20, max_sentences=60,
         bilstm=replace(
             BILSTM_SMALL,
-            word_dim=16,
-            char_dim=8,
-            char_hidden=8,
-            hidden=16,
-            eval_sentences=20,
-            warmup_steps=0,
+            word_dim=16, char_dim=8, char_hidden=8, hidden=16, eval_sentences=20, warmup_steps=0,
             train={
                 c: {"steps": 30, "lr": 1e-2, "batch_size": 16, "eval_every": 15}
                 for c in ("brown", "wsj")
             },
         ),
     ),
-}
+}  # fmt: skip
 
 PAPER_METRICS = {
     "wsj_test_accuracy": {

@@ -91,8 +91,10 @@ CONFIGS = {
     # Seconds: the real pipeline end to end, for the tests (CI).
     "tiny": replace(
         _SMALL,
-        model=_SMALL_MODEL | {"embed_dim": 16, "encoder_hidden": 16, "decoder_hidden": 32}
-        | {"attention_dim": 16, "maxout_dim": 16},
+        model=_SMALL_MODEL | {
+            "embed_dim": 16, "encoder_hidden": 16, "decoder_hidden": 32, "attention_dim": 16,
+            "maxout_dim": 16,
+        },
         vocab=500, max_tokens=16, train_pairs=2000,
         train={"steps": 4, "lr": 3e-3, "batch_size": 8, "eval_every": 2, "grad_clip": 1.0},
         valid_sentences=16, test_sentences=8, beam=3,
@@ -104,8 +106,10 @@ CONFIGS = {
     # norm clipped at 1. The paper trained about five days on a GPU; not run here.
     "paper": replace(
         _SMALL,
-        model={"embed_dim": 620, "encoder_hidden": 1000, "decoder_hidden": 1000}
-        | {"attention_dim": 1000, "maxout_dim": 500, "dropout": 0.0, "teacher_forcing": 1.0},
+        model={
+            "embed_dim": 620, "encoder_hidden": 1000, "decoder_hidden": 1000,
+            "attention_dim": 1000, "maxout_dim": 500, "dropout": 0.0, "teacher_forcing": 1.0,
+        },
         # Luong used dropout 0.2; its LSTM stack is replaced by the shared GRU shape.
         arms=_ARMS | {"luong": _ARMS["luong"] | {"dropout": 0.2}},
         vocab=30000, max_tokens=50,

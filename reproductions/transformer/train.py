@@ -51,35 +51,20 @@ class TransformerSpec(TrainedSpec[TransformerConfig]):
 CONFIGS = {
     "small": TransformerSpec(
         model=TransformerConfig(
-            vocab_size=0,
-            d_model=128,
-            encoder_layers=2,
-            decoder_layers=2,
-            encoder_attention_heads=4,
-            decoder_attention_heads=4,
-            encoder_ffn_dim=256,
-            decoder_ffn_dim=256,
-            dropout=0.1,
-            max_position_embeddings=64,
+            vocab_size=0, d_model=128, dropout=0.1, max_position_embeddings=64,
+            encoder_layers=2, encoder_attention_heads=4, encoder_ffn_dim=256,
+            decoder_layers=2, decoder_attention_heads=4, decoder_ffn_dim=256,
         ),
-        vocab=4000,
-        max_tokens=40,
-        warmup=100,
-        lr_factor=0.25,
-        train={"steps": 250, "batch_size": 32, "eval_every": 50},
-        test_sentences=300,
+        vocab=4000, max_tokens=40, test_sentences=300,
+        warmup=100, lr_factor=0.25, train={"steps": 250, "batch_size": 32, "eval_every": 50},
     ),
     # Transformer base (Table 3): d_model 512, 6+6 layers, 8 heads, d_ff 2048, warmup 4000.
     "paper": TransformerSpec(
         model=TransformerConfig(vocab_size=0, max_position_embeddings=128),
-        vocab=16000,
-        max_tokens=100,
-        warmup=4000,
-        lr_factor=1.0,
-        train={"steps": 100000, "batch_size": 128, "eval_every": 2000},
-        test_sentences=0,  # all
+        vocab=16000, max_tokens=100, test_sentences=0,  # all
+        warmup=4000, lr_factor=1.0, train={"steps": 100000, "batch_size": 128, "eval_every": 2000},
     ),
-}
+}  # fmt: skip
 
 PAPER_METRICS = {
     "test_bleu": {
