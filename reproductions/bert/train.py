@@ -329,9 +329,9 @@ def minilm_start(layers: int) -> BertForPreTraining:
     seed 0 (so every arm of an experiment starts from the same weights). Word embeddings are
     frozen: they are also the tied MLM decoder, and 30,522 x 384 of Adam state per step is most
     of the cost on a CPU."""
-    from .reference import load_local_bert
+    from .reference import bert_model_from_hf, load_local_bert
 
-    base = BertModel.from_hf(load_local_bert(data.minilm_dir())).float()
+    base = bert_model_from_hf(load_local_bert(data.minilm_dir())).float()
     config = BertConfig(**{**base.config.to_dict(), "num_hidden_layers": layers})
     torch.manual_seed(0)
     model = BertForPreTraining(config)
@@ -548,7 +548,7 @@ def feature_based_accuracy(bert: BertModel, tok: WordPieceTokenizer, train_set, 
 
 
 def run_sentiment(job: TrainRun, spec: ScheduleSpec, limit: int = 0) -> Path | None:
-    from .reference import load_local_bert
+    from .reference import bert_model_from_hf, load_local_bert
 
     tok = tokenizer_from_minilm()
     train_set = data.pang_lee_sentences("train")
@@ -558,7 +558,7 @@ def run_sentiment(job: TrainRun, spec: ScheduleSpec, limit: int = 0) -> Path | N
         train_set = rng.sample(train_set, min(limit, len(train_set)))
         test_set = rng.sample(test_set, min(limit, len(test_set)))
     # Our model carries the real weights; HF is only the loader of the checkpoint file.
-    bert = BertModel.from_hf(load_local_bert(data.minilm_dir()))
+    bert = bert_model_from_hf(load_local_bert(data.minilm_dir()))
     started = time.time()
     feature_acc = (
         feature_based_accuracy(bert, tok, train_set, test_set) if job.is_main else float("nan")
