@@ -3,7 +3,7 @@
 Runs `tracker --help` and `tracker papers list` on the bundled sample as whole processes,
 median of `--runs` after one warm-up, beside `python -c pass` (the interpreter's own floor), and
 lists which heavy modules (scipy, torch, streamlit, pandas, numpy, transformers) each command
-imported. Writes benchmarks/results/cli_startup.json with provenance.
+imported. Writes benchmarks/results/cli_startup.json with provenance (or the file --out names).
 
 Example: python benchmarks/bench_cli_startup.py --runs 7 --before /tmp/old-worktree
 """
@@ -11,7 +11,6 @@ Example: python benchmarks/bench_cli_startup.py --runs 7 --before /tmp/old-workt
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -87,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="a checkout of the older commit to time in the same run (e.g. a git worktree)",
     )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=RESULTS / "cli_startup.json",
+        help="where the record goes (default: the published benchmarks/results/cli_startup.json)",
+    )
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
@@ -120,10 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         "measurements": measurements,
         "provenance": provenance({"runs": args.runs}, 0, None, started),
     }
-    out = RESULTS / "cli_startup.json"
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {out.relative_to(ROOT)}")
+    from _report import write_report
+
+    write_report(args.out, record)
+    print(f"wrote {args.out}")
     return 0
 
 

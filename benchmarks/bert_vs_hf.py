@@ -16,8 +16,8 @@ from typing import Any
 import torch
 from hf_timing import compare_and_report, passes, timing_parser
 
-from reproductions.bert import BertConfig, BertModel
-from reproductions.bert.reference import build_reference
+from reproductions.bert import BertConfig
+from reproductions.bert.reference import bert_model_from_hf, build_reference
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> dict:
         intermediate_size=4 * args.hidden,
     )
     hf = build_reference(config, pretraining=False, attn_implementation="sdpa").to(device)
-    ours = BertModel.from_hf(hf)
+    ours = bert_model_from_hf(hf)
     g = torch.Generator().manual_seed(0)
     ids = torch.randint(1000, config.vocab_size, (args.batch, args.seq), generator=g).to(device)
     mask = torch.ones_like(ids)

@@ -30,6 +30,7 @@ import torch  # noqa: E402
 from tqdm.auto import tqdm  # noqa: E402
 
 from reproductions.common.results import provenance  # noqa: E402
+from tracker.atomic import atomic_write_text  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 PASSES = ("forward", "forward+backward")
@@ -101,8 +102,7 @@ def report(
             command=f"python benchmarks/{benchmark}.py",
         ),
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    atomic_write_text(out, json.dumps(record, indent=2) + "\n")
     print(f"wrote {out}")
     return record
 

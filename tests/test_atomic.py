@@ -93,3 +93,20 @@ def test_a_failed_write_in_a_batch_keeps_that_file_old_and_leaves_no_temp_file(
         atomic_write_batch([(tmp_path / "a.md", b"a"), (bad, b"new"), (tmp_path / "c.md", b"c")])
     assert bad.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "bad.md", "c.md"]
+
+
+def test_atomic_is_the_only_module_that_renames_files_into_place() -> None:
+    # One writer: everything the project writes goes through tracker.atomic. A second copy of
+    # temp-file-then-rename (os.replace / os.rename / Path.replace on a temp path) fails here.
+    import re
+
+    repo = Path(__file__).resolve().parents[1]
+    pattern = re.compile(r"\bos\.(replace|rename)\(|\btmp\w*\.(replace|rename)\(")
+    found = [
+        f"{path.relative_to(repo)}:{n}"
+        for folder in ("tracker", "reproductions", "benchmarks")
+        for path in sorted((repo / folder).rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert found == ["tracker/atomic.py:62"]

@@ -72,6 +72,27 @@ def test_light_commands_import_no_heavy_library(argv: list[str]) -> None:
     assert "HEAVY=\n" in proc.stderr, proc.stderr[-2000:]
 
 
+def test_papers_list_piped_prints_tsv_without_loading_rich() -> None:
+    # rich costs as much start-up as the rest of a piped `papers list`: only a terminal table
+    # (or a warning) may load it.
+    probe = (
+        "import sys, runpy; sys.argv = ['tracker', 'papers', 'list']\n"
+        "try:\n    runpy.run_module('tracker.cli.main', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('RICH=' + str('rich' in sys.modules), file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TRACKER_TODAY": "2025-07-07"},
+    )
+    assert proc.stdout.startswith("id\ttitle\tyear\tstatus\treaders\tpresenter\n"), proc.stderr
+    assert "1810.04805\tBERT" in proc.stdout
+    assert "RICH=False\n" in proc.stderr, proc.stderr[-2000:]
+
+
 def test_the_command_tree_has_the_foundation_verbs() -> None:
     names = {path[0] for path in all_commands() if path}
     assert {"week", "sync", "papers", "add", "export", "doctor"} <= names

@@ -174,6 +174,24 @@ def test_check_refuses_a_dirty_tree_unless_told_allow_dirty(fake_package, monkey
     assert prov["git_dirty"] is True and prov["allow_dirty"] is True
 
 
+def test_check_names_the_refused_folder_from_the_error_even_with_a_colon_in_it(
+    fake_package, monkeypatch
+):
+    from reproductions.common.results import DirtyTreeError
+    from tracker import repro
+
+    # The folder comes from DirtyTreeError.path, not from cutting the message at its first ":".
+    folder = Path("/teams/2025:spring/reproductions/toy/results")
+
+    def refuse(name, quick=True):
+        raise DirtyTreeError(folder)
+
+    monkeypatch.setattr(repro, "run_check", refuse)
+    refused = _invoke("check", "toy")
+    assert refused.exit_code == 1
+    assert f"{folder}: not writing parity results" in refused.output, refused.output
+
+
 def test_check_full_runs_the_extra_cases(fake_package):
     _, root = fake_package
     assert _invoke("check", "toy", "--full").exit_code == 0

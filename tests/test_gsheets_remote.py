@@ -221,12 +221,22 @@ def test_stored_user_oauth_login_refreshes_at_the_token_endpoint(
     assert "SECRET" not in repr(remote)
 
 
+API_KEY = "AIzaSy-API-KEY-SECRET-789"
+
+
+def api_key_remote(
+    tmp_path: Path, emulator: SheetsEmulator, monkeypatch: pytest.MonkeyPatch, *, public: bool
+) -> GoogleSheetsRemote:
+    """The remote with an API key (from the environment) on the sheet, shared publicly or not."""
+    emulator.add_spreadsheet(KEY, worksheets={"papers": ROWS}, public=public)
+    monkeypatch.setenv("TRACKER_GOOGLE_API_KEY", API_KEY)
+    return GoogleSheetsRemote.from_settings(settings(emulator, auth="api_key"), tmp_path)
+
+
 def test_api_key_reads_a_public_sheet_and_refuses_to_write_before_any_request(
     tmp_path: Path, emulator: SheetsEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    emulator.add_spreadsheet(KEY, worksheets={"papers": ROWS}, public=True)
-    monkeypatch.setenv("TRACKER_GOOGLE_API_KEY", "AIzaSy-API-KEY-SECRET-789")
-    remote = GoogleSheetsRemote.from_settings(settings(emulator, auth="api_key"), tmp_path)
+    remote = api_key_remote(tmp_path, emulator, monkeypatch, public=True)
 
     table = remote.read()
     sent = emulator.total_requests
@@ -234,18 +244,16 @@ def test_api_key_reads_a_public_sheet_and_refuses_to_write_before_any_request(
         remote.apply(table, [CellUpdate(2, 2, "x", "Switch")], [])
 
     assert emulator.total_requests == sent
-    assert "AIzaSy-API-KEY-SECRET-789" not in str(caught.value) + repr(remote)
+    assert API_KEY not in str(caught.value) + repr(remote)
 
 
 def test_api_key_on_a_private_sheet_says_to_share_it_publicly(
     tmp_path: Path, emulator: SheetsEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    emulator.add_spreadsheet(KEY, worksheets={"papers": ROWS}, public=False)
-    monkeypatch.setenv("TRACKER_GOOGLE_API_KEY", "AIzaSy-API-KEY-SECRET-789")
-    remote = GoogleSheetsRemote.from_settings(settings(emulator, auth="api_key"), tmp_path)
+    remote = api_key_remote(tmp_path, emulator, monkeypatch, public=False)
     with pytest.raises(RemoteError, match="Anyone with the link") as caught:
         remote.read()
-    assert "AIzaSy-API-KEY-SECRET-789" not in str(caught.value)
+    assert API_KEY not in str(caught.value)
 
 
 # --------------------------------------------------------------------------------------------

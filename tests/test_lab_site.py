@@ -50,7 +50,11 @@ def test_recorded_numbers_equal_what_the_lab_computes_now() -> None:
         decoding.train_toy_model(), decoding.encode_source(recorded["source"]), recorded["beam"]
     )
     assert recorded["beam_output"] == " ".join(trace.best)
-    assert recorded["beam_score"] == round(trace.best_score, 4)
+    # The toy model is trained (60 Adam steps) at test time, and on another CPU its float
+    # arithmetic differs in the last bits, which training grows to ~0.005 in the score (the
+    # record's -0.6537 came from another machine; an AVX-512 EPYC gives -0.6587, run after run).
+    # A changed search or scoring moves it far more (the summed log p is -3.29).
+    assert trace.best_score == pytest.approx(recorded["beam_score"], abs=0.02)
 
 
 def test_paper_pages_get_the_lab_section_with_their_figures(tmp_path: Path) -> None:

@@ -587,7 +587,7 @@ def test_readme_rota_benchmark_row_is_the_results_json() -> None:
     assert data["provenance"]["git_dirty"] is False and data["provenance"]["git_commit"]
     assert (data["members"], data["weeks"], data["slots"], data["papers"]) == (30, 40, 3, 1000)
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    row = "| " + " | ".join(summary.row_schedule(data)[:-1])
+    row = "| " + " | ".join(summary.row("schedule", data)[:-1])
     assert row in readme
 
 

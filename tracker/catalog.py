@@ -83,46 +83,64 @@ def load_meetings(root: Path, errors: list[DataError]) -> list[Meeting]:
     for path in store.iter_markdown(base):
         if path.name == "index.md" or ".authors" in path.name:
             continue
-        rel = str(path.relative_to(root))
-        try:
-            data, body = store.split_front_matter(path.read_text(encoding="utf-8"), source=rel)
-        except TrackerError as exc:
-            errors.append(exc if isinstance(exc, DataError) else DataError(str(exc)))
-            continue
-        if "date" not in data:
-            errors.append(
-                DataError(
-                    f"{rel}: meeting note without a date",
-                    fix="add `date: YYYY-MM-DD` to its front matter",
-                )
-            )
-            continue
-        raw_date = data["date"]
-        if isinstance(raw_date, dt.datetime):
-            raw_date = raw_date.date()
-        if isinstance(raw_date, dict):  # Material's `date: {created: ...}` form
-            raw_date = raw_date.get("created")
-        slug = str(data.get("slug") or path.stem)
-        try:
-            meeting = Meeting.model_validate(
-                {
-                    **{k: v for k, v in data.items() if k not in ("date", "slug")},
-                    "date": raw_date,
-                    "title": str(data.get("title") or path.stem),
-                    "slug": slug,
-                    "path": rel,
-                    "body": body,
-                }
-            )
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
-            )
-            errors.append(DataError(f"{rel}: {problems}", fix="correct the note's front matter"))
-            continue
-        meetings.append(meeting)
-    meetings.sort(key=lambda m: (m.date, m.slug))
+        meeting = read_meeting(root, path, errors)
+        if meeting is not None:
+            meetings.append(meeting)
+    meetings.sort(key=_by_date)
     return meetings
+
+
+def read_meeting(root: Path, path: Path, errors: list[DataError]) -> Meeting | None:
+    """One meeting note; None (and its error in `errors`) when it does not read."""
+    rel = str(path.relative_to(root))
+    try:
+        data, body = store.split_front_matter(path.read_text(encoding="utf-8"), source=rel)
+    except TrackerError as exc:
+        errors.append(exc if isinstance(exc, DataError) else DataError(str(exc)))
+        return None
+    if "date" not in data:
+        errors.append(
+            DataError(
+                f"{rel}: meeting note without a date",
+                fix="add `date: YYYY-MM-DD` to its front matter",
+            )
+        )
+        return None
+    raw_date = data["date"]
+    if isinstance(raw_date, dt.datetime):
+        raw_date = raw_date.date()
+    if isinstance(raw_date, dict):  # Material's `date: {created: ...}` form
+        raw_date = raw_date.get("created")
+    slug = str(data.get("slug") or path.stem)
+    try:
+        return Meeting.model_validate(
+            {
+                **{k: v for k, v in data.items() if k not in ("date", "slug")},
+                "date": raw_date,
+                "title": str(data.get("title") or path.stem),
+                "slug": slug,
+                "path": rel,
+                "body": body,
+            }
+        )
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        errors.append(DataError(f"{rel}: {problems}", fix="correct the note's front matter"))
+        return None
+
+
+def reread_meeting(catalog: Catalog, path: Path) -> None:
+    """Read the note at `path` into `catalog` again, after a command wrote it (the week's agenda
+    draft): it replaces the note loaded from the same file, or joins the list. Papers, team and
+    results stay as loaded, so a caller that changed only this note need not load it all."""
+    rel = str(Path(path).relative_to(catalog.root))
+    kept = [m for m in catalog.meetings if m.path != rel]
+    meeting = read_meeting(catalog.root, Path(path), catalog.errors)
+    catalog.meetings = sorted([*kept, *([meeting] if meeting else [])], key=_by_date)
+
+
+def _by_date(meeting: Meeting) -> tuple[dt.date, str]:
+    return (meeting.date, meeting.slug)
 
 
 def load_results(root: Path, errors: list[DataError]) -> list[ReproResult]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -128,6 +127,7 @@ def find_paper(root: Path, text: str) -> Paper:
 def fetch_arxiv(arxiv_id: str, *, timeout: float = 10.0) -> dict:
     """Title, authors, year and abstract of an arXiv paper from the arXiv API (Atom)."""
     import os
+    import xml.etree.ElementTree as ET
 
     import requests  # only `tracker add --arxiv` needs the network stack
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker import store
-from tracker.catalog import Catalog, load_catalog
+from tracker.catalog import Catalog, load_catalog, reread_meeting
 from tracker.errors import TrackerError
 from tracker.i18n import Translator, translator
 from tracker.models import Status, TeamSettings
@@ -95,7 +95,7 @@ def prepare_week(
     if not dry_run:
         step(_("4. next meeting"), lambda s: _agenda(s, root, catalog(), _))
         if site:
-            step(_("5. site"), lambda s: _site(s, root, _))
+            step(_("5. site"), lambda s: _site(s, root, catalog(), _))
     return report
 
 
@@ -198,6 +198,10 @@ def _agenda(step: WeekStep, root: Path, catalog: Catalog, _: Translator) -> str:
 
     agenda = build_agenda(catalog)
     path = write_agenda(root, agenda)
+    # The site (step 5) is built from this catalog: it must hold the draft just written. Only
+    # that file changed (write_agenda replaces nothing but an absent file or our own untouched
+    # draft, so no error of the old file is left behind); the rest stays as loaded.
+    reread_meeting(catalog, path)
     rel = path.relative_to(root)
     counts = _(
         "{talks} presentation(s), {items} open action item(s), {new} new paper(s)",
@@ -209,10 +213,10 @@ def _agenda(step: WeekStep, root: Path, catalog: Catalog, _: Translator) -> str:
     return _("agenda draft {path}", path=str(rel))
 
 
-def _site(step: WeekStep, root: Path, _: Translator) -> str:
+def _site(step: WeekStep, root: Path, catalog: Catalog, _: Translator) -> str:
     from tracker.site import build_site
 
-    result = build_site(root)
+    result = build_site(root, catalog=catalog)
     detail = _(
         "{pages} generated page(s), built into {folder}/ in {seconds} s",
         pages=result.generated.pages,

@@ -16,8 +16,8 @@ from reproductions.bert.check import (
     random_pretraining_parity,
 )
 
-from .model import AlbertConfig, AlbertForPreTraining
-from .reference import build_reference
+from .model import AlbertConfig
+from .reference import albert_for_pretraining_from_hf, build_reference
 
 _FORWARDS = pretraining_forwards("sentence_order_label", "sop_logits")
 
@@ -68,7 +68,7 @@ def run_checks(quick: bool = True) -> list[dict]:
         for attn in ("eager", "sdpa"):
             ref = build_reference(config, attn_implementation=attn, dtype=torch.float64)
             checks += random_pretraining_parity(
-                f"{label} {attn}", ref, AlbertForPreTraining.from_hf, _FORWARDS, batches, i
+                f"{label} {attn}", ref, albert_for_pretraining_from_hf, _FORWARDS, batches, i
             )
     return checks
 

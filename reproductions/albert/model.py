@@ -195,13 +195,6 @@ class AlbertForPreTraining(SentencePairPreTraining):
         self.sop_classifier = AlbertSOPHead(config)
         self.apply(lambda m: init_bert_weights(m, 0.02))
 
-    @classmethod
-    def from_hf(cls, hf_model: Any) -> AlbertForPreTraining:
-        """Our model carrying the weights of a Hugging Face ``AlbertForPreTraining``."""
-        from .reference import albert_for_pretraining_from_hf  # lazy: no transformers here
-
-        return albert_for_pretraining_from_hf(hf_model)
-
     def parts(self) -> tuple[AlbertModel, nn.Module, nn.Module]:
         return self.albert, self.predictions, self.sop_classifier
 

@@ -10,11 +10,15 @@ in order" in both tasks). Runs ``small-nsp`` and ``small-sop`` write one results
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from reproductions.bert.train import CONFIGS as BERT_CONFIGS
 from reproductions.bert.train import (
+    ContinuedSpec,
+    PretrainingSpec,
+    ScheduleSpec,
     pretrain_on_brown,
     pretraining_parser,
     pretraining_spec,
@@ -28,35 +32,28 @@ from .model import AlbertConfig, AlbertForPreTraining
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-CONFIGS: dict[str, dict[str, Any]] = {
+CONFIGS: dict[str, ScheduleSpec] = {
     # BERT's small schedule, on a 4-layer shared ALBERT with E = 64.
-    "small": BERT_CONFIGS["small"]
-    | dict(
+    "small": replace(
+        BERT_CONFIGS["small"],
         model=dict(
-            embedding_size=64,
-            hidden_size=128,
-            num_hidden_layers=4,
-            num_attention_heads=2,
-            intermediate_size=512,
-            max_position_embeddings=64,
-        )
+            embedding_size=64, hidden_size=128, num_hidden_layers=4, num_attention_heads=2,
+            intermediate_size=512, max_position_embeddings=64,
+        ),
     ),
-    "paper": dict(
+    "paper": PretrainingSpec(
         model=dict(),  # ALBERT-base: E=128, H=768, L=12, shared
-        steps=125_000,
-        lr=0.00176,
-        batch_size=4096,
-        warmup_steps=3125,
-        max_len=512,
-        eval_batches=50,
-        eval_every=5000,
-        max_docs=0,
+        train={
+            "steps": 125_000, "lr": 0.00176, "batch_size": 4096, "warmup_steps": 3125,
+            "eval_every": 5000,
+        },
+        max_len=512, eval_batches=50, max_docs=0,
     ),
     # Table 4 at CPU scale: three arms (MLM + NSP, MLM + SOP, MLM alone) continued from the same
     # start (2 MiniLM layers in our BertModel, see bert.train.minilm_start), same steps, same
     # documents, scored on 2,048 held-out NSP and 2,048 held-out SOP pairs each.
-    "table4": dict(BERT_CONFIGS["minilm"]),
-}
+    "table4": BERT_CONFIGS["minilm"],
+}  # fmt: skip
 
 # ALBERT paper, Table 4 (ALBERT-base, 125k steps on BooksCorpus + Wikipedia), intrinsic
 # accuracies of the model trained with each loss: NSP-trained 90.5 NSP / 52.0 SOP;
@@ -75,10 +72,10 @@ def paper_metrics(task: str) -> dict[str, dict]:
     return {k: {"value": v, "note": note} for k, v in PAPER_TABLE4[task].items()}
 
 
-def table4_claims(arms: dict[str, dict[str, Any]], spec: dict[str, Any]) -> list[Claim]:
+def table4_claims(arms: dict[str, dict[str, Any]], spec: ContinuedSpec) -> list[Claim]:
     """Table 4's reading, each part a test on the held-out pairs (n = 2,048 per task)."""
     n = int(arms["nsp"]["val_nsp_n"])
-    ev = {"steps": spec["steps"], "seeds": [0], "n": n}
+    ev = {"steps": spec.train["steps"], "seeds": [0], "n": n}
     # (claim, the paper's number, trained arm, the task it is scored on)
     learned = [
         ("NSP-trained model learns NSP (Table 4, NSP column)", "90.5", "nsp", "nsp"),
@@ -154,10 +151,11 @@ def main(argv: list[str] | None = None) -> list[Path | None]:
     args = parser.parse_args(argv)
     spec = pretraining_spec(CONFIGS, args)
     job = cli.train_run("albert", args, mark_steps=False)
-    if args.config == "table4":
+    if isinstance(spec, ContinuedSpec):
         paper = (PAPER_METRICS_TABLE4, PAPER_ID)
         paths = [run_continued_pretraining(job, ("nsp", "sop", "none"), spec, table4_claims, paper)]
     else:
+        assert isinstance(spec, PretrainingSpec)
         tasks = ["nsp", "sop"] if args.task == "both" else [args.task]
         paths = [
             pretrain_on_brown(

@@ -25,8 +25,8 @@ from reproductions.common.parity import (
     tolerance,
 )
 
-from .model import BertConfig, BertForPreTraining, BertModel
-from .reference import build_reference
+from .model import BertConfig
+from .reference import bert_for_pretraining_from_hf, bert_model_from_hf, build_reference
 
 Batch = dict[str, torch.Tensor | None]
 
@@ -213,8 +213,8 @@ FULL_EXTRA_CONFIGS = [
 def _encoder_checks(
     label: str, ref: Any, batches: dict[str, Batch], dtype: torch.dtype
 ) -> list[dict]:
-    """``BertModel.from_hf`` on HF's bare ``BertModel``: hidden states and pooler."""
-    ours = BertModel.from_hf(ref)
+    """``bert_model_from_hf`` on HF's bare ``BertModel``: hidden states and pooler."""
+    ours = bert_model_from_hf(ref)
     out = []
     with torch.no_grad():
         for batch_name, batch in batches.items():
@@ -242,7 +242,7 @@ def run_checks(quick: bool = True) -> list[dict]:
         batches = make_batches(config.vocab_size, config.type_vocab_size, seed=i)
         ref = build_reference(config, dtype=torch.float64)
         checks += random_pretraining_parity(
-            f"{label} pretraining eager", ref, BertForPreTraining.from_hf, _FORWARDS, batches, i
+            f"{label} pretraining eager", ref, bert_for_pretraining_from_hf, _FORWARDS, batches, i
         )
         checks += _encoder_checks(f"{label} BertModel eager", ref.bert, batches, torch.float64)
         # HF's sdpa path builds its padding mask differently from eager: check it too.

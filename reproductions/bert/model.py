@@ -268,13 +268,6 @@ class BertModel(BertStyleEncoder):
         )
         self.apply(lambda m: init_bert_weights(m, 0.02))
 
-    @classmethod
-    def from_hf(cls, hf_model: Any) -> BertModel:
-        """Our model carrying the weights of a Hugging Face ``BertModel``."""
-        from .reference import bert_model_from_hf  # lazy: model.py stays free of transformers
-
-        return bert_model_from_hf(hf_model)
-
 
 class BertPredictionHeadTransform(nn.Module):
     def __init__(self, config: BertConfig) -> None:
@@ -368,13 +361,6 @@ class BertForPreTraining(SentencePairPreTraining):
         self.bert = BertModel(config)
         self.cls = BertPreTrainingHeads(config)
         self.cls.apply(lambda m: init_bert_weights(m, 0.02))
-
-    @classmethod
-    def from_hf(cls, hf_model: Any) -> BertForPreTraining:
-        """Our model carrying the weights of a Hugging Face ``BertForPreTraining``."""
-        from .reference import bert_for_pretraining_from_hf
-
-        return bert_for_pretraining_from_hf(hf_model)
 
     def parts(self) -> tuple[BertModel, nn.Module, nn.Module]:
         return self.bert, self.cls.predictions, self.cls.seq_relationship

@@ -19,7 +19,8 @@ import argparse
 import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from torch import nn
 from reproductions.common import cli, data
 from reproductions.common.claims import Claim, accuracy_above_rate, classifier_metrics
 from reproductions.common.distributed import DistInfo, shard_batch
+from reproductions.common.spec import RunSpec, TrainTable
 from reproductions.common.training import (
     Objective,
     TrainConfig,
@@ -46,54 +48,74 @@ from .tokenizer import WordPieceTokenizer
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-CONFIGS: dict[str, dict[str, Any]] = {
-    "small": dict(
+
+@dataclass(frozen=True, kw_only=True)
+class ScheduleSpec(RunSpec):
+    """A BERT/ALBERT run. `train` is its schedule (steps, lr, batch_size, warmup_steps,
+    eval_every): warm-up, then linear decay to 0, weight decay 0.01 (`pretraining_config`)."""
+
+    train: TrainTable
+
+
+@dataclass(frozen=True, kw_only=True)
+class PretrainingSpec(ScheduleSpec):
+    """Pre-training from scratch on Brown documents with MLM + a pair task."""
+
+    model: dict[str, Any]  # BertConfig / AlbertConfig keywords (the vocabulary is MiniLM's)
+    max_len: int  # tokens per pair
+    eval_batches: int  # valid batches scored per evaluation
+    max_docs: int  # the first N Brown documents per split; 0 = all
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContinuedSpec(ScheduleSpec):
+    """Pre-training continued from the first `layers` MiniLM layers (see `minilm_start`)."""
+
+    layers: int
+    head_lr_mult: float = 1.0  # the fresh heads' learning rate over the encoder's
+    max_len: int  # tokens per pair
+    eval_pairs: int  # held-out pairs scored per task
+    max_docs: int  # the first N Brown documents per split; 0 = all
+
+    def record(self) -> dict[str, Any]:
+        """Flat, as these runs have always recorded it: the schedule's keys beside the rest."""
+        fields = super().record()
+        return {**fields.pop("train"), **fields}
+
+
+# Settings grouped by line (model, schedule, data), so that the configs read side by side.
+CONFIGS: dict[str, ScheduleSpec] = {
+    "small": PretrainingSpec(
         model=dict(
-            hidden_size=128,
-            num_hidden_layers=2,
-            num_attention_heads=2,
-            intermediate_size=512,
-            max_position_embeddings=64,
+            hidden_size=128, num_hidden_layers=2, num_attention_heads=2,
+            intermediate_size=512, max_position_embeddings=64,
         ),
-        steps=300,
-        lr=1e-3,
-        batch_size=32,
-        warmup_steps=30,
-        max_len=64,
-        eval_batches=8,
-        eval_every=50,
-        max_docs=0,  # 0 = all documents of the split
+        train={"steps": 300, "lr": 1e-3, "batch_size": 32, "warmup_steps": 30, "eval_every": 50},
+        max_len=64, eval_batches=8, max_docs=0,  # 0 = all documents of the split
     ),
-    "paper": dict(
+    "paper": PretrainingSpec(
         model=dict(),  # BERT-base
-        steps=1_000_000,
-        lr=1e-4,
-        batch_size=256,
-        warmup_steps=10_000,
-        max_len=512,
-        eval_batches=50,
-        eval_every=10_000,
-        max_docs=0,
+        train={
+            "steps": 1_000_000, "lr": 1e-4, "batch_size": 256, "warmup_steps": 10_000,
+            "eval_every": 10_000,
+        },
+        max_len=512, eval_batches=50, max_docs=0,
     ),
-    "sentiment": dict(steps=300, lr=3e-5, batch_size=16, warmup_steps=30, eval_every=100),
+    "sentiment": ScheduleSpec(
+        train={"steps": 300, "lr": 3e-5, "batch_size": 16, "warmup_steps": 30, "eval_every": 100}
+    ),
     # MLM + NSP continued from real weights: the first `layers` layers of all-MiniLM-L6-v2 in our
     # BertModel, word embeddings frozen (they are also the tied MLM decoder), fresh MLM transform
     # and NSP head. Same start, steps and documents as ALBERT's `table4` arms.
-    "minilm": dict(
+    "minilm": ContinuedSpec(
         layers=2,
-        steps=100,
-        lr=2e-4,
+        train={"steps": 100, "lr": 2e-4, "batch_size": 32, "warmup_steps": 10, "eval_every": 100},
         # The fresh heads (pooler, pair head, MLM transform) learn at 10x the encoder's rate: at
         # one rate of 1e-4 for 150 steps the pair head stayed constant (one answer for every pair).
         head_lr_mult=10.0,
-        batch_size=32,
-        warmup_steps=10,
-        max_len=32,
-        eval_pairs=2048,
-        eval_every=100,
-        max_docs=0,
+        max_len=32, eval_pairs=2048, max_docs=0,
     ),
-}
+}  # fmt: skip
 
 PAPER_METRICS_PRETRAIN = {
     "val_nsp_acc": {
@@ -215,16 +237,16 @@ def pretraining_loss(model: nn.Module, b: dict[str, torch.Tensor]) -> torch.Tens
 
 
 def pretraining_config(
-    name: str, spec: dict[str, Any], steps: int | None, **extra: Any
+    name: str, spec: ScheduleSpec, steps: int | None, **extra: Any
 ) -> TrainConfig:
     """The TrainConfig of every BERT/ALBERT run: the spec's schedule, weight decay 0.01."""
     return TrainConfig(
         name=name,
-        steps=spec["steps"] if steps is None else steps,
-        lr=spec["lr"],
-        batch_size=spec["batch_size"],
-        warmup_steps=spec["warmup_steps"],
-        eval_every=spec["eval_every"],
+        steps=spec.train["steps"] if steps is None else steps,
+        lr=spec.train["lr"],
+        batch_size=spec.train["batch_size"],
+        warmup_steps=spec.train["warmup_steps"],
+        eval_every=spec.train["eval_every"],
         weight_decay=0.01,
         extra=extra,
     )
@@ -233,7 +255,7 @@ def pretraining_config(
 def pretrain_on_brown(
     job: TrainRun,
     name: str,
-    spec: dict[str, Any],
+    spec: PretrainingSpec,
     *,
     config_cls: Callable[..., Any],
     model_cls: Callable[[Any], nn.Module],
@@ -250,12 +272,12 @@ def pretrain_on_brown(
     tok = tokenizer_from_minilm()
     ids = special_ids(tok)
     started = time.time()
-    train_docs = brown_documents("train", tok, spec["max_docs"])
-    valid_docs = brown_documents("valid", tok, spec["max_docs"])
+    train_docs = brown_documents("train", tok, spec.max_docs)
+    valid_docs = brown_documents("valid", tok, spec.max_docs)
     print(
         f"tokenised Brown in {time.time() - started:.1f}s: {len(train_docs)} train / {len(valid_docs)} valid documents"
     )
-    config = config_cls(vocab_size=len(tok), **spec["model"])
+    config = config_cls(vocab_size=len(tok), **spec.model)
     torch.manual_seed(0)
     model = model_cls(config)
     cfg = pretraining_config(
@@ -263,21 +285,21 @@ def pretrain_on_brown(
         spec,
         job.steps,
         model=config.to_dict(),
-        max_len=spec["max_len"],
-        max_docs=spec["max_docs"],
+        max_len=spec.max_len,
+        max_docs=spec.max_docs,
         task=f"mlm+{task}",
         data="brown",
     )
 
     def evaluate(m: nn.Module) -> dict[str, float]:
-        kw = dict(batches=spec["eval_batches"], max_len=spec["max_len"])
+        kw = dict(batches=spec.eval_batches, max_len=spec.max_len)
         metrics = evaluate_pairs(m, valid_docs, task, ids, **kw)
         for other in also_score:  # same held-out documents; MLM numbers from the trained task
             key = f"val_{other}_acc"
             metrics[key] = evaluate_pairs(m, valid_docs, other, ids, **kw)[key]
         return metrics
 
-    make_batch = pretraining_batch_maker(train_docs, task, cfg, ids, spec["max_len"])
+    make_batch = pretraining_batch_maker(train_docs, task, cfg, ids, spec.max_len)
     return job.train_and_publish(
         model,
         cfg,
@@ -289,7 +311,7 @@ def pretrain_on_brown(
     )
 
 
-def run_pretraining(job: TrainRun, spec: dict[str, Any]) -> Path | None:
+def run_pretraining(job: TrainRun, spec: PretrainingSpec) -> Path | None:
     return pretrain_on_brown(
         job,
         job.name,
@@ -307,9 +329,9 @@ def minilm_start(layers: int) -> BertForPreTraining:
     seed 0 (so every arm of an experiment starts from the same weights). Word embeddings are
     frozen: they are also the tied MLM decoder, and 30,522 x 384 of Adam state per step is most
     of the cost on a CPU."""
-    from .reference import load_local_bert
+    from .reference import bert_model_from_hf, load_local_bert
 
-    base = BertModel.from_hf(load_local_bert(data.minilm_dir())).float()
+    base = bert_model_from_hf(load_local_bert(data.minilm_dir())).float()
     config = BertConfig(**{**base.config.to_dict(), "num_hidden_layers": layers})
     torch.manual_seed(0)
     model = BertForPreTraining(config)
@@ -329,7 +351,7 @@ def minilm_start(layers: int) -> BertForPreTraining:
 def continued_pretraining_arm(
     reproduction: str,
     arm: str,
-    spec: dict[str, Any],
+    spec: ContinuedSpec,
     steps: int,
     train_docs: list[Document],
     valid_docs: list[Document],
@@ -338,7 +360,7 @@ def continued_pretraining_arm(
 ) -> dict[str, Any]:
     """One arm: MLM + `arm` ("nsp", "sop", or "none" = MLM alone on in-order SOP-style pairs)
     from the MiniLM start; scored on held-out NSP and SOP pairs with its one pair head."""
-    model = minilm_start(spec["layers"])
+    model = minilm_start(spec.layers)
     heads = {id(p) for m in (model.cls, model.bert.pooler) for p in m.parameters()}
     groups = [
         [p for p in model.parameters() if p.requires_grad and id(p) not in heads],
@@ -346,8 +368,8 @@ def continued_pretraining_arm(
     ]
     optimizer = torch.optim.AdamW(
         [
-            {"params": groups[0], "lr": spec["lr"]},
-            {"params": groups[1], "lr": spec["lr"] * spec.get("head_lr_mult", 1.0)},
+            {"params": groups[0], "lr": spec.train["lr"]},
+            {"params": groups[1], "lr": spec.train["lr"] * spec.head_lr_mult},
         ],
         weight_decay=0.01,
     )
@@ -356,12 +378,12 @@ def continued_pretraining_arm(
         spec,
         steps,
         task=arm,
-        layers=spec["layers"],
-        max_len=spec["max_len"],
+        layers=spec.layers,
+        max_len=spec.max_len,
     )
     data_task = "sop" if arm == "none" else arm
-    batches = pretraining_batch_maker(train_docs, data_task, cfg, ids, spec["max_len"])
-    eval_batches = spec["eval_pairs"] // 64
+    batches = pretraining_batch_maker(train_docs, data_task, cfg, ids, spec.max_len)
+    eval_batches = spec.eval_pairs // 64
 
     def loss_fn(m: nn.Module, b: dict[str, torch.Tensor]) -> torch.Tensor:
         out = pretraining_forward(m, b)
@@ -374,7 +396,7 @@ def continued_pretraining_arm(
         )
 
     def evaluate(m: nn.Module) -> dict[str, float]:
-        kw = dict(batches=eval_batches, max_len=spec["max_len"])
+        kw = dict(batches=eval_batches, max_len=spec.max_len)
         nsp = evaluate_pairs(m, valid_docs, "nsp", ids, **kw)
         sop = evaluate_pairs(m, valid_docs, "sop", ids, **kw)
         # MLM numbers from the NSP pairs: the same held-out inputs for every arm.
@@ -397,14 +419,14 @@ def continued_pretraining_arm(
 
 
 def _arm_in_process(
-    reproduction: str, arm: str, spec: dict[str, Any], steps: int, scratch: Path
+    reproduction: str, arm: str, spec: ContinuedSpec, steps: int, scratch: Path
 ) -> dict[str, Any]:
     """One arm in its own process (arms run side by side: each gets its share of the cores)."""
     torch.set_num_threads(1)
     tok = tokenizer_from_minilm()
     ids = special_ids(tok)
-    train_docs = brown_documents("train", tok, spec["max_docs"])
-    valid_docs = brown_documents("valid", tok, spec["max_docs"])
+    train_docs = brown_documents("train", tok, spec.max_docs)
+    valid_docs = brown_documents("valid", tok, spec.max_docs)
     return continued_pretraining_arm(
         reproduction, arm, spec, steps, train_docs, valid_docs, ids, scratch
     )
@@ -413,8 +435,8 @@ def _arm_in_process(
 def run_continued_pretraining(
     job: TrainRun,
     arms: tuple[str, ...],
-    spec: dict[str, Any],
-    claims_fn: Callable[[dict[str, dict[str, Any]], dict[str, Any]], list[Claim]],
+    spec: ContinuedSpec,
+    claims_fn: Callable[[dict[str, dict[str, Any]], ContinuedSpec], list[Claim]],
     paper: tuple[dict[str, dict], str],
 ) -> Path | None:
     """Train each arm from the MiniLM start on the same Brown documents and steps, then write one
@@ -422,7 +444,7 @@ def run_continued_pretraining(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    n_steps = job.steps if job.steps is not None else spec["steps"]
+    n_steps = job.steps if job.steps is not None else spec.train["steps"]
     reproduction = job.reproduction
     # Each arm depends only on (spec, arm, steps): running them in parallel processes gives the
     # same numbers as running them one after another.
@@ -447,13 +469,13 @@ def run_continued_pretraining(
         metrics,
         curves,
         paper,
-        config={**spec, "steps": n_steps, "arms": list(arms), "start": "all-MiniLM-L6-v2"},
+        config={**spec.record(), "steps": n_steps, "arms": list(arms), "start": "all-MiniLM-L6-v2"},
         data=data.checksums(["brown", "minilm"]),
         claims=claims_fn({a: r["metrics"] for a, r in results.items()}, spec),
     )
 
 
-def minilm_nsp_claims(arms: dict[str, dict[str, Any]], spec: dict[str, Any]) -> list[Claim]:
+def minilm_nsp_claims(arms: dict[str, dict[str, Any]], spec: ContinuedSpec) -> list[Claim]:
     """BERT's two pre-training tasks are learnable: NSP beyond the majority rate, MLM beyond the
     commonest-word rate, both on held-out Brown (valid split)."""
     m = arms["nsp"]
@@ -465,7 +487,11 @@ def minilm_nsp_claims(arms: dict[str, dict[str, Any]], spec: dict[str, Any]) -> 
             m["val_nsp_acc"],
             m["val_nsp_majority_rate"],
             int(m["val_nsp_n"]),
-            evidence={"pred_frac": m["val_nsp_pred_frac"], "steps": spec["steps"], "seeds": [0]},
+            evidence={
+                "pred_frac": m["val_nsp_pred_frac"],
+                "steps": spec.train["steps"],
+                "seeds": [0],
+            },
         ),
         accuracy_above_rate(
             "Masked LM predicts masked words from both sides' context (Section 3.1, Task #1)",
@@ -474,7 +500,7 @@ def minilm_nsp_claims(arms: dict[str, dict[str, Any]], spec: dict[str, Any]) -> 
             m["val_mlm_top_token_rate"],
             int(m["val_mlm_n"]),
             rate_label="commonest-word rate",
-            evidence={"steps": spec["steps"], "seeds": [0]},
+            evidence={"steps": spec.train["steps"], "seeds": [0]},
         ),
     ]
 
@@ -488,7 +514,7 @@ PAPER_METRICS_MINILM = {
 }
 
 
-def run_minilm(job: TrainRun, spec: dict[str, Any]) -> Path | None:
+def run_minilm(job: TrainRun, spec: ContinuedSpec) -> Path | None:
     paper = (PAPER_METRICS_MINILM, PAPER_ID)
     return run_continued_pretraining(job, ("nsp",), spec, minilm_nsp_claims, paper)
 
@@ -521,8 +547,8 @@ def feature_based_accuracy(bert: BertModel, tok: WordPieceTokenizer, train_set, 
     return float(clf.score(x_test, [y for _, y in test_set]))
 
 
-def run_sentiment(job: TrainRun, spec: dict[str, Any], limit: int = 0) -> Path | None:
-    from .reference import load_local_bert
+def run_sentiment(job: TrainRun, spec: ScheduleSpec, limit: int = 0) -> Path | None:
+    from .reference import bert_model_from_hf, load_local_bert
 
     tok = tokenizer_from_minilm()
     train_set = data.pang_lee_sentences("train")
@@ -532,7 +558,7 @@ def run_sentiment(job: TrainRun, spec: dict[str, Any], limit: int = 0) -> Path |
         train_set = rng.sample(train_set, min(limit, len(train_set)))
         test_set = rng.sample(test_set, min(limit, len(test_set)))
     # Our model carries the real weights; HF is only the loader of the checkpoint file.
-    bert = BertModel.from_hf(load_local_bert(data.minilm_dir()))
+    bert = bert_model_from_hf(load_local_bert(data.minilm_dir()))
     started = time.time()
     feature_acc = (
         feature_based_accuracy(bert, tok, train_set, test_set) if job.is_main else float("nan")
@@ -606,11 +632,11 @@ def pretraining_parser(
     return parser
 
 
-def pretraining_spec(configs: dict[str, dict[str, Any]], args: argparse.Namespace) -> dict:
-    """A copy of the named config with ``--max-docs`` applied."""
-    spec = dict(configs[args.config])
-    if args.max_docs is not None:
-        spec["max_docs"] = args.max_docs
+def pretraining_spec(configs: Mapping[str, ScheduleSpec], args: argparse.Namespace) -> ScheduleSpec:
+    """The named config with ``--max-docs`` applied (to a config that reads documents)."""
+    spec = configs[args.config]
+    if args.max_docs is not None and isinstance(spec, (PretrainingSpec, ContinuedSpec)):
+        spec = replace(spec, max_docs=args.max_docs)
     return spec
 
 
@@ -628,10 +654,12 @@ def main(argv: list[str] | None = None) -> Path | None:
     spec = pretraining_spec(CONFIGS, args)
     # Each experiment always wrote <config>.json, shortened or not.
     job = cli.train_run("bert", args, mark_steps=False)
-    if args.config == "sentiment":
-        path = run_sentiment(job, spec, args.limit)
+    if isinstance(spec, ContinuedSpec):
+        path = run_minilm(job, spec)
+    elif isinstance(spec, PretrainingSpec):
+        path = run_pretraining(job, spec)
     else:
-        path = (run_minilm if args.config == "minilm" else run_pretraining)(job, spec)
+        path = run_sentiment(job, spec, args.limit)
     cli.report(path)
     return path
 

@@ -14,7 +14,9 @@ Example:
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -23,32 +25,46 @@ from tqdm import tqdm
 
 from reproductions.common import cli, data
 from reproductions.common.distributed import DistInfo, shard_batch
+from reproductions.common.spec import TrainedSpec
 from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
 from . import PAPER_ID
 from .model import BagOfWords, LogisticRegression, MultinomialNB, TextCNN, TextCNNConfig
 
+
+@dataclass(frozen=True, kw_only=True)
+class ClassifiersSpec(TrainedSpec[dict[str, Any]]):
+    """The linear models' grids (each chosen on valid) and the CNN: `model` is `TextCNNConfig`
+    keywords (the vocabulary comes from the data), `train` its schedule."""
+
+    min_df: int  # bag-of-words features: words in at least this many training texts
+    nb_alpha: tuple[float, ...]  # naive Bayes smoothing grid
+    l2_C: tuple[float, ...]  # inverse L2 strength grid of logistic regression
+    l1_C: tuple[float, ...]  # inverse L1 strength grid
+    reviews: bool  # also the 1,500 long reviews (linear models only)
+
+
 CONFIGS = {
-    "small": {
-        "min_df": 2,
-        "nb_alpha": [0.1, 0.3, 1.0, 3.0],
-        "l2_C": [0.01, 0.1, 1.0],
-        "l1_C": [0.1, 0.3, 1.0],
+    "small": ClassifiersSpec(
+        min_df=2,
+        nb_alpha=(0.1, 0.3, 1.0, 3.0),
+        l2_C=(0.01, 0.1, 1.0),
+        l1_C=(0.1, 0.3, 1.0),
         # The 1,500 long reviews (20K features) take L-BFGS ~1,000 iterations: paper config only.
-        "reviews": False,
+        reviews=False,
         # CPU-sized CNN-rand (15 epochs): Kim used k=300, 100 maps per width, batch 50, Adadelta.
-        "cnn": {"embed_dim": 64, "n_filters": 50, "dropout": 0.5, "max_norm": 3.0},
-        "train": {"steps": 960, "lr": 1e-3, "batch_size": 50, "eval_every": 64, "grad_clip": None},
-    },
-    "paper": {
-        "min_df": 1,
-        "nb_alpha": [0.03, 0.1, 0.3, 1.0, 3.0],
-        "l2_C": [0.01, 0.03, 0.1, 0.3, 1.0, 3.0],
-        "l1_C": [0.1, 0.3, 1.0, 3.0],
-        "reviews": True,
-        "cnn": {"embed_dim": 300, "n_filters": 100, "dropout": 0.5, "max_norm": 3.0},
-        "train": {"steps": 1600, "lr": 1e-3, "batch_size": 50, "eval_every": 64, "grad_clip": None},
-    },
+        model={"embed_dim": 64, "n_filters": 50, "dropout": 0.5, "max_norm": 3.0},
+        train={"steps": 960, "lr": 1e-3, "batch_size": 50, "eval_every": 64, "grad_clip": None},
+    ),
+    "paper": ClassifiersSpec(
+        min_df=1,
+        nb_alpha=(0.03, 0.1, 0.3, 1.0, 3.0),
+        l2_C=(0.01, 0.03, 0.1, 0.3, 1.0, 3.0),
+        l1_C=(0.1, 0.3, 1.0, 3.0),
+        reviews=True,
+        model={"embed_dim": 300, "n_filters": 100, "dropout": 0.5, "max_norm": 3.0},
+        train={"steps": 1600, "lr": 1e-3, "batch_size": 50, "eval_every": 64, "grad_clip": None},
+    ),
 }
 
 _DATA_NOTE = (
@@ -81,10 +97,12 @@ def prf(pred: np.ndarray, gold: np.ndarray) -> dict[str, float]:
     }
 
 
-def linear_models(name: str, splits: dict, spec: dict, metrics: dict, chosen: dict) -> None:
+def linear_models(
+    name: str, splits: dict, spec: ClassifiersSpec, metrics: dict, chosen: dict
+) -> None:
     texts = {s: [t for t, _ in rows] for s, rows in splits.items()}
     gold = {s: np.array([y for _, y in rows]) for s, rows in splits.items()}
-    bow = BagOfWords(min_df=spec["min_df"]).fit(texts["train"])
+    bow = BagOfWords(min_df=spec.min_df).fit(texts["train"])
     X = {s: bow.transform(t) for s, t in texts.items()}
     makers = {
         "nb": ("nb_alpha", lambda a: MultinomialNB(alpha=a)),
@@ -93,7 +111,7 @@ def linear_models(name: str, splits: dict, spec: dict, metrics: dict, chosen: di
     }
     for model_name, (grid_key, make) in makers.items():
         best = (-1.0, None, None)
-        for value in tqdm(spec[grid_key], desc=f"{name} {model_name}", unit="fit"):
+        for value in tqdm(getattr(spec, grid_key), desc=f"{name} {model_name}", unit="fit"):
             model = make(value).fit(X["train"], gold["train"])
             acc = float((model.predict(X["valid"]) == gold["valid"]).mean())
             metrics[f"{name}_{model_name}_valid_accuracy_{grid_key}={value}"] = acc
@@ -116,13 +134,13 @@ def pad(rows: list[list[int]], min_len: int) -> torch.Tensor:
     return torch.tensor([r + [0] * (n - len(r)) for r in rows], dtype=torch.long)
 
 
-def textcnn(splits: dict, spec: dict, job: TrainRun) -> tuple:
+def textcnn(splits: dict, spec: ClassifiersSpec, job: TrainRun) -> tuple:
     vocab = sorted({w for t, _ in splits["train"] for w in t.split()})
     index = {w: i + 2 for i, w in enumerate(vocab)}  # 0 = <pad>, 1 = <unk>
     ids = {s: encode([t for t, _ in rows], index) for s, rows in splits.items()}
     gold = {s: torch.tensor([y for _, y in rows]) for s, rows in splits.items()}
-    cfg = TextCNNConfig(vocab_size=len(vocab) + 2, **spec["cnn"])
-    tcfg = train_settings(spec["train"], job.steps)
+    cfg = TextCNNConfig(vocab_size=len(vocab) + 2, **spec.model)
+    tcfg = train_settings(spec.train, job.steps)
     seed = job.seed
     torch.manual_seed(seed)
     model = TextCNN(cfg)
@@ -185,7 +203,7 @@ def run(job: TrainRun) -> Path | None:
     chosen: dict = {}
     if job.is_main:
         linear_models("sentences", sentences, spec, metrics, chosen)
-        if spec["reviews"]:
+        if spec.reviews:
             reviews = {s: data.pang_lee_reviews(s) for s in ("train", "valid", "test")}
             linear_models("reviews", reviews, spec, metrics, chosen)
     test, curves, best_valid, tcfg, cnn_cfg = textcnn(sentences, spec, job)
@@ -193,9 +211,9 @@ def run(job: TrainRun) -> Path | None:
         metrics[f"sentences_textcnn_test_{key}"] = v
     metrics["sentences_textcnn_best_valid_accuracy"] = best_valid
     record = {
-        "linear": {k: v for k, v in spec.items() if k not in ("cnn", "train")},
+        "linear": {k: v for k, v in spec.record().items() if k not in ("model", "train")},
         "chosen_on_valid": chosen,
-        "textcnn": {**spec["cnn"], **tcfg, "widths": list(cnn_cfg.widths)},
+        "textcnn": {**spec.model, **tcfg, "widths": list(cnn_cfg.widths)},
     }
     return job.publish(
         metrics,

@@ -187,6 +187,40 @@ def within(
     )
 
 
+@dataclass(frozen=True)
+class SeedComparison:
+    """Arm a against arm b over paired seeds: `differences` are a's gain on each seed, `mean` and
+    `se` their mean and its standard error, `wins` the seeds a gained on, `mean_a` and `mean_b`
+    the arms' means, `holds` the verdict of `compare_over_seeds`."""
+
+    differences: list[float]
+    mean: float
+    se: float
+    wins: int
+    mean_a: float
+    mean_b: float
+    holds: bool
+
+
+def compare_over_seeds(
+    a: Sequence[float],
+    b: Sequence[float],
+    *,
+    k: float = DEFAULT_K,
+    lower_is_better: bool = False,
+) -> SeedComparison:
+    """a beats b when it gains on every seed (the sign over seeds) and the mean gain exceeds k
+    standard errors of that mean. Both must agree: one lucky seed is not a result. The gain on a
+    seed is a - b, or b - a when `lower_is_better` (a perplexity, a loss)."""
+    if len(a) != len(b) or not a:
+        raise ValueError("comparing over seeds needs two equal, non-empty lists")
+    diffs = [y - x if lower_is_better else x - y for x, y in zip(a, b, strict=True)]
+    mean, se = mean_se(diffs)
+    wins = sum(d > 0 for d in diffs)
+    holds = bool(wins == len(diffs) and (len(diffs) == 1 or mean > k * se))
+    return SeedComparison(diffs, mean, se, wins, mean_se(list(a))[0], mean_se(list(b))[0], holds)
+
+
 def paired_over_seeds(
     claim: str,
     paper: str,
@@ -198,34 +232,28 @@ def paired_over_seeds(
     seeds: Sequence[int] | None = None,
     evidence: Mapping[str, Any] | None = None,
 ) -> Claim:
-    """Holds when a > b on every seed (the sign over seeds) and the mean paired difference
-    exceeds k standard errors of that mean. Both must agree: one lucky seed is not a result."""
-    if len(a) != len(b) or not a:
-        raise ValueError("paired_over_seeds needs two equal, non-empty lists")
-    diffs = [x - y for x, y in zip(a, b, strict=True)]
-    mean, se = mean_se(diffs)
-    wins = sum(d > 0 for d in diffs)
-    holds = bool(wins == len(diffs) and (len(diffs) == 1 or mean > k * se))
-    ma, _ = mean_se(list(a))
-    mb, _ = mean_se(list(b))
+    """Holds when a > b on every seed and the mean paired difference exceeds k standard errors
+    of that mean (`compare_over_seeds`)."""
+    c = compare_over_seeds(a, b, k=k)
     return Claim(
         claim=claim,
         paper=paper,
         ours=(
-            f"{labels[0]} {_fmt(ma)} vs {labels[1]} {_fmt(mb)} (mean; {labels[0]} ahead on "
-            f"{wins}/{len(diffs)} seeds, difference {_fmt(mean)} ± {_fmt(se)} SE)"
+            f"{labels[0]} {_fmt(c.mean_a)} vs {labels[1]} {_fmt(c.mean_b)} (mean; {labels[0]} "
+            f"ahead on {c.wins}/{len(c.differences)} seeds, difference {_fmt(c.mean)} ± "
+            f"{_fmt(c.se)} SE)"
         ),
-        holds=holds,
+        holds=c.holds,
         test=f"{labels[0]} > {labels[1]} on every seed and mean difference > {k:g} SE",
         evidence={
             labels[0]: list(a),
             labels[1]: list(b),
-            "differences": diffs,
-            "mean_difference": mean,
-            "se": se,
+            "differences": c.differences,
+            "mean_difference": c.mean,
+            "se": c.se,
             "k": k,
-            "wins": wins,
-            "seeds": list(seeds) if seeds is not None else list(range(len(diffs))),
+            "wins": c.wins,
+            "seeds": list(seeds) if seeds is not None else list(range(len(c.differences))),
             **dict(evidence or {}),
         },
     )

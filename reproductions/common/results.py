@@ -56,7 +56,16 @@ class ResultsError(ValueError):
 
 
 class DirtyTreeError(ResultsError):
-    """Published results (a reproduction's results/ folder in this checkout) from a dirty tree."""
+    """Published results (a reproduction's results/ folder in this checkout) from a dirty tree;
+    `path` is the folder the run would have written."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        super().__init__(
+            f"{path}: refusing to write published results from a tree with uncommitted "
+            "changes; commit them first, write elsewhere with --out, or pass --allow-dirty "
+            "(recorded in the results' provenance)"
+        )
 
 
 # `--allow-dirty` on a train command sets this variable, so every process of the run (torchrun
@@ -103,11 +112,7 @@ def check_publishable(out_dir: Path, dirty: bool | None = None) -> None:
         return
     dirty = tree_is_dirty() if dirty is None else dirty
     if dirty:
-        raise DirtyTreeError(
-            f"{out_dir}: refusing to write published results from a tree with uncommitted "
-            "changes; commit them first, write elsewhere with --out, or pass --allow-dirty "
-            "(recorded in the results' provenance)"
-        )
+        raise DirtyTreeError(out_dir)
 
 
 def _git(*args: str) -> str | None:

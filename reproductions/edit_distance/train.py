@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 import string
 from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
@@ -22,14 +23,25 @@ from tqdm import tqdm
 
 from reproductions.common import cli, data
 from reproductions.common.results import read_results
+from reproductions.common.spec import RunSpec
 from reproductions.common.training import TrainRun
 
 from . import PAPER_ID
 from .model import LEVENSHTEIN, TEXTBOOK, Costs, align, edit_distance
 
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectionSpec(RunSpec):
+    """A spelling-correction run: nothing is trained."""
+
+    vocab: int  # the most frequent training words, the candidates a typo is corrected to
+    queries: int  # valid words corrupted and corrected
+    min_len: int  # the shortest word corrupted
+
+
 CONFIGS = {
-    "small": {"vocab": 2000, "queries": 300, "min_len": 4},
-    "paper": {"vocab": 10000, "queries": 2000, "min_len": 3},
+    "small": CorrectionSpec(vocab=2000, queries=300, min_len=4),
+    "paper": CorrectionSpec(vocab=10000, queries=2000, min_len=3),
 }
 
 PAPER_METRICS = {
@@ -74,18 +86,18 @@ def correct(query: str, vocab: list[str], freq: Counter, costs: Costs) -> tuple[
 
 def run(job: TrainRun) -> Path | None:
     """No training steps here: `--steps` sets the number of corrupted words instead."""
-    spec = dict(CONFIGS[job.config])
+    spec = CONFIGS[job.config]
     if job.steps is not None:
-        spec["queries"] = job.steps
+        spec = replace(spec, queries=job.steps)
     seed = job.seed
     words = [w.lower() for s in data.brown_sentences("train") for w in s if w.isalpha()]
     freq = Counter(words)
-    vocab = [w for w, _ in freq.most_common(spec["vocab"])]
+    vocab = [w for w, _ in freq.most_common(spec.vocab)]
     vocab_set = set(vocab)
     valid = Counter(w.lower() for s in data.brown_sentences("valid") for w in s if w.isalpha())
-    pool = [w for w, _ in valid.most_common() if w in vocab_set and len(w) >= spec["min_len"]]
+    pool = [w for w, _ in valid.most_common() if w in vocab_set and len(w) >= spec.min_len]
     rng = random.Random(seed)
-    targets = rng.sample(pool, min(spec["queries"], len(pool)))
+    targets = rng.sample(pool, min(spec.queries, len(pool)))
     metrics: dict[str, float] = {}
     mismatches = checked = 0
     for name, costs in (("levenshtein", LEVENSHTEIN), ("textbook", TEXTBOOK)):
@@ -106,7 +118,7 @@ def run(job: TrainRun) -> Path | None:
     metrics["intention_execution_levenshtein"] = align("intention", "execution", LEVENSHTEIN)[0]
     metrics["queries"] = len(targets)
     metrics["vocab"] = len(vocab)
-    record = {**spec, "corruption": "one of insert/delete/substitute/swap, seeded"}
+    record = {**spec.record(), "corruption": "one of insert/delete/substitute/swap, seeded"}
     paper = (PAPER_METRICS, PAPER_ID)
     path = job.publish(metrics, {}, paper, config=record, data=data.checksums(["brown"]))
     if path is not None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +34,7 @@ from tqdm.auto import tqdm
 from reproductions.common import cli, data
 from reproductions.common.distributed import DistInfo, draw_batch
 from reproductions.common.results import pyplot, read_results, save_figure
+from reproductions.common.spec import TrainedSpec
 from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
 from . import PAPER_ID
@@ -41,65 +42,82 @@ from .model import BOS, EOS, BiLM, ElmoConfig, ScalarMix, encode_chars
 
 UNK = "<unk>"
 
+
+@dataclass(frozen=True, kw_only=True)
+class TaggerSpec:
+    """The linear POS probe on frozen features (fitted with L-BFGS)."""
+
+    sentences: int  # tagged training sentences, spread evenly over the train split
+    iterations: int  # L-BFGS's max_iter
+    l2: float  # penalty on the weights the features meet
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaticVectorsSpec:
+    """The Word2Vec baseline's settings (its dimension is the biLM's, 2 * proj_dim)."""
+
+    epochs: int
+    window: int
+    negative: int
+    min_count: int
+    sample: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class ElmoSpec(TrainedSpec[ElmoConfig]):
+    """The biLM (vocabulary set from the data), its schedule, and the evaluations on top."""
+
+    vocab: int  # the most frequent training words the biLM predicts
+    max_tokens: int  # training and valid sentences are cut to this many words
+    valid_sentences: int
+    tagger: TaggerSpec
+    test_every: int  # POS accuracy on every N-th test sentence
+    polysemy_pool: int  # training sentences searched for the polysemy example
+    word2vec: StaticVectorsSpec
+
+
+_WORD2VEC = StaticVectorsSpec(epochs=5, window=5, negative=5, min_count=1, sample=1e-3)
+# Settings grouped by line (model, data, schedule, evaluations), so the configs read side by side.
 CONFIGS = {
     # CPU-sized: ~1M parameters; pretraining takes a few minutes on two shared cores.
-    "small": {
-        "model": ElmoConfig(
+    "small": ElmoSpec(
+        model=ElmoConfig(
             vocab_size=0,  # set from the data: the most frequent `vocab` words + marks + <unk>
-            char_dim=16,
-            filters=[(1, 32), (2, 32), (3, 64), (4, 128), (5, 128)],
-            n_highway=1,
-            max_chars=16,
-            proj_dim=96,
+            char_dim=16, filters=[(1, 32), (2, 32), (3, 64), (4, 128), (5, 128)], n_highway=1,
+            max_chars=16, proj_dim=96,
             hidden=96,  # no projection: nn.LSTM's projection path is slow on CPU
-            n_layers=2,
-            dropout=0.1,
+            n_layers=2, dropout=0.1,
         ),
-        "vocab": 5000,
-        "max_tokens": 25,
-        "train": {
-            # At 4e-3 the char CNN's outputs grow to tens and saturate the LSTM gates (most
-            # states sit at +-1, so the layers carry little about the token); 1e-3 does not.
-            "steps": 3000,
-            "lr": 1e-3,
-            "batch_size": 32,
-            "warmup_steps": 100,
-            "eval_every": 500,
-        },
-        "valid_sentences": 300,
-        "tagger": {"sentences": 1500, "iterations": 300, "l2": 1e-4},
-        "test_every": 4,  # every 4th test sentence (1,186 of 4,744): CPU time
-        "polysemy_pool": 400,
-        "word2vec": {"epochs": 5, "window": 5, "negative": 5, "min_count": 1, "sample": 1e-3},
-    },
+        vocab=5000, max_tokens=25, valid_sentences=300,
+        # At 4e-3 the char CNN's outputs grow to tens and saturate the LSTM gates (most states
+        # sit at +-1, so the layers carry little about the token); 1e-3 does not.
+        train={"steps": 3000, "lr": 1e-3, "batch_size": 32, "warmup_steps": 100, "eval_every": 500},
+        tagger=TaggerSpec(sentences=1500, iterations=300, l2=1e-4),
+        test_every=4,  # every 4th test sentence (1,186 of 4,744): CPU time
+        polysemy_pool=400, word2vec=_WORD2VEC,
+    ),
     # The paper's biLM shape (Sec. 3.4): 2048 char filters, 2 highways, 4096 cells, 512 projections.
-    "paper": {
-        "model": ElmoConfig(vocab_size=0, max_chars=50, dropout=0.1),
-        "vocab": 50000,
-        "max_tokens": 50,
-        "train": {
-            "steps": 20000,
-            "lr": 1e-3,
-            "batch_size": 128,
-            "warmup_steps": 500,
-            "eval_every": 1000,
+    "paper": ElmoSpec(
+        model=ElmoConfig(vocab_size=0, max_chars=50, dropout=0.1),
+        vocab=50000, max_tokens=50, valid_sentences=2000,
+        train={
+            "steps": 20000, "lr": 1e-3, "batch_size": 128, "warmup_steps": 500, "eval_every": 1000,
         },
-        "valid_sentences": 2000,
-        "tagger": {"sentences": 47626, "iterations": 500, "l2": 1e-5},
-        "test_every": 1,
-        "polysemy_pool": 5000,
-        "word2vec": {"epochs": 5, "window": 5, "negative": 5, "min_count": 1, "sample": 1e-3},
-    },
-}
+        tagger=TaggerSpec(sentences=47626, iterations=500, l2=1e-5),
+        test_every=1,
+        polysemy_pool=5000, word2vec=_WORD2VEC,
+    ),
+}  # fmt: skip
 # A few steps and a few hundred sentences: the real pipeline end to end, for the tests (CI).
-CONFIGS["tiny"] = CONFIGS["small"] | {
-    "train": {"steps": 3, "lr": 1e-3, "batch_size": 4, "warmup_steps": 0, "eval_every": 3},
-    "valid_sentences": 8,
-    "tagger": {"sentences": 60, "iterations": 20, "l2": 1e-4},
-    "test_every": 40,
-    "polysemy_pool": 30,
-    "word2vec": {"epochs": 1, "window": 5, "negative": 5, "min_count": 1, "sample": 1e-3},
-}
+CONFIGS["tiny"] = replace(
+    CONFIGS["small"],
+    train={"steps": 3, "lr": 1e-3, "batch_size": 4, "warmup_steps": 0, "eval_every": 3},
+    valid_sentences=8,
+    tagger=TaggerSpec(sentences=60, iterations=20, l2=1e-4),
+    test_every=40,
+    polysemy_pool=30,
+    word2vec=replace(_WORD2VEC, epochs=1),
+)
 
 PAPER_METRICS = {
     "squad_f1_with_elmo": {
@@ -188,7 +206,7 @@ def _train_tagger(
     feats: torch.Tensor,
     labels: torch.Tensor,
     n_tags: int,
-    spec: dict,
+    spec: TaggerSpec,
     seed: int,
     mix_layers: bool,
     desc: str,
@@ -197,7 +215,7 @@ def _train_tagger(
 
     A probe should measure the features, not the optimiser: every arm is fitted full-batch with
     L-BFGS (strong Wolfe line search) and a small L2 penalty on the weights, to convergence or
-    `spec["iterations"]`, so no arm loses for want of steps or a better-suited learning rate.
+    `spec.iterations`, so no arm loses for want of steps or a better-suited learning rate.
 
     feats: (L+1, N, D) with mix_layers, else (N, D). Returns (linear, mix or None, loss curve).
     """
@@ -210,7 +228,7 @@ def _train_tagger(
     opt = torch.optim.LBFGS(
         params,
         lr=1.0,
-        max_iter=spec["iterations"],
+        max_iter=spec.iterations,
         history_size=20,
         tolerance_grad=1e-6,
         tolerance_change=1e-9,
@@ -228,7 +246,7 @@ def _train_tagger(
         # The penalty is on the weights the features actually meet: with a mix, gamma * W
         # (an unpenalised gamma would scale the features up and undo the L2 term).
         w = linear.weight if mix is None else mix.gamma * linear.weight
-        loss = nll + 0.5 * spec["l2"] * w.pow(2).sum()
+        loss = nll + 0.5 * spec.l2 * w.pow(2).sum()
         loss.backward()
         curve.append([len(curve) + 1, nll.item()])
         bar.update(1)
@@ -350,14 +368,14 @@ def run(job: TrainRun) -> Path | None:
     spec = CONFIGS[job.config]
     seed = job.seed
     train_tagged = data.brown_tagged("train")
-    valid_sents = data.brown_sentences("valid")[: spec["valid_sentences"]]
-    test_tagged = data.brown_tagged("test")[:: spec["test_every"]]
+    valid_sents = data.brown_sentences("valid")[: spec.valid_sentences]
+    test_tagged = data.brown_tagged("test")[:: spec.test_every]
     train_sents = [[w for w, _ in s] for s in train_tagged]
-    corpus = Corpus(train_sents, spec["vocab"], spec["model"].max_chars)
-    cfg = replace(spec["model"], vocab_size=len(corpus.out_words))
-    train_rows = corpus.ids(train_sents, spec["max_tokens"])
-    valid_rows = corpus.ids(valid_sents, spec["max_tokens"])
-    tcfg = train_settings(spec["train"], job.steps)
+    corpus = Corpus(train_sents, spec.vocab, spec.model.max_chars)
+    cfg = replace(spec.model, vocab_size=len(corpus.out_words))
+    train_rows = corpus.ids(train_sents, spec.max_tokens)
+    valid_rows = corpus.ids(valid_sents, spec.max_tokens)
+    tcfg = train_settings(spec.train, job.steps)
 
     def make_batch(step: int, info: DistInfo):  # noqa: ANN202
         # Depends only on (seed, step), so resuming and any number of processes see the same data.
@@ -392,9 +410,9 @@ def run(job: TrainRun) -> Path | None:
     model = model.cpu().eval()
 
     # --- POS tagging on frozen features -----------------------------------------------------
-    tspec = spec["tagger"]
-    stride = max(1, len(train_tagged) // tspec["sentences"])
-    tag_train = train_tagged[::stride][: tspec["sentences"]]
+    tspec = spec.tagger
+    stride = max(1, len(train_tagged) // tspec.sentences)
+    tag_train = train_tagged[::stride][: tspec.sentences]
     tags = sorted({coarse_tag(t) for s in train_tagged for _, t in s})
     tag_index = {t: i for i, t in enumerate(tags)}
 
@@ -405,16 +423,16 @@ def run(job: TrainRun) -> Path | None:
 
     # Test sentences are tagged whole (no truncation): the biLM has no length limit.
     longest = max(len(s) for s in test_tagged)
-    tr_rows = corpus.ids([[w for w, _ in s] for s in tag_train], spec["max_tokens"])
+    tr_rows = corpus.ids([[w for w, _ in s] for s in tag_train], spec.max_tokens)
     te_rows = corpus.ids([[w for w, _ in s] for s in test_tagged], longest)
     tr_feats, _ = _features(model, corpus, tr_rows, "biLM features (tagger train)")
     te_feats, _ = _features(model, corpus, te_rows, "biLM features (test)")
-    y_tr, y_te = gold(tag_train, spec["max_tokens"]), gold(test_tagged, longest)
+    y_tr, y_te = gold(tag_train, spec.max_tokens), gold(test_tagged, longest)
     te_words = [w for s in test_tagged for w, _ in s]
     oov = torch.tensor([w not in corpus.train_words for w in te_words])
 
     w2v_dim = 2 * cfg.proj_dim
-    w2v = Word2Vec(dim=w2v_dim, sg=True, seed=seed + 1, workers=2, **spec["word2vec"])
+    w2v = Word2Vec(dim=w2v_dim, sg=True, seed=seed + 1, workers=2, **asdict(spec.word2vec))
     w2v.fit(train_sents)
     w2v_vectors = {w: w2v.vectors[i] for i, w in enumerate(w2v.vocab.words)}
     zero = np.zeros(w2v_dim, dtype=np.float32)
@@ -428,7 +446,7 @@ def run(job: TrainRun) -> Path | None:
 
     arms = {
         "elmo": (tr_feats, te_feats, True),
-        "word2vec": (static(tag_train, spec["max_tokens"]), static(test_tagged, longest), False),
+        "word2vec": (static(tag_train, spec.max_tokens), static(test_tagged, longest), False),
         "bilm_layer0": (tr_feats[0], te_feats[0], False),
         "bilm_top": (tr_feats[-1], te_feats[-1], False),
     }
@@ -455,18 +473,18 @@ def run(job: TrainRun) -> Path | None:
     metrics["val_ppl"] = math.exp(metrics["val_loss"])
 
     polysemy = _polysemy(
-        model, corpus, train_tagged, w2v_vectors, POLYSEMY_WORD, spec["polysemy_pool"]
+        model, corpus, train_tagged, w2v_vectors, POLYSEMY_WORD, spec.polysemy_pool
     )
 
     config_record = {
         "model": asdict(cfg),
-        "vocab": spec["vocab"],
-        "max_tokens": spec["max_tokens"],
+        "vocab": spec.vocab,
+        "max_tokens": spec.max_tokens,
         "train": tcfg,
-        "tagger": tspec | {"train_sentences": len(tag_train), "tags": len(tags)},
-        "word2vec": spec["word2vec"] | {"dim": w2v_dim, "sg": True},
+        "tagger": asdict(tspec) | {"train_sentences": len(tag_train), "tags": len(tags)},
+        "word2vec": asdict(spec.word2vec) | {"dim": w2v_dim, "sg": True},
         "data": "Brown: biLM and Word2Vec on the train split's words; tagger on every "
-        f"{stride}th train sentence; accuracy on every {spec['test_every']}th sentence of the "
+        f"{stride}th train sentence; accuracy on every {spec.test_every}th sentence of the "
         "test split; tags without -tl/-hl/-nc marks",
     }
     path = job.publish(

@@ -162,13 +162,6 @@ class GPT2LMHeadModel(nn.Module):
         elif isinstance(module, nn.Embedding):
             nn.init.normal_(module.weight, mean=0.0, std=self.config.initializer_range)
 
-    @classmethod
-    def from_hf(cls, hf_model: object) -> GPT2LMHeadModel:
-        """Our model with the weights of a Hugging Face `GPT2LMHeadModel` (see `reference.py`)."""
-        from .reference import from_hf  # lazy: keeps `transformers` out of this module
-
-        return from_hf(hf_model)
-
     def forward(
         self,
         input_ids: torch.Tensor,

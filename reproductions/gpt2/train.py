@@ -13,7 +13,7 @@ Example:
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
@@ -22,52 +22,59 @@ import torch.nn.functional as F
 from reproductions.common import cli, data
 from reproductions.common.distributed import DistInfo, draw_batch
 from reproductions.common.results import read_results
+from reproductions.common.spec import TrainedSpec
 from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
 from . import PAPER_ID
 from .model import GPT2Config, GPT2LMHeadModel
 
+
+@dataclass(frozen=True, kw_only=True)
+class GPT2Spec(TrainedSpec[GPT2Config]):
+    """A baseline config: the model (vocabulary set from the data) and its schedule."""
+
+    eval_batches: int  # validation batches of 8 fixed windows
+
+
+@dataclass(frozen=True, kw_only=True)
+class DepthSpec(GPT2Spec):
+    """`--config depth`: init std at several depths, then short training of a deep model."""
+
+    depths: tuple[int, ...]  # layers of the models whose init std is probed
+    seeds: tuple[int, ...]  # one init (and one training run per arm) each
+    probe_windows: int  # validation windows the init std is measured on
+    train_layers: int  # depth of the model trained
+
+
 CONFIGS = {
     # CPU-sized: about 1.2M parameters, a few minutes per arm on one shared core.
-    "small": {
-        "model": GPT2Config(
-            vocab_size=0,
-            n_positions=64,
-            n_embd=128,
-            n_layer=6,
-            n_head=4,
-            embd_pdrop=0.0,
-            resid_pdrop=0.0,
-            attn_pdrop=0.0,
+    "small": GPT2Spec(
+        model=GPT2Config(
+            vocab_size=0, n_positions=64, n_embd=128, n_layer=6, n_head=4,
+            embd_pdrop=0.0, resid_pdrop=0.0, attn_pdrop=0.0,
         ),
-        "train": {"steps": 150, "lr": 2e-3, "batch_size": 32, "warmup_steps": 15, "eval_every": 25},
-        "eval_batches": 16,
-    },
+        train={"steps": 150, "lr": 2e-3, "batch_size": 32, "warmup_steps": 15, "eval_every": 25},
+        eval_batches=16,
+    ),
     # The 124M GPT-2 shape (Table 2, smallest), context 1024; needs GPUs.
-    "paper": {
-        "model": GPT2Config(vocab_size=0, n_positions=1024, n_embd=768, n_layer=12, n_head=12),
-        "train": {
-            "steps": 5000,
-            "lr": 6e-4,
-            "batch_size": 64,
-            "warmup_steps": 500,
-            "eval_every": 250,
-        },
-        "eval_batches": 32,
-    },
-}
+    "paper": GPT2Spec(
+        model=GPT2Config(vocab_size=0, n_positions=1024, n_embd=768, n_layer=12, n_head=12),
+        train={"steps": 5000, "lr": 6e-4, "batch_size": 64, "warmup_steps": 500, "eval_every": 250},
+        eval_batches=32,
+    ),
+}  # fmt: skip
 
 # The 1/sqrt(N) question at depth: residual-stream std at init for each depth (3 seeds, scaled
 # and unscaled), then short training runs of a deep model, 3 seeds per arm on the same batches.
-DEPTH = {
-    "model": replace(CONFIGS["small"]["model"], n_embd=64),
-    "depths": [6, 24, 48],
-    "seeds": [0, 1, 2],
-    "probe_windows": 32,
-    "train_layers": 24,
-    "train": {"steps": 60, "lr": 2e-3, "batch_size": 16, "warmup_steps": 6, "eval_every": 60},
-    "eval_batches": 8,
-}
+DEPTH = DepthSpec(
+    model=replace(CONFIGS["small"].model, n_embd=64),
+    depths=(6, 24, 48),
+    seeds=(0, 1, 2),
+    probe_windows=32,
+    train_layers=24,
+    train={"steps": 60, "lr": 2e-3, "batch_size": 16, "warmup_steps": 6, "eval_every": 60},
+    eval_batches=8,
+)
 
 PAPER_METRICS = {
     "val_bpc": {
@@ -110,12 +117,12 @@ def _shakespeare(model: GPT2Config) -> tuple[torch.Tensor, torch.Tensor, GPT2Con
 def run(job: TrainRun, eval_batches: int | None = None) -> Path | None:
     spec = CONFIGS[job.config]
     seed = job.seed
-    train_ids, valid_ids, base = _shakespeare(spec["model"])
+    train_ids, valid_ids, base = _shakespeare(spec.model)
     T = base.n_positions
-    tcfg = train_settings(spec["train"], job.steps, evals=1)
+    tcfg = train_settings(spec.train, job.steps, evals=1)
     g = torch.Generator().manual_seed(12345)
     eval_starts = torch.randint(
-        0, len(valid_ids) - T - 1, ((eval_batches or spec["eval_batches"]) * 8,), generator=g
+        0, len(valid_ids) - T - 1, ((eval_batches or spec.eval_batches) * 8,), generator=g
     )
 
     def make_batch(step: int, info: DistInfo) -> torch.Tensor:
@@ -185,26 +192,26 @@ def run_depth(job: TrainRun, eval_batches: int | None = None) -> Path | None:
 
     spec = DEPTH
     steps = job.steps
-    train_ids, valid_ids, base = _shakespeare(spec["model"])
+    train_ids, valid_ids, base = _shakespeare(spec.model)
     T = base.n_positions
     g = torch.Generator().manual_seed(12345)
     probe = _windows(
         valid_ids,
-        torch.randint(0, len(valid_ids) - T - 1, (spec["probe_windows"],), generator=g),
+        torch.randint(0, len(valid_ids) - T - 1, (spec.probe_windows,), generator=g),
         T,
     )
     metrics: dict[str, float] = {}
     stds: dict[tuple[str, int], list[float]] = {}
     for arm, scaled in (("scaled", True), ("unscaled", False)):
-        for depth in spec["depths"]:
+        for depth in spec.depths:
             values = []
-            for seed in spec["seeds"]:
+            for seed in spec.seeds:
                 torch.manual_seed(seed)
                 model = GPT2LMHeadModel(replace(base, n_layer=depth, scale_residual_init=scaled))
                 values.append(residual_std(model, probe))
             stds[(arm, depth)] = values
             metrics[f"init_residual_std_L{depth} ({arm})"] = sum(values) / len(values)
-    shallow, deep = spec["depths"][0], spec["depths"][-1]
+    shallow, deep = spec.depths[0], spec.depths[-1]
     growth = {
         arm: [d / s for d, s in zip(stds[(arm, deep)], stds[(arm, shallow)], strict=True)]
         for arm in ("scaled", "unscaled")
@@ -212,13 +219,13 @@ def run_depth(job: TrainRun, eval_batches: int | None = None) -> Path | None:
     for arm, values in growth.items():
         metrics[f"init_std_growth_L{shallow}_to_L{deep} ({arm})"] = sum(values) / len(values)
 
-    tcfg = dict(spec["train"])
+    tcfg = dict(spec.train)
     if steps is not None:
         tcfg["steps"] = steps
         tcfg["eval_every"] = steps
     g = torch.Generator().manual_seed(54321)
     eval_starts = torch.randint(
-        0, len(valid_ids) - T - 1, ((eval_batches or spec["eval_batches"]) * 8,), generator=g
+        0, len(valid_ids) - T - 1, ((eval_batches or spec.eval_batches) * 8,), generator=g
     )
 
     def loss_fn(model: torch.nn.Module, batch: torch.Tensor) -> torch.Tensor:
@@ -233,7 +240,7 @@ def run_depth(job: TrainRun, eval_batches: int | None = None) -> Path | None:
 
     final: dict[str, list[float]] = {"scaled": [], "unscaled": []}
     curves: dict[str, list] = {}
-    for seed in spec["seeds"]:
+    for seed in spec.seeds:
 
         def make_batch(step: int, info: DistInfo, seed: int = seed) -> torch.Tensor:
             mine = draw_batch(len(train_ids) - T - 1, tcfg["batch_size"], seed, step, info)
@@ -242,14 +249,14 @@ def run_depth(job: TrainRun, eval_batches: int | None = None) -> Path | None:
         for arm, scaled in (("scaled", True), ("unscaled", False)):
             torch.manual_seed(seed)
             model = GPT2LMHeadModel(
-                replace(base, n_layer=spec["train_layers"], scale_residual_init=scaled)
+                replace(base, n_layer=spec.train_layers, scale_residual_init=scaled)
             )
             cfg = TrainConfig(name=f"depth-{arm}-{seed}", seed=seed, log_every=10, **tcfg)
             objective = Objective(loss_fn, make_batch, evaluate)
             result = job.train_arm(f"{arm}-{seed}", model, cfg, objective)
             final[arm].append(result.metrics["val_loss"])
             curves[f"train_loss ({arm} init, seed {seed})"] = result.curves["train_loss"]
-    L = spec["train_layers"]
+    L = spec.train_layers
     for arm, values in final.items():
         metrics[f"val_loss_L{L} ({arm})"] = sum(values) / len(values)
     claims = [
@@ -260,8 +267,8 @@ def run_depth(job: TrainRun, eval_batches: int | None = None) -> Path | None:
             growth["unscaled"],
             growth["scaled"],
             labels=("unscaled_growth", "scaled_growth"),
-            seeds=spec["seeds"],
-            evidence={"depths": spec["depths"], "probe_windows": spec["probe_windows"]},
+            seeds=spec.seeds,
+            evidence={"depths": list(spec.depths), "probe_windows": spec.probe_windows},
         ),
         paired_over_seeds(
             f"The scaled init trains a deep ({L}-layer) model better in the first "
@@ -270,7 +277,7 @@ def run_depth(job: TrainRun, eval_batches: int | None = None) -> Path | None:
             final["unscaled"],
             final["scaled"],
             labels=("unscaled_val_loss", "scaled_val_loss"),
-            seeds=spec["seeds"],
+            seeds=spec.seeds,
             evidence={"layers": L, "steps": tcfg["steps"], "batch": tcfg["batch_size"]},
         ),
     ]
@@ -278,8 +285,7 @@ def run_depth(job: TrainRun, eval_batches: int | None = None) -> Path | None:
         metrics,
         curves,
         ({}, PAPER_ID),
-        config={"model": asdict(base), **{k: v for k, v in spec.items() if k != "model"}}
-        | {"train": tcfg},
+        config=spec.record() | {"model": asdict(base), "train": tcfg},
         data=data.checksums(["shakespeare"]),
         claims=claims,
         extra={"init_residual_std": {f"{a} L{d}": v for (a, d), v in stds.items()}},

@@ -32,6 +32,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from reproductions.common.distributed import DistInfo, shard_batch
+from reproductions.common.spec import TrainTable
 from reproductions.common.training import (
     TrainConfig,
     train,
@@ -299,6 +300,21 @@ def tagging_accuracy(
     return token_accuracy(sentences, predict(model, sentences, vocab), known_words)
 
 
+@dataclass(frozen=True, kw_only=True)
+class BiLSTMSpec:
+    """The tagger's sizes (`TaggerConfig` fields) and schedule, for each corpus it trains on."""
+
+    word_dim: int
+    char_dim: int
+    char_hidden: int  # per direction
+    hidden: int  # per direction
+    dropout: float
+    word_dropout: float  # a training word's chance to be replaced by <unk>
+    eval_sentences: int | None  # valid sentences scored during training; None = all
+    warmup_steps: int  # then linear decay to 0
+    train: dict[str, TrainTable]  # corpus -> TrainConfig keywords
+
+
 @dataclass
 class TaggerRun:
     """What `train_tagger` returns: test metrics (main rank only), curves and the model."""
@@ -312,7 +328,7 @@ class TaggerRun:
 def train_tagger(
     corpus: str,
     splits: dict[str, list],
-    spec: dict,
+    spec: BiLSTMSpec,
     *,
     seed: int,
     info: DistInfo,
@@ -322,21 +338,26 @@ def train_tagger(
 ) -> TaggerRun:
     """Train the BiLSTM on `splits["train"]` through the shared loop and score `splits["test"]`.
 
-    `spec` holds the model sizes (`TaggerConfig` fields), `train` (TrainConfig fields),
-    `warmup_steps` (then linear decay to 0), `word_dropout` and `eval_sentences` (how many valid
-    sentences are scored during training; None: all). The shared loop's
-    own results file goes to `scratch_dir`; the caller merges the returned metrics.
+    `spec` holds the model sizes and the schedule; `spec.train[corpus]` is this corpus's. The
+    shared loop's own results file goes to `scratch_dir`; the caller merges the returned metrics.
     """
-    train_sents, valid = splits["train"], splits["valid"][: spec["eval_sentences"]]
+    train_sents, valid = splits["train"], splits["valid"][: spec.eval_sentences]
     vocab = TaggerVocab.from_sentences(train_sents)
     known = {w for s in train_sents for w, _ in s}
-    sizes = {k: spec[k] for k in ("word_dim", "char_dim", "char_hidden", "hidden", "dropout")}
-    torch.manual_seed(seed)  # the same initial weights on every rank
-    model = BiLSTMTagger(TaggerConfig(len(vocab.words), len(vocab.chars), len(vocab.tags), **sizes))
-    tcfg = train_settings(spec["train"], steps)
-    config = TrainConfig(
-        name=f"bilstm-{corpus}", seed=seed, warmup_steps=spec["warmup_steps"], **tcfg
+    sizes = TaggerConfig(
+        len(vocab.words),
+        len(vocab.chars),
+        len(vocab.tags),
+        word_dim=spec.word_dim,
+        char_dim=spec.char_dim,
+        char_hidden=spec.char_hidden,
+        hidden=spec.hidden,
+        dropout=spec.dropout,
     )
+    torch.manual_seed(seed)  # the same initial weights on every rank
+    model = BiLSTMTagger(sizes)
+    tcfg = train_settings(spec.train[corpus], steps)
+    config = TrainConfig(name=f"bilstm-{corpus}", seed=seed, warmup_steps=spec.warmup_steps, **tcfg)
     batch_size = min(config.batch_size, len(train_sents) // info.world_size * info.world_size)
     buckets = length_buckets(train_sents, batch_size)
 
@@ -344,7 +365,7 @@ def train_tagger(
         rows = shard_batch(batch_rows(step, buckets, seed), info)
         g = torch.Generator().manual_seed(seed * 1_000_003 + step + 7)
         sents = [train_sents[i] for i in rows]
-        return encode_batch(sents, vocab, spec["word_dropout"], g).to(info.device)
+        return encode_batch(sents, vocab, spec.word_dropout, g).to(info.device)
 
     def evaluate(m: nn.Module) -> dict[str, float]:
         device = next(m.parameters()).device

@@ -29,91 +29,85 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
 from tqdm import tqdm
 
 from reproductions.common import cli, data
+from reproductions.common.spec import RunSpec
 from reproductions.common.training import TrainRun
 
 from . import PAPER_ID
-from .bilstm import token_accuracy, train_tagger
+from .bilstm import BiLSTMSpec, token_accuracy, train_tagger
 from .model import HMM
 from .reference import build_reference, reference_tags
 
-# The BiLSTM tagger's sizes and schedule; `train` is per corpus (TrainConfig fields). Brown gets
-# about 3.8 epochs of its 47.6K training sentences, the 801-sentence WSJ sample 40. A run
-# with Brown at lr 2e-3 / 2,200 steps reached only 93.3% on the valid sentences scored.
-BILSTM_SMALL = {
-    "word_dim": 64,
-    "char_dim": 16,
-    "char_hidden": 24,
-    "hidden": 96,
-    "dropout": 0.25,
-    "word_dropout": 0.25,
-    "eval_sentences": 500,
-    "warmup_steps": 50,
-    "train": {
+
+@dataclass(frozen=True, kw_only=True)
+class TaggingSpec(RunSpec):
+    """The HMM's smoothing grid and decoders, and the BiLSTM trained beside it."""
+
+    simplify_brown: bool  # drop Brown's -tl/-hl/-nc marks and fw- (187 tags instead of 458)
+    k_transition: float  # add-k for transitions
+    k_emission_grid: tuple[float, ...]  # add-k for emissions, chosen on valid
+    beam_widths: tuple[int, ...]
+    nltk_sentences: int  # test sentences tagged by NLTK too
+    max_eval_sentences: int | None
+    max_sentences: int | None = None  # per split; None = all (`--steps N` sets N)
+    bilstm: BiLSTMSpec
+
+
+# The BiLSTM tagger's sizes and schedule (`train` per corpus). Brown gets about 3.8 epochs of
+# its 47.6K training sentences, the 801-sentence WSJ sample 40. A run with Brown at lr 2e-3 /
+# 2,200 steps reached only 93.3% on the valid sentences scored.
+BILSTM_SMALL = BiLSTMSpec(
+    word_dim=64, char_dim=16, char_hidden=24, hidden=96,
+    dropout=0.25, word_dropout=0.25, eval_sentences=500, warmup_steps=50,
+    train={
         "brown": {"steps": 2800, "lr": 6e-3, "batch_size": 64, "eval_every": 200},
         "wsj": {"steps": 2000, "lr": 2e-3, "batch_size": 16, "eval_every": 200},
     },
-}
+)  # fmt: skip
 
+# Settings grouped by line (tags, HMM smoothing and decoding, NLTK check), so the configs read
+# side by side.
+_SMALL = TaggingSpec(
+    simplify_brown=True,
+    k_transition=0.1, k_emission_grid=(0.001, 0.01, 0.1), beam_widths=(1, 2, 5),
+    nltk_sentences=300, max_eval_sentences=None,
+    bilstm=BILSTM_SMALL,
+)  # fmt: skip
 CONFIGS = {
-    "small": {
-        "simplify_brown": True,
-        "k_transition": 0.1,
-        "k_emission_grid": [0.001, 0.01, 0.1],
-        "beam_widths": [1, 2, 5],
-        "nltk_sentences": 300,
-        "max_eval_sentences": None,
-        "bilstm": BILSTM_SMALL,
-    },
-    "paper": {
-        "simplify_brown": False,
-        "k_transition": 0.1,
-        "k_emission_grid": [0.0001, 0.001, 0.01, 0.1, 1.0],
-        "beam_widths": [1, 2, 5, 20],
-        "nltk_sentences": 300,
-        "max_eval_sentences": None,
-        "bilstm": {
-            **BILSTM_SMALL,
-            "word_dim": 100,
-            "char_dim": 24,
-            "char_hidden": 50,
-            "hidden": 100,
-            "eval_sentences": None,
-            "train": {
+    "small": _SMALL,
+    "paper": replace(
+        _SMALL,
+        simplify_brown=False,
+        k_emission_grid=(0.0001, 0.001, 0.01, 0.1, 1.0), beam_widths=(1, 2, 5, 20),
+        bilstm=replace(
+            BILSTM_SMALL,
+            word_dim=100, char_dim=24, char_hidden=50, hidden=100, eval_sentences=None,
+            train={
                 "brown": {"steps": 15000, "lr": 2e-3, "batch_size": 32, "eval_every": 1000},
                 "wsj": {"steps": 5000, "lr": 2e-3, "batch_size": 16, "eval_every": 500},
             },
-        },
-    },
+        ),
+    ),
     # Seconds: the tests' end-to-end run (60 sentences per split, a few dozen BiLSTM steps).
-    "tiny": {
-        "simplify_brown": True,
-        "k_transition": 0.1,
-        "k_emission_grid": [0.01],
-        "beam_widths": [1],
-        "nltk_sentences": 20,
-        "max_eval_sentences": None,
-        "max_sentences": 60,
-        "bilstm": {
-            **BILSTM_SMALL,
-            "word_dim": 16,
-            "char_dim": 8,
-            "char_hidden": 8,
-            "hidden": 16,
-            "eval_sentences": 20,
-            "warmup_steps": 0,
-            "train": {
+    "tiny": replace(
+        _SMALL,
+        k_emission_grid=(0.01,), beam_widths=(1,), nltk_sentences=20, max_sentences=60,
+        bilstm=replace(
+            BILSTM_SMALL,
+            word_dim=16, char_dim=8, char_hidden=8, hidden=16, eval_sentences=20, warmup_steps=0,
+            train={
                 c: {"steps": 30, "lr": 1e-2, "batch_size": 16, "eval_every": 15}
                 for c in ("brown", "wsj")
             },
-        },
-    },
-}
+        ),
+    ),
+}  # fmt: skip
 
 PAPER_METRICS = {
     "wsj_test_accuracy": {
@@ -149,21 +143,21 @@ def accuracy(hmm: HMM, sentences: list, beam_width: int | None = None, desc: str
     return token_accuracy(sentences, predictions, hmm.word_index)
 
 
-def run_corpus(name: str, splits: dict[str, list], spec: dict) -> tuple[dict, dict]:
+def run_corpus(name: str, splits: dict[str, list], spec: TaggingSpec) -> tuple[dict, dict]:
     """Model selection on valid, test metrics, beam and NLTK agreement for one corpus."""
     metrics: dict[str, float] = {}
     chosen: dict[str, float] = {}
     best_model: HMM | None = None
     for unknown in ("uniform", "signature"):
         best = (-1.0, 0.0)
-        for ke in spec["k_emission_grid"]:
-            hmm = HMM.fit(splits["train"], k=spec["k_transition"], k_emission=ke, unknown=unknown)
+        for ke in spec.k_emission_grid:
+            hmm = HMM.fit(splits["train"], k=spec.k_transition, k_emission=ke, unknown=unknown)
             acc = accuracy(hmm, splits["valid"], desc=f"{name} valid {unknown} k={ke}")["accuracy"]
             metrics[f"{name}_valid_accuracy_{unknown}_k{ke}"] = acc
             if acc > best[0]:
                 best = (acc, ke)
         chosen[unknown] = best[1]
-        hmm = HMM.fit(splits["train"], k=spec["k_transition"], k_emission=best[1], unknown=unknown)
+        hmm = HMM.fit(splits["train"], k=spec.k_transition, k_emission=best[1], unknown=unknown)
         res = accuracy(hmm, splits["test"], desc=f"{name} test {unknown}")
         suffix = "" if unknown == "signature" else "_uniform_unknown"
         for key, value in res.items():
@@ -171,7 +165,7 @@ def run_corpus(name: str, splits: dict[str, list], spec: dict) -> tuple[dict, di
         if unknown == "signature":
             best_model = hmm
     assert best_model is not None
-    for width in spec["beam_widths"]:
+    for width in spec.beam_widths:
         t0 = time.time()
         res = accuracy(best_model, splits["test"], beam_width=width, desc=f"{name} beam {width}")
         metrics[f"{name}_test_accuracy_beam{width}"] = res["accuracy"]
@@ -181,11 +175,11 @@ def run_corpus(name: str, splits: dict[str, list], spec: dict) -> tuple[dict, di
     metrics[f"{name}_viterbi_seconds"] = time.time() - t0
 
     # NLTK on the same training sentences, same Lidstone estimator (one k for pi, A and B).
-    k = spec["k_transition"]
+    k = spec.k_transition
     ours = HMM.fit(splits["train"], k=k, unknown="uniform")
     print(f"{name}: training NLTK's HiddenMarkovModelTagger (its tables fill on first use) ...")
     ref = build_reference(splits["train"], k)
-    sample = splits["test"][: spec["nltk_sentences"]]
+    sample = splits["test"][: spec.nltk_sentences]
     same = total = 0
     for sent in tqdm(sample, desc=f"{name} NLTK agreement", unit="sent", mininterval=2.0):
         words = [w for w, _ in sent]
@@ -204,15 +198,15 @@ def run(job: TrainRun) -> Path | None:
     returns their path), other `torchrun` processes return None.
 
     `--steps N` makes a short run: it caps the sentences per split and the BiLSTM's steps."""
-    spec = dict(CONFIGS[job.config])
+    spec = CONFIGS[job.config]
     # Small matrices: one thread beats two contending for shared cores (and torchrun processes
     # already share them).
     torch.set_num_threads(1)
-    max_sentences = spec.get("max_sentences") if job.steps is None else job.steps
+    max_sentences = spec.max_sentences if job.steps is None else job.steps
 
     def brown(split: str) -> list:
         sents = data.brown_tagged(split)
-        if spec["simplify_brown"]:
+        if spec.simplify_brown:
             sents = [[(w, simplify_brown_tag(t)) for w, t in s] for s in sents]
         return sents
 
@@ -229,12 +223,11 @@ def run(job: TrainRun) -> Path | None:
     # The BiLSTMs first: every process takes part; the HMM afterwards needs only the main one.
     bilstm_metrics: dict[str, float] = {}
     curves: dict[str, list] = {}
-    bspec = spec["bilstm"]
     for name, splits in corpora.items():
         tagger = train_tagger(
             name,
             splits,
-            {**bspec, "train": bspec["train"][name]},
+            spec.bilstm,
             seed=job.seed,
             info=job.info,
             scratch_dir=job.scratch,
@@ -253,7 +246,12 @@ def run(job: TrainRun) -> Path | None:
         metrics |= m
         chosen |= c
     metrics |= bilstm_metrics
-    record = {**spec, "chosen_on_valid": chosen, "max_sentences": max_sentences, "order": "bigram"}
+    record = {
+        **spec.record(),
+        "chosen_on_valid": chosen,
+        "max_sentences": max_sentences,
+        "order": "bigram",
+    }
     checksums = data.checksums(["brown", "wsj-sample"])
     return job.publish(metrics, curves, (PAPER_METRICS, PAPER_ID), config=record, data=checksums)
 

@@ -35,7 +35,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from reproductions.common import cli, data
-from reproductions.common.claims import Claim, mean_se
+from reproductions.common.claims import Claim, compare_over_seeds, mean_se
 from reproductions.common.distributed import DistInfo, draw_batch, init_distributed
 from reproductions.common.results import (
     check_publishable,
@@ -64,27 +64,22 @@ ARMS = {"no dropout": 0.0, "dropout 0.5": SPEC["dropout"]}
 def claim_of(best: dict[str, list[float]], seeds: list[int], k: float = 2.0) -> Claim:
     """Dropout lowers the best validation perplexity: on every seed, and by more than k SE."""
     plain, drop = best["no dropout"], best["dropout 0.5"]
-    gains = [p - d for p, d in zip(plain, drop, strict=True)]
-    mean, se = mean_se(gains)
-    wins = sum(g > 0 for g in gains)
-    holds = bool(wins == len(gains) and (len(gains) == 1 or mean > k * se))
-    mp, _ = mean_se(plain)
-    md, _ = mean_se(drop)
+    c = compare_over_seeds(drop, plain, k=k, lower_is_better=True)
     return Claim(
         claim="Dropout on the non-recurrent connections lets a large LSTM LM that over-fits "
         "reach a lower validation perplexity (Zaremba et al. 2014, Table 1)",
         paper="120.7 without regularisation vs 82.7 with dropout 0.5 (PTB test)",
-        ours=f"best validation perplexity {mp:.1f} without dropout vs {md:.1f} with dropout 0.5 "
-        f"(mean of {len(seeds)} seeds; lower with dropout on {wins}/{len(gains)}, "
-        f"by {mean:.1f} ± {se:.1f} SE)",
-        holds=holds,
+        ours=f"best validation perplexity {c.mean_b:.1f} without dropout vs {c.mean_a:.1f} with "
+        f"dropout 0.5 (mean of {len(seeds)} seeds; lower with dropout on {c.wins}/"
+        f"{len(c.differences)}, by {c.mean:.1f} ± {c.se:.1f} SE)",
+        holds=c.holds,
         test=f"dropout's best perplexity lower on every seed and mean reduction > {k:g} SE",
         evidence={
             "no_dropout": plain,
             "dropout": drop,
-            "reductions": gains,
-            "mean_reduction": mean,
-            "se": se,
+            "reductions": c.differences,
+            "mean_reduction": c.mean,
+            "se": c.se,
             "k": k,
             "seeds": seeds,
         },

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
@@ -23,44 +24,60 @@ from torch import nn
 
 from reproductions.common import cli, data
 from reproductions.common.distributed import DistInfo, draw_batch
+from reproductions.common.spec import RunSpec, TrainTable
 from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
 from . import PAPER_ID
 from .model import GRU, LSTM
 
 
-def _arms(l2: float) -> dict[str, dict]:
+@dataclass(frozen=True, kw_only=True)
+class Arm:
+    """One arm of the comparison: the recurrent cell and its regulariser."""
+
+    dropout: float = 0.0  # on the embedding and on the recurrent layer's output
+    l2: float = 0.0  # Adam's weight_decay: lambda * w added to the gradient
+    cell: str  # "lstm" or "gru"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LanguageModelSpec(RunSpec):
+    """A word LM on Brown: the sizes, the schedule shared by all arms, and the arms."""
+
+    train_tokens: int | None  # the first N training tokens; None = all
+    vocab: int  # words kept, <unk> and <eos> included
+    embed: int
+    hidden: int
+    seq: int  # tokens per training window (and per validation window)
+    eval_windows: int  # fixed validation windows
+    train: TrainTable
+    arms: dict[str, Arm]
+
+
+def _arms(l2: float) -> dict[str, Arm]:
     """Plain, dropout, L2 (of strength `l2`) and a GRU: the same four arms in every config."""
     return {
-        "lstm": {"dropout": 0.0, "l2": 0.0, "cell": "lstm"},
-        "lstm+dropout": {"dropout": 0.5, "l2": 0.0, "cell": "lstm"},
-        "lstm+l2": {"dropout": 0.0, "l2": l2, "cell": "lstm"},
-        "gru": {"dropout": 0.0, "l2": 0.0, "cell": "gru"},
+        "lstm": Arm(cell="lstm"),
+        "lstm+dropout": Arm(cell="lstm", dropout=0.5),
+        "lstm+l2": Arm(cell="lstm", l2=l2),
+        "gru": Arm(cell="gru"),
     }
 
 
+# One row per config, so that small and paper read side by side.
+_SMALL = LanguageModelSpec(
+    train_tokens=60_000, vocab=5000, embed=64, hidden=128, seq=30, eval_windows=64,
+    train={"steps": 400, "lr": 3e-3, "batch_size": 32, "eval_every": 50, "grad_clip": 1.0},
+    arms=_arms(1e-4),
+)  # fmt: skip
 CONFIGS = {
-    "small": {
-        "train_tokens": 60_000,
-        "vocab": 5000,
-        "embed": 64,
-        "hidden": 128,
-        "seq": 30,
-        "eval_windows": 64,
-        "train": {"steps": 400, "lr": 3e-3, "batch_size": 32, "eval_every": 50, "grad_clip": 1.0},
-        "arms": _arms(1e-4),
-    },
-    "paper": {
-        "train_tokens": None,
-        "vocab": 10000,
-        "embed": 200,
-        "hidden": 200,
-        "seq": 35,
-        "eval_windows": 256,
-        "train": {"steps": 5000, "lr": 2e-3, "batch_size": 32, "eval_every": 250, "grad_clip": 1.0},
-        "arms": _arms(1e-5),
-    },
-}
+    "small": _SMALL,
+    "paper": replace(
+        _SMALL, train_tokens=None, vocab=10000, embed=200, hidden=200, seq=35, eval_windows=256,
+        train={"steps": 5000, "lr": 2e-3, "batch_size": 32, "eval_every": 250, "grad_clip": 1.0},
+        arms=_arms(1e-5),
+    ),
+}  # fmt: skip
 
 PAPER_METRICS = {
     "val_ppl": {
@@ -101,16 +118,16 @@ def run(job: TrainRun) -> Path | None:
     seed = job.seed
     torch.set_num_threads(1)  # small matrices: one thread beats contending for shared cores
     counts = Counter(w.lower() for s in data.brown_sentences("train") for w in s)
-    words = ["<unk>", "<eos>"] + [w for w, _ in counts.most_common(spec["vocab"] - 2)]
+    words = ["<unk>", "<eos>"] + [w for w, _ in counts.most_common(spec.vocab - 2)]
     index = {w: i for i, w in enumerate(words)}
     train_ids = tokens("train", index)
-    if spec["train_tokens"]:
-        train_ids = train_ids[: spec["train_tokens"]]
+    if spec.train_tokens:
+        train_ids = train_ids[: spec.train_tokens]
     valid_ids = tokens("valid", index)
-    T = spec["seq"]
-    tcfg = train_settings(spec["train"], job.steps)
+    T = spec.seq
+    tcfg = train_settings(spec.train, job.steps)
     g = torch.Generator().manual_seed(1234)
-    eval_starts = torch.randint(0, len(valid_ids) - T - 1, (spec["eval_windows"],), generator=g)
+    eval_starts = torch.randint(0, len(valid_ids) - T - 1, (spec.eval_windows,), generator=g)
     eval_batch = torch.stack([valid_ids[s : s + T + 1] for s in eval_starts.tolist()])
 
     def make_batch(step: int, info: DistInfo) -> torch.Tensor:
@@ -127,11 +144,11 @@ def run(job: TrainRun) -> Path | None:
         return {"val_loss": loss, "val_ppl": math.exp(loss)}
 
     arms: dict[str, dict] = {}
-    for arm, a in spec["arms"].items():
+    for arm, arm_spec in spec.arms.items():
         torch.manual_seed(seed)
-        model = WordLM(len(words), spec["embed"], spec["hidden"], a["cell"], a["dropout"])
+        model = WordLM(len(words), spec.embed, spec.hidden, arm_spec.cell, arm_spec.dropout)
         # L2 as in the classic recipe: lambda * w added to the gradient (Adam's weight_decay).
-        opt = torch.optim.Adam(model.parameters(), lr=tcfg["lr"], weight_decay=a["l2"])
+        opt = torch.optim.Adam(model.parameters(), lr=tcfg["lr"], weight_decay=arm_spec.l2)
         cfg = TrainConfig(name=f"{job.config}-{arm}", seed=seed, log_every=10, **tcfg)
         objective = Objective(loss_fn, make_batch, evaluate)
         result = job.train_arm(arm.replace("+", "-"), model, cfg, objective, optimizer=opt)
@@ -147,7 +164,7 @@ def run(job: TrainRun) -> Path | None:
         for k, pts in res["curves"].items()
         if k in ("train_loss", "val_loss")
     }
-    record = {k: v for k, v in spec.items() if k != "train"} | {"train": tcfg}
+    record = spec.record() | {"train": tcfg}
     checksums = data.checksums(["brown"])
     return job.publish(metrics, curves, (PAPER_METRICS, PAPER_ID), config=record, data=checksums)
 

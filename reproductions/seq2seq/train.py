@@ -22,8 +22,9 @@ import math
 import shlex
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -37,8 +38,9 @@ from reproductions.common.distributed import (
     unwrap_model,
 )
 from reproductions.common.results import command_line
+from reproductions.common.spec import TrainedSpec
 from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
-from reproductions.transformer.train import EOS, PAD, Vocab
+from reproductions.transformer.train import EOS, PAD, Vocab, valid_batches
 
 from . import PAPER_ID
 from .attention_plot import align_sentence, pick_sentences, plot_attention
@@ -61,69 +63,61 @@ _ARMS = {
     "luong": {"attention": "luong", "score": "general", "input_feeding": True},
 }
 
-CONFIGS: dict[str, dict] = {
+
+@dataclass(frozen=True, kw_only=True)
+class Seq2SeqSpec(TrainedSpec[dict[str, Any]]):
+    """A config: `model` and each arm's overrides are `Seq2SeqConfig` keywords (the vocabulary
+    and special ids come from the data)."""
+
+    arms: dict[str, dict[str, Any]]  # arm -> Seq2SeqConfig keywords over `model`
+    vocab: int  # shared source/target words, specials included
+    max_tokens: int  # training pairs longer than this (either side) are dropped
+    optimizer: str  # "adam", "adadelta" or "sgd"
+    valid_sentences: int  # 0 = all
+    test_sentences: int  # 0 = all
+    beam: int  # beam width of the second decode
+    train_pairs: int | None  # the first N training pairs; None = all
+
+
+# Settings grouped by line (data, schedule, decoding), so that the configs read side by side.
+_SMALL = Seq2SeqSpec(
+    model=_SMALL_MODEL, arms=_ARMS,
+    vocab=4000, max_tokens=40, train_pairs=None,
+    train={"steps": 800, "lr": 2e-3, "batch_size": 32, "eval_every": 100, "grad_clip": 1.0},
+    optimizer="adam",
+    valid_sentences=256, test_sentences=300, beam=5,
+)  # fmt: skip
+CONFIGS = {
     # Seconds: the real pipeline end to end, for the tests (CI).
-    "tiny": {
-        "model": {**_SMALL_MODEL, "embed_dim": 16, "encoder_hidden": 16, "decoder_hidden": 32}
-        | {"attention_dim": 16, "maxout_dim": 16},
-        "arms": _ARMS,
-        "vocab": 500,
-        "max_tokens": 16,
-        "train": {"steps": 4, "lr": 3e-3, "batch_size": 8, "eval_every": 2, "grad_clip": 1.0},
-        "optimizer": "adam",
-        "valid_sentences": 16,
-        "test_sentences": 8,
-        "beam": 3,
-        "train_pairs": 2000,
-    },
+    "tiny": replace(
+        _SMALL,
+        model=_SMALL_MODEL | {
+            "embed_dim": 16, "encoder_hidden": 16, "decoder_hidden": 32, "attention_dim": 16,
+            "maxout_dim": 16,
+        },
+        vocab=500, max_tokens=16, train_pairs=2000,
+        train={"steps": 4, "lr": 3e-3, "batch_size": 8, "eval_every": 2, "grad_clip": 1.0},
+        valid_sentences=16, test_sentences=8, beam=3,
+    ),
     # A laptop run: both arms in about 15 minutes on 2 CPU cores.
-    "small": {
-        "model": _SMALL_MODEL,
-        "arms": _ARMS,
-        "vocab": 4000,
-        "max_tokens": 40,
-        "train": {"steps": 800, "lr": 2e-3, "batch_size": 32, "eval_every": 100, "grad_clip": 1.0},
-        "optimizer": "adam",
-        "valid_sentences": 256,
-        "test_sentences": 300,
-        "beam": 5,
-        "train_pairs": None,
-    },
+    "small": _SMALL,
     # Bahdanau's RNNsearch-50 shape (A.2): m = 620, n = n' = 1000, l = 500 maxout units, 30k
     # words, sentences up to 50 words, minibatches of 80, Adadelta (eps 1e-6, rho 0.95), gradient
     # norm clipped at 1. The paper trained about five days on a GPU; not run here.
-    "paper": {
-        "model": {
-            "embed_dim": 620,
-            "encoder_hidden": 1000,
-            "decoder_hidden": 1000,
-            "attention_dim": 1000,
-            "maxout_dim": 500,
-            "dropout": 0.0,
-            "teacher_forcing": 1.0,
+    "paper": replace(
+        _SMALL,
+        model={
+            "embed_dim": 620, "encoder_hidden": 1000, "decoder_hidden": 1000,
+            "attention_dim": 1000, "maxout_dim": 500, "dropout": 0.0, "teacher_forcing": 1.0,
         },
-        "arms": {
-            "bahdanau": {"attention": "bahdanau"},
-            # Luong used dropout 0.2; its LSTM stack is replaced by the shared GRU shape.
-            "luong": {"attention": "luong", "score": "general", "input_feeding": True}
-            | {"dropout": 0.2},
-        },
-        "vocab": 30000,
-        "max_tokens": 50,
-        "train": {
-            "steps": 200000,
-            "lr": 1.0,
-            "batch_size": 80,
-            "eval_every": 2000,
-            "grad_clip": 1.0,
-        },
-        "optimizer": "adadelta",
-        "valid_sentences": 0,  # all
-        "test_sentences": 0,  # all
-        "beam": 12,
-        "train_pairs": None,
-    },
-}
+        # Luong used dropout 0.2; its LSTM stack is replaced by the shared GRU shape.
+        arms=_ARMS | {"luong": _ARMS["luong"] | {"dropout": 0.2}},
+        vocab=30000, max_tokens=50,
+        train={"steps": 200000, "lr": 1.0, "batch_size": 80, "eval_every": 2000, "grad_clip": 1.0},
+        optimizer="adadelta",
+        valid_sentences=0, test_sentences=0, beam=12,  # all valid and test verses
+    ),
+}  # fmt: skip
 
 PAPER_METRICS = {
     "test_bleu": {
@@ -190,20 +184,20 @@ def run(job: TrainRun, command: str | None = None) -> Path | None:
     seed = job.seed
     torch.set_num_threads(1)  # small matrices: one thread beats contending for shared cores
     train_pairs = data.bible_parallel("train")
-    vocab = Vocab(train_pairs, spec["vocab"])
-    cap = spec["max_tokens"]
+    vocab = Vocab(train_pairs, spec.vocab)
+    cap = spec.max_tokens
     encoded = [(vocab.encode(en), vocab.encode(es)) for en, es in train_pairs]
     encoded = [(s, t) for s, t in encoded if len(s) <= cap and len(t) <= cap]
-    if spec["train_pairs"]:
-        encoded = encoded[: spec["train_pairs"]]
+    if spec.train_pairs:
+        encoded = encoded[: spec.train_pairs]
     valid_pairs = data.bible_parallel("valid")
-    if spec["valid_sentences"]:
-        valid_pairs = valid_pairs[: spec["valid_sentences"]]
+    if spec.valid_sentences:
+        valid_pairs = valid_pairs[: spec.valid_sentences]
     valid = [(vocab.encode(en)[:cap], vocab.encode(es)[:cap]) for en, es in valid_pairs]
     test_pairs = data.bible_parallel("test")
-    if spec["test_sentences"]:
-        test_pairs = test_pairs[: spec["test_sentences"]]
-    tcfg = train_settings(spec["train"], job.steps, evals=1)
+    if spec.test_sentences:
+        test_pairs = test_pairs[: spec.test_sentences]
+    tcfg = train_settings(spec.train, job.steps, evals=1)
 
     def make_batch(step: int, info: DistInfo) -> dict[str, torch.Tensor]:
         rows = [encoded[i] for i in draw_batch(len(encoded), tcfg["batch_size"], seed, step, info)]
@@ -217,12 +211,8 @@ def run(job: TrainRun, command: str | None = None) -> Path | None:
     def evaluate(model: torch.nn.Module) -> dict[str, float]:
         device = next(model.parameters()).device
         total, count = 0.0, 0
-        for i in range(0, len(valid), 64):
-            rows = valid[i : i + 64]
-            src = _pad([s for s, _ in rows]).to(device)
-            labels = _labels([t for _, t in rows]).to(device)
+        for src, labels, n in valid_batches(valid, device):
             logits = model(src, src != PAD, labels=labels).logits
-            n = int((labels != -100).sum())
             total += F.cross_entropy(logits.flatten(0, 1), labels.flatten(), reduction="sum").item()
             count += n
         loss = total / count
@@ -230,7 +220,7 @@ def run(job: TrainRun, command: str | None = None) -> Path | None:
 
     arms: dict[str, dict] = {}
     models: dict[str, Seq2Seq] = {}
-    for arm, overrides in spec["arms"].items():
+    for arm, overrides in spec.arms.items():
         torch.manual_seed(seed)
         mcfg = Seq2SeqConfig(
             src_vocab_size=len(vocab.itos),
@@ -238,17 +228,17 @@ def run(job: TrainRun, command: str | None = None) -> Path | None:
             pad_token_id=PAD,
             eos_token_id=EOS,
             bos_token_id=BOS,
-            **(spec["model"] | overrides),
+            **(spec.model | overrides),
         )
         model = Seq2Seq(mcfg)
         config = TrainConfig(
             name=f"{job.config}-{arm}",
             seed=seed,
             log_every=10,
-            extra={"model": asdict(mcfg), "optimizer": spec["optimizer"]},
+            extra={"model": asdict(mcfg), "optimizer": spec.optimizer},
             **tcfg,
         )
-        optimizer = _optimizer(spec["optimizer"], model, tcfg["lr"])
+        optimizer = _optimizer(spec.optimizer, model, tcfg["lr"])
         objective = Objective(loss_fn, make_batch, evaluate)
         result = job.train_arm(arm, model, config, objective, optimizer=optimizer)
         arms[arm] = {
@@ -272,10 +262,10 @@ def run(job: TrainRun, command: str | None = None) -> Path | None:
     for arm, model in models.items():
         model.eval()
         greedy = translate(model, vocab, sources, cap)
-        beam = translate(model, vocab, sources, cap, num_beams=spec["beam"])
+        beam = translate(model, vocab, sources, cap, num_beams=spec.beam)
         arms[arm]["metrics"] |= {
             "test_bleu": corpus_bleu(greedy, refs),
-            f"test_bleu_beam{spec['beam']}": corpus_bleu(beam, refs),
+            f"test_bleu_beam{spec.beam}": corpus_bleu(beam, refs),
         }
         for ex, hyp in zip(examples, greedy, strict=False):
             ex[arm] = hyp
@@ -298,8 +288,7 @@ def run(job: TrainRun, command: str | None = None) -> Path | None:
         metrics,
         curves,
         (PAPER_METRICS, PAPER_ID),
-        config={k: v for k, v in spec.items() if k != "train"}
-        | {"train": tcfg, "vocab_size": len(vocab.itos)},
+        config=spec.record() | {"train": tcfg, "vocab_size": len(vocab.itos)},
         data=data.checksums(["bible-en-es"]),
         command=command or command_line(),
         wall_time_s=sum(a["wall_time_s"] for a in arms.values()) + decode_s,

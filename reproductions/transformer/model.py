@@ -293,13 +293,6 @@ class Transformer(nn.Module):
         with torch.no_grad():
             self.shared.weight[self.config.pad_token_id].zero_()
 
-    @classmethod
-    def from_hf(cls, hf_model: object) -> Transformer:
-        """Our model with the weights of a Hugging Face `MarianMTModel` (see `reference.py`)."""
-        from .reference import from_hf  # lazy: keeps `transformers` out of this module
-
-        return from_hf(hf_model)
-
     # masks ---------------------------------------------------------------------------------
     @staticmethod
     def _key_mask(attention_mask: torch.Tensor | None) -> torch.Tensor | None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from dataclasses import asdict
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
@@ -25,6 +26,7 @@ from tqdm.auto import tqdm
 from reproductions.common import cli, data
 from reproductions.common.distributed import DistInfo, draw_batch, unwrap_model
 from reproductions.common.results import command_line
+from reproductions.common.spec import TrainedSpec
 from reproductions.common.training import Objective, TrainConfig, TrainRun, train_settings
 
 from . import PAPER_ID
@@ -34,38 +36,35 @@ PAD, EOS, UNK = 0, 1, 2
 SPECIALS = ["<pad>", "</s>", "<unk>"]
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
+
+@dataclass(frozen=True, kw_only=True)
+class TransformerSpec(TrainedSpec[TransformerConfig]):
+    """A baseline config: the model, its schedule and the data it sees."""
+
+    vocab: int  # shared source/target words, specials included
+    max_tokens: int  # training pairs longer than this (either side) are dropped
+    warmup: int  # the schedule's warm-up steps (eq. 3)
+    lr_factor: float  # multiplies eq. 3's learning rate
+    test_sentences: int  # test verses decoded for BLEU; 0 = all
+
+
 CONFIGS = {
-    "small": {
-        "model": TransformerConfig(
-            vocab_size=0,
-            d_model=128,
-            encoder_layers=2,
-            decoder_layers=2,
-            encoder_attention_heads=4,
-            decoder_attention_heads=4,
-            encoder_ffn_dim=256,
-            decoder_ffn_dim=256,
-            dropout=0.1,
-            max_position_embeddings=64,
+    "small": TransformerSpec(
+        model=TransformerConfig(
+            vocab_size=0, d_model=128, dropout=0.1, max_position_embeddings=64,
+            encoder_layers=2, encoder_attention_heads=4, encoder_ffn_dim=256,
+            decoder_layers=2, decoder_attention_heads=4, decoder_ffn_dim=256,
         ),
-        "vocab": 4000,
-        "max_tokens": 40,
-        "warmup": 100,
-        "lr_factor": 0.25,
-        "train": {"steps": 250, "batch_size": 32, "eval_every": 50},
-        "test_sentences": 300,
-    },
+        vocab=4000, max_tokens=40, test_sentences=300,
+        warmup=100, lr_factor=0.25, train={"steps": 250, "batch_size": 32, "eval_every": 50},
+    ),
     # Transformer base (Table 3): d_model 512, 6+6 layers, 8 heads, d_ff 2048, warmup 4000.
-    "paper": {
-        "model": TransformerConfig(vocab_size=0, max_position_embeddings=128),
-        "vocab": 16000,
-        "max_tokens": 100,
-        "warmup": 4000,
-        "lr_factor": 1.0,
-        "train": {"steps": 100000, "batch_size": 128, "eval_every": 2000},
-        "test_sentences": 0,  # all
-    },
-}
+    "paper": TransformerSpec(
+        model=TransformerConfig(vocab_size=0, max_position_embeddings=128),
+        vocab=16000, max_tokens=100, test_sentences=0,  # all
+        warmup=4000, lr_factor=1.0, train={"steps": 100000, "batch_size": 128, "eval_every": 2000},
+    ),
+}  # fmt: skip
 
 PAPER_METRICS = {
     "test_bleu": {
@@ -116,30 +115,43 @@ def _pad(rows: list[list[int]]) -> torch.Tensor:
     return torch.tensor([r + [PAD] * (width - len(r)) for r in rows], dtype=torch.long)
 
 
+def valid_batches(
+    valid: list[tuple[list[int], list[int]]], device: torch.device
+) -> Iterator[tuple[torch.Tensor, torch.Tensor, int]]:
+    """Validation pairs in batches of 64: (source ids, target ids with padding as -100, the
+    number of real target tokens). Shared with the seq2seq baseline."""
+    for i in range(0, len(valid), 64):
+        rows = valid[i : i + 64]
+        src = _pad([s for s, _ in rows]).to(device)
+        labels = _pad([t for _, t in rows]).to(device)
+        labels = labels.masked_fill(labels == PAD, -100)
+        yield src, labels, int((labels != -100).sum())
+
+
 def run(job: TrainRun, test_sentences: int | None = None) -> Path | None:
     spec = CONFIGS[job.config]
     seed = job.seed
     train_pairs = data.bible_parallel("train")
-    vocab = Vocab(train_pairs, spec["vocab"])
-    cap = spec["max_tokens"]
+    vocab = Vocab(train_pairs, spec.vocab)
+    cap = spec.max_tokens
     encoded = [(vocab.encode(en), vocab.encode(es)) for en, es in train_pairs]
     encoded = [(s, t) for s, t in encoded if len(s) <= cap and len(t) <= cap]
     valid = [(vocab.encode(en), vocab.encode(es)) for en, es in data.bible_parallel("valid")[:256]]
     valid = [(s[:cap], t[:cap]) for s, t in valid]
     test_pairs = data.bible_parallel("test")
-    limit = spec["test_sentences"] if test_sentences is None else test_sentences
+    limit = spec.test_sentences if test_sentences is None else test_sentences
     if limit:
         test_pairs = test_pairs[:limit]
     mcfg = TransformerConfig(
         **{
-            **asdict(spec["model"]),
+            **asdict(spec.model),
             "vocab_size": len(vocab.itos),
             "pad_token_id": PAD,
             "eos_token_id": EOS,
             "decoder_start_token_id": PAD,
         }
     )
-    tcfg = train_settings(spec["train"], job.steps, evals=1)
+    tcfg = train_settings(spec.train, job.steps, evals=1)
 
     def make_batch(step: int, info: DistInfo) -> dict[str, torch.Tensor]:
         rows = [encoded[i] for i in draw_batch(len(encoded), tcfg["batch_size"], seed, step, info)]
@@ -159,13 +171,8 @@ def run(job: TrainRun, test_sentences: int | None = None) -> Path | None:
     def evaluate(model: torch.nn.Module) -> dict[str, float]:
         device = next(model.parameters()).device
         total, count = 0.0, 0
-        for i in range(0, len(valid), 64):
-            rows = valid[i : i + 64]
-            src = _pad([s for s, _ in rows]).to(device)
-            labels = _pad([t for _, t in rows]).to(device)
-            labels = labels.masked_fill(labels == PAD, -100)
+        for src, labels, n in valid_batches(valid, device):
             logits = model(src, attention_mask=(src != PAD).long(), labels=labels).logits
-            n = int((labels != -100).sum())
             total += (
                 F.cross_entropy(logits.reshape(-1, logits.size(-1)), labels.reshape(-1)).item() * n
             )
@@ -175,7 +182,7 @@ def run(job: TrainRun, test_sentences: int | None = None) -> Path | None:
 
     model = Transformer(mcfg)
     optimizer = torch.optim.Adam(model.parameters(), lr=1.0, betas=(0.9, 0.98), eps=1e-9)
-    d, warm, factor = mcfg.d_model, spec["warmup"], spec["lr_factor"]
+    d, warm, factor = mcfg.d_model, spec.warmup, spec.lr_factor
     config = TrainConfig(
         name=job.config,
         lr=1.0,

@@ -31,7 +31,7 @@ from reproductions.common.results import check_publishable, provenance
 from reproductions.word2vec.corpora import CORPORA, checksums, corpus_file
 from reproductions.word2vec.evaluate import evaluate, keyed_vectors
 from reproductions.word2vec.model import MAX_SENTENCE_LEN, Word2Vec, Word2VecConfig, read_corpus
-from reproductions.word2vec.reference import gensim_model
+from reproductions.word2vec.reference import gensim_model, train_gensim
 from tracker.atomic import atomic_write_text
 
 HERE = Path(__file__).resolve().parent
@@ -74,7 +74,7 @@ def train_cell(sentences: list[list[str]], cell: dict, args: argparse.Namespace)
     words = sum(map(len, sentences))
     ref = gensim_model(sentences, Word2Vec(Word2VecConfig(**vars(config))))
     start = time.perf_counter()
-    ref.train(sentences, total_examples=len(sentences), epochs=config.epochs)
+    train_gensim(ref, sentences, config.epochs)
     gensim_wps = words * config.epochs / (time.perf_counter() - start)
     ours = Word2Vec(Word2VecConfig(**vars(config))).fit(sentences, progress=False)
     return {

@@ -12,8 +12,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from reproductions.common.spec import RunSpec
 from reproductions.word2vec import PAPER_ID
 from reproductions.word2vec.model import Word2Vec, Word2VecConfig, read_corpus
 from tracker.atomic import atomic_write_text
@@ -37,16 +39,22 @@ PAPER_METRICS = {
     },
 }
 
+
+@dataclass(frozen=True, kw_only=True)
+class BaselineSpec(RunSpec):
+    """A baseline's `Word2VecConfig` settings (a flag given on the command line overrides one)."""
+
+    epochs: int
+    dim: int
+    window: int
+    min_count: int
+    negative: int
+    sample: float
+
+
 CONFIGS = {
-    "small": {"epochs": 5, "dim": 100, "window": 5, "min_count": 5, "negative": 5, "sample": 1e-3},
-    "paper": {
-        "epochs": 15,
-        "dim": 300,
-        "window": 10,
-        "min_count": 5,
-        "negative": 10,
-        "sample": 1e-4,
-    },
+    "small": BaselineSpec(epochs=5, dim=100, window=5, min_count=5, negative=5, sample=1e-3),
+    "paper": BaselineSpec(epochs=15, dim=300, window=10, min_count=5, negative=10, sample=1e-4),
 }
 
 
@@ -113,22 +121,22 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def make_config(args: argparse.Namespace, base: dict, sg: bool) -> Word2VecConfig:
+def make_config(args: argparse.Namespace, base: BaselineSpec, sg: bool) -> Word2VecConfig:
     def pick(name: str, default: object) -> object:
         value = getattr(args, name)
         return default if value is None else value
 
     return Word2VecConfig(
-        dim=pick("dim", base["dim"]),
-        window=pick("window", base["window"]),
+        dim=pick("dim", base.dim),
+        window=pick("window", base.window),
         sg=sg,
         hs=bool(args.hs),
-        negative=pick("negative", base["negative"]),
-        min_count=pick("min_count", base["min_count"]),
-        sample=pick("sample", base["sample"]),
+        negative=pick("negative", base.negative),
+        min_count=pick("min_count", base.min_count),
+        sample=pick("sample", base.sample),
         alpha=args.alpha,
         min_alpha=args.min_alpha,
-        epochs=pick("epochs", base["epochs"]),
+        epochs=pick("epochs", base.epochs),
         cbow_mean=bool(args.cbow_mean),
         workers=args.workers,
         seed=args.seed,

@@ -12,7 +12,7 @@ import torch
 
 from reproductions.albert import AlbertConfig, AlbertForPreTraining
 from reproductions.albert.check import QUICK_CONFIGS, run_checks
-from reproductions.albert.reference import build_reference
+from reproductions.albert.reference import albert_for_pretraining_from_hf, build_reference
 from reproductions.bert.check import make_batches
 from reproductions.common.parity import assert_all_passed, init_weights_, max_abs_diff
 
@@ -66,7 +66,7 @@ def test_factorised_embedding_table_is_vocab_by_e_and_projected_to_h():
 
 def test_from_hf_keeps_dtype_and_eval_mode():
     ref = build_reference(QUICK_CONFIGS[0], dtype=torch.float64)
-    ours = AlbertForPreTraining.from_hf(ref)
+    ours = albert_for_pretraining_from_hf(ref)
     assert not ours.training
     assert {p.dtype for p in ours.parameters()} == {torch.float64}
 
@@ -75,7 +75,7 @@ def test_masked_only_loss_equals_full_forward_loss():
     config = QUICK_CONFIGS[0]
     ref = build_reference(config, dtype=torch.float64)
     init_weights_(ref, std=0.2)
-    ours = AlbertForPreTraining.from_hf(ref)
+    ours = albert_for_pretraining_from_hf(ref)
     b = make_batches(config.vocab_size, config.type_vocab_size, seed=2)["padded"]
     full = ours(b["ids"], b["segments"], b["mask"], b["labels"], b["pair"]).loss
     fast = ours(

@@ -7,7 +7,11 @@ import torch
 
 from reproductions.bert import BertConfig, BertForPreTraining, BertModel
 from reproductions.bert.check import QUICK_CONFIGS, make_batches, run_checks
-from reproductions.bert.reference import build_reference
+from reproductions.bert.reference import (
+    bert_for_pretraining_from_hf,
+    bert_model_from_hf,
+    build_reference,
+)
 from reproductions.common.parity import assert_all_passed, init_weights_, max_abs_diff
 
 
@@ -22,7 +26,7 @@ def test_parity_suite_quick_passes_every_check():
 def _reference_and_ours(config: BertConfig) -> tuple[torch.nn.Module, BertForPreTraining]:
     ref = build_reference(config, dtype=torch.float64)
     init_weights_(ref, std=0.2, seed=3)
-    return ref, BertForPreTraining.from_hf(ref)
+    return ref, bert_for_pretraining_from_hf(ref)
 
 
 def test_tanh_gelu_would_be_caught_by_the_float64_tolerance():
@@ -52,10 +56,10 @@ def test_wrong_layernorm_eps_would_be_caught():
 
 def test_from_hf_keeps_dtype_and_returns_eval_mode():
     ref = build_reference(QUICK_CONFIGS[1], dtype=torch.float64)
-    ours = BertForPreTraining.from_hf(ref)
+    ours = bert_for_pretraining_from_hf(ref)
     assert not ours.training
     assert all(p.dtype == torch.float64 for p in ours.parameters())
-    enc = BertModel.from_hf(ref.bert)
+    enc = bert_model_from_hf(ref.bert)
     assert isinstance(enc, BertModel) and not enc.training
 
 

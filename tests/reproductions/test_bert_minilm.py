@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from reproductions.bert import BertModel
-from reproductions.bert.reference import load_local_bert
+from reproductions.bert.reference import bert_model_from_hf, load_local_bert
 from reproductions.bert.sentence_embedding import batch_encode, embed, mean_pool
 from reproductions.bert.tokenizer import WordPieceTokenizer
 from reproductions.common import data
@@ -30,7 +29,7 @@ def minilm():
         # Missing data fails (CI fetches it in `make test`): a skip would count as a pass.
         pytest.fail(str(err), pytrace=False)
     hf = load_local_bert(folder)
-    ours = BertModel.from_hf(hf)
+    ours = bert_model_from_hf(hf)
     tok = WordPieceTokenizer.from_vocab_file(folder / "vocab.txt")
     return hf, ours, tok
 

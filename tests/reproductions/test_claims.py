@@ -13,6 +13,7 @@ from reproductions.common.claims import (
     accuracy_above_rate,
     binomial_se,
     classifier_metrics,
+    compare_over_seeds,
     constant_heads,
     difference,
     paired_over_seeds,
@@ -54,6 +55,13 @@ def test_paired_over_seeds_needs_every_seed_and_a_clear_mean() -> None:
     assert not paired_over_seeds("c", "p", [0.601, 0.7, 0.6005], [0.6, 0.6, 0.6]).holds
     with pytest.raises(ValueError):
         paired_over_seeds("c", "p", [1.0], [1.0, 2.0])
+
+
+def test_compare_over_seeds_lower_is_better_counts_a_drop_as_the_gain() -> None:
+    lower = compare_over_seeds([190.0, 191.0], [200.0, 203.0], lower_is_better=True)
+    assert lower.holds and lower.differences == [10.0, 12.0] and lower.wins == 2
+    assert (lower.mean_a, lower.mean_b) == (190.5, 201.5)
+    assert not compare_over_seeds([190.0, 191.0], [200.0, 203.0]).holds
 
 
 def test_within_is_the_no_detectable_difference_test() -> None:
@@ -126,8 +134,9 @@ def test_published_results_from_a_dirty_tree_are_refused(tmp_path: Path, monkeyp
     monkeypatch.setattr(results, "REPRODUCTIONS_ROOT", root)
     monkeypatch.delenv(results.ALLOW_DIRTY_ENV, raising=False)
     published = root / "toy" / "results"
-    with pytest.raises(DirtyTreeError, match="--allow-dirty"):
+    with pytest.raises(DirtyTreeError, match="--allow-dirty") as refused:
         write_results("toy", "r", kind="train", provenance=_prov(True), out_dir=published)
+    assert refused.value.path == published
     assert not (published / "r.json").exists()
     # elsewhere (a scratch folder) a dirty tree is fine and not marked
     path = write_results("toy", "r", kind="train", provenance=_prov(True), out_dir=tmp_path / "x")

@@ -42,7 +42,7 @@ def test_tiny_pipeline_writes_results_with_both_taggers_and_polysemy(tmp_path: P
     # The same test sentences the run tags; the best constant tagger (the most common tag of
     # these very tokens) is the floor every arm must clear by a wide margin. Measured: the
     # majority tag is about 0.13, the four arms 0.60 to 0.64 after 60 training sentences.
-    test_tagged = brown.brown_tagged("test")[:: CONFIGS["tiny"]["test_every"]]
+    test_tagged = brown.brown_tagged("test")[:: CONFIGS["tiny"].test_every]
     gold = [coarse_tag(t) for s in test_tagged for _, t in s]
     majority = Counter(gold).most_common(1)[0][1] / len(gold)
     assert m["test_tokens"] == len(gold)

@@ -29,10 +29,10 @@ def test_parity_detects_erf_gelu_in_place_of_tanh_gelu(monkeypatch: pytest.Monke
 
 
 def test_from_hf_keeps_dtype_and_returns_eval_mode() -> None:
-    from reproductions.gpt2.reference import build_reference
+    from reproductions.gpt2.reference import build_reference, from_hf
 
     hf = build_reference(TINY, dtype=torch.float64)
-    ours = GPT2LMHeadModel.from_hf(hf)
+    ours = from_hf(hf)
     assert not ours.training
     assert next(ours.parameters()).dtype == torch.float64
 

@@ -3,6 +3,7 @@ padding invariance, learning on real WSJ data, and the end-to-end `tiny` run's r
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import tempfile
 from collections import Counter
@@ -168,11 +169,11 @@ def _majority_tag_accuracy(train: list, test: list) -> float:
 def test_tiny_real_data_run_learns_well_above_the_majority_tag() -> None:
     splits = {s: data.wsj_tagged(s) for s in ("train", "valid", "test")}
     splits = {"train": splits["train"][:300], "valid": splits["valid"][:20], "test": splits["test"]}
-    spec = {
-        **CONFIGS["tiny"]["bilstm"],
-        "word_dim": 32,
-        "train": {"steps": 80, "lr": 2e-2, "batch_size": 16, "eval_every": 40},
-    }
+    spec = dataclasses.replace(
+        CONFIGS["tiny"].bilstm,
+        word_dim=32,
+        train={"wsj": {"steps": 80, "lr": 2e-2, "batch_size": 16, "eval_every": 40}},
+    )
     with tempfile.TemporaryDirectory() as scratch:
         run = train_tagger(
             "wsj", splits, spec, seed=0, info=init_distributed(), scratch_dir=Path(scratch)
@@ -244,7 +245,7 @@ def test_short_run_resumes_from_its_checkpoints(tmp_path: Path) -> None:
 def test_small_config_bilstm_on_the_whole_wsj_sample_rivals_the_hmm() -> None:
     # About 2-3 minutes on 2 cores: the committed small run's WSJ arm, checked end to end.
     splits = {s: data.wsj_tagged(s) for s in ("train", "valid", "test")}
-    spec = {**CONFIGS["small"]["bilstm"], "train": CONFIGS["small"]["bilstm"]["train"]["wsj"]}
+    spec = CONFIGS["small"].bilstm
     with tempfile.TemporaryDirectory() as scratch:
         run = train_tagger(
             "wsj", splits, spec, seed=0, info=init_distributed(), scratch_dir=Path(scratch)

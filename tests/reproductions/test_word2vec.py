@@ -247,6 +247,39 @@ def test_learning_rate_schedule_matches_gensims_job_producer() -> None:
     assert alphas[-1] < 0.025 / len(sizes)  # almost min_alpha by the last job
 
 
+def test_the_benchmark_gives_gensim_the_word_counted_schedule() -> None:
+    # What the benchmark and the tables compare against must decay α as ours does: by corpus
+    # words. Given sentences instead, gensim's α on the long-line corpus is another schedule.
+    import queue
+
+    from reproductions.word2vec.reference import train_gensim
+
+    lines = _long_line_corpus()
+    ours = Word2Vec(min_count=1, dim=8, epochs=2, workers=1)
+    ours.prepare(lines)
+    ref = gensim_model(lines, ours)
+    pieces = [
+        s[k : k + MAX_SENTENCE_LEN] for s in lines for k in range(0, len(s), MAX_SENTENCE_LEN)
+    ]
+    seen: dict = {}
+    producer = ref._job_producer
+
+    def spy(data, job_queue, cur_epoch=0, total_examples=None, total_words=None):  # noqa: ANN001
+        seen[cur_epoch] = []
+        inner: queue.Queue = queue.Queue()
+        producer(data, inner, cur_epoch, total_examples=total_examples, total_words=total_words)
+        while (item := inner.get()) is not None:
+            seen[cur_epoch].append(item[1])
+            job_queue.put(item)
+        for _ in range(ref.workers):
+            job_queue.put(None)
+
+    ref._job_producer = spy
+    train_gensim(ref, pieces, 2)
+    for epoch in range(2):
+        np.testing.assert_allclose(seen[epoch], ours.job_alphas(epoch), rtol=1e-6)
+
+
 def test_long_lines_are_cut_into_pieces_not_truncated() -> None:
     # gensim given a line longer than 10,000 words trains on its first 10,000 only; gensim's own
     # LineSentence, the C tool and we cut it into 10,000-word pieces and train on all of them.

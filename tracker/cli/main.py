@@ -8,6 +8,7 @@ stable: 0 ok, 1 the data has a problem the user must fix (bad sheet, conflict), 
 from __future__ import annotations
 
 import importlib
+import os
 
 import typer
 from typer.core import TyperGroup
@@ -142,6 +143,10 @@ def root() -> None:
 
 
 def main() -> None:
+    # The first pydantic model built makes pydantic read the entry points of every installed
+    # distribution, looking for its plugins (~30 ms here, on every command); the tracker uses
+    # none. PYDANTIC_DISABLE_PLUGINS=0 in the environment turns the search back on.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
     app()
 
 

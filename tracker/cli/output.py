@@ -10,18 +10,40 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from tracker.errors import TrackerError
 
-console = Console(highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class LazyConsole:
+    """A rich Console made on first use. Importing rich costs about as much as the rest of
+    `tracker papers list` piped (TSV), which prints without it; every attribute goes to the
+    Console, made with `settings`."""
+
+    def __init__(self, **settings: Any) -> None:
+        self._settings = settings
+        self._console: Console | None = None
+
+    def get(self) -> Console:
+        """The rich Console itself (for rich objects that take one, like Progress)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._settings)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
+
+
+console = LazyConsole(highlight=False, soft_wrap=True)
 # Every message on stderr quotes file text and cells: printed as written, never parsed as markup.
-err_console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+err_console = LazyConsole(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,6 +56,8 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except TrackerError as exc:
+            from rich.markup import escape
+
             # The message quotes cells and file text: "[/]" there must print, not parse.
             err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
             raise typer.Exit(exc.exit_code) from None
@@ -71,6 +95,8 @@ def print_table(
         for row in rows:
             sys.stdout.write("\t".join("" if v is None else str(v) for v in row) + "\n")
         return
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False, header_style="bold")
     for header in headers:
         if header in ellipsis:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from typer.main import get_command
 
+from tracker.atomic import atomic_write_text
 from tracker.cli.main import app
 
 WIDTH = 100
@@ -73,7 +74,7 @@ def main() -> None:
     if "--check" in sys.argv[1:]:
         current = TARGET.read_text(encoding="utf-8") if TARGET.is_file() else ""
         raise SystemExit(0 if current == text else 1)
-    TARGET.write_text(text, encoding="utf-8")
+    atomic_write_text(TARGET, text)
     print(f"wrote {TARGET}")
 
 

@@ -123,7 +123,7 @@ def register(app: typer.Typer) -> None:
                 outcome = lib.run_check(each, quick=quick)
             except DirtyTreeError as dirty:
                 raise TrackerError(
-                    f"{str(dirty).split(':')[0]}: not writing parity results from a tree with "
+                    f"{dirty.path}: not writing parity results from a tree with "
                     "uncommitted changes",
                     fix=f"commit first, or run `tracker repro check {each} --allow-dirty` "
                     "(recorded in the results' provenance)",

@@ -121,7 +121,7 @@ class _progress:
                 TextColumn("{task.description}"),
                 BarColumn(),
                 TextColumn("{task.completed}/{task.total}"),
-                console=console,
+                console=console.get(),
                 transient=True,
             )
             self.bar.start()

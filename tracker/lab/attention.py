@@ -39,13 +39,12 @@ def load_minilm() -> tuple[Any, Any]:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from reproductions.bert import BertModel
-    from reproductions.bert.reference import load_local_bert
+    from reproductions.bert.reference import bert_model_from_hf, load_local_bert
     from reproductions.bert.tokenizer import WordPieceTokenizer
     from reproductions.common import data
 
     folder = data.minilm_dir()
-    ours = BertModel.from_hf(load_local_bert(folder)).eval()
+    ours = bert_model_from_hf(load_local_bert(folder)).eval()
     return ours, WordPieceTokenizer.from_vocab_file(folder / "vocab.txt")
 
 

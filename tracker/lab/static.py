@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tracker.atomic import atomic_write_text
 from tracker.i18n import Translator, translator
 from tracker.lab import build_parser, label, language, run_build
 
@@ -125,13 +126,13 @@ def build(out: Path = FIGURES) -> dict:
     for name, (reproduction, compute) in tqdm(VIEWS.items(), desc="lab figures", unit="view"):
         svgs, numbers = compute()
         for figure, svg in svgs.items():
-            (out / f"{figure}.svg").write_text(svg, encoding="utf-8")
+            atomic_write_text(out / f"{figure}.svg", svg)
         record["views"][name] = {
             "reproduction": reproduction,
             "figures": sorted(svgs),
             "numbers": numbers,
         }
-    (out / "figures.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    atomic_write_text(out / "figures.json", json.dumps(record, indent=1) + "\n")
     return record
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tracker.atomic import atomic_write_text, atomic_writer
 from tracker.lab import build_parser, run_build
 
 ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
@@ -243,15 +244,15 @@ def build(out: Path = ARTEFACTS, keep: int = KEEP_WORDS) -> dict:
             kv = KeyedVectors.load_word2vec_format(str(target))
             words = kv.index_to_key[:keep]  # the CLI writes words in descending frequency
             vectors = kv.vectors[:keep].astype(np.float16)
-            tmp_npz = out / f".word2vec-{arch}.tmp.npz"
-            np.savez_compressed(tmp_npz, words=np.array(words), vectors=vectors)
-            tmp_npz.replace(_artefact(arch) if out == ARTEFACTS else out / f"word2vec-{arch}.npz")
+            target_npz = _artefact(arch) if out == ARTEFACTS else out / f"word2vec-{arch}.npz"
+            with atomic_writer(target_npz) as handle:
+                np.savez_compressed(handle, words=np.array(words), vectors=vectors)
             record["archs"][arch] = {
                 "vocabulary": len(kv.index_to_key),
                 "train_seconds": round(time.time() - began, 2),
             }
     record["wall_time_s"] = round(time.time() - started, 2)
-    (out / "word2vec.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    atomic_write_text(out / "word2vec.json", json.dumps(record, indent=1) + "\n")
     return record
 
 

@@ -12,11 +12,14 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.errors import DataError
 from tracker.site.katex import vendor_katex
 from tracker.site.pages import SiteReport, generate_site
+
+if TYPE_CHECKING:
+    from tracker.catalog import Catalog
 
 
 def _mkdocs(root: Path, *args: str, capture: bool = True) -> subprocess.CompletedProcess[str]:
@@ -43,8 +46,10 @@ def build_site(
     strict: bool = True,
     site_dir: Path | None = None,
     today: dt.date | None = None,
+    catalog: Catalog | None = None,
 ) -> BuildResult:
-    """Generate the pages, vendor KaTeX, and run `mkdocs build` (strict: warnings are errors)."""
+    """Generate the pages, vendor KaTeX, and run `mkdocs build` (strict: warnings are errors);
+    `catalog` as for `generate_site`."""
     root = Path(root)
     started = time.perf_counter()
     if not (root / "mkdocs.yml").is_file():
@@ -52,7 +57,7 @@ def build_site(
             f"no mkdocs.yml in {root}",
             fix="run inside the team repository (`tracker init` writes one for a new team)",
         )
-    generated = generate_site(root, today=today)
+    generated = generate_site(root, today=today, catalog=catalog)
     vendor_katex(root)
     site = Path(site_dir) if site_dir else root / "site"
     args = ["build", "--site-dir", str(site)]

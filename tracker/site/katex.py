@@ -1,20 +1,24 @@
 """KaTeX vendored at build time: fetched once from the npm registry into a cache, checked
 against a pinned sha256 and copied into `docs/assets/vendor/katex/`, so math renders with no
 network.
+
+The download and the sha256 check are the data sets' own (`reproductions.common.data.fetching`:
+the registry's client, the pinned digest), so the project has one pinned fetcher.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
-import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker import store
 from tracker.errors import RemoteError
+
+if TYPE_CHECKING:
+    from reproductions.common.data.sources import Archive
 
 KATEX_VERSION = "0.16.22"
 KATEX_SHA256 = "e9e0d167db3175481cbadaff38e8d90b130f6a3ddb451a47e43c577fd511f365"
@@ -30,42 +34,41 @@ def cache_dir() -> Path:
     return path
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def katex_archive() -> Archive:
+    """The pinned download: what `npm pack katex@<version>` saves (`vendor_katex` picks the
+    browser files of its package/dist/)."""
+    from reproductions.common.data.sources import Archive
+
+    filename = f"katex-{KATEX_VERSION}.tgz"
+    return Archive("npm", "katex", KATEX_VERSION, filename, KATEX_SHA256, {"package/dist": "."})
 
 
 def fetch_katex(cache: Path | None = None) -> Path:
     """The pinned KaTeX tarball in the cache, fetched with `npm pack` when missing."""
+    # Imported here: the data layer is needed only when the site is built.
+    from reproductions.common.data import fetching
+
+    archive = katex_archive()
     cache = cache or cache_dir()
-    tarball = cache / f"katex-{KATEX_VERSION}.tgz"
-    if tarball.is_file() and _sha256(tarball) == KATEX_SHA256:
+    tarball = cache / archive.filename
+    if tarball.is_file() and fetching.sha256_file(tarball) == archive.sha256:
         return tarball
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RemoteError(
-            f"KaTeX {KATEX_VERSION} is not in the cache ({tarball}) and npm is not installed",
-            fix="install npm (apt-get install npm) or put the tarball there by hand",
-        )
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache) as scratch:
-        done = subprocess.run(
-            [npm, "pack", f"katex@{KATEX_VERSION}", "--pack-destination", scratch, "--silent"],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        fetched = Path(scratch) / f"katex-{KATEX_VERSION}.tgz"
-        if done.returncode != 0 or not fetched.is_file():
+        try:
+            fetched = fetching.download(archive, Path(scratch))
+            fetching.verify(fetched, archive)
+        except fetching.ToolMissing as exc:
             raise RemoteError(
-                f"npm pack katex@{KATEX_VERSION} failed: {done.stderr.strip()[-500:]}",
-                fix="check access to registry.npmjs.org",
-            )
-        digest = _sha256(fetched)
-        if digest != KATEX_SHA256:
+                f"KaTeX {KATEX_VERSION} is not in the cache ({tarball}): {exc}",
+                fix="install npm (apt-get install npm) or put the tarball there by hand",
+            ) from None
+        except fetching.ChecksumMismatch as exc:
             raise RemoteError(
-                f"katex-{KATEX_VERSION}.tgz has sha256 {digest}, expected {KATEX_SHA256}",
-                fix="the registry served a different file; do not use it",
-            )
+                str(exc), fix="the registry served a different file; do not use it"
+            ) from None
+        except fetching.DataError as exc:
+            raise RemoteError(str(exc), fix="check access to registry.npmjs.org") from None
         store.atomic_write_bytes(tarball, fetched.read_bytes())
     return tarball
 

@@ -642,12 +642,17 @@ def tags_page(_: Translator) -> str:
     )
 
 
-def generate_site(root: Path, *, today: dt.date | None = None) -> SiteReport:
-    """Write every generated page under docs/ (only files whose text changed are rewritten)."""
+def generate_site(
+    root: Path, *, today: dt.date | None = None, catalog: Catalog | None = None
+) -> SiteReport:
+    """Write every generated page under docs/ (only files whose text changed are rewritten).
+
+    `catalog`: the team's catalog when the caller has it loaded already (`tracker week`), read
+    from `root` otherwise."""
     started = time.perf_counter()
     root = Path(root)
     report = SiteReport()
-    catalog = load_catalog(root)
+    catalog = catalog if catalog is not None else load_catalog(root)
     _ = translator(catalog.team)
     report.warnings.extend(str(e) for e in catalog.errors)
     writer = _Writer(root, report)
