@@ -253,7 +253,7 @@ def markdown_table(report: dict) -> str:
             f"{ws['difference']:+.3f} ({_t(ws)}) | {s_o} | {s_g} | {sl['difference']:+.3f} ({_t(sl)}) | "
             f"{sp.get('ours_words_per_s', 0):,} | {sp.get('gensim_words_per_s', 0):,} | {sp.get('ratio', 0):.2f} | "
             f"{sp.get('cpu_ratio', 0):.2f} | "
-            f"{'met' if r['holds'] else ('missed' if n >= 3 else f'{n} seed(s): not decided')} | "
+            f"{_verdict(r, n)} | "
             f"{_row_commits(report, r)} |"
         )
     decided = [r for r in report["rows"] if len(r["seeds"]) >= 3]
@@ -283,6 +283,30 @@ def markdown_table(report: dict) -> str:
     if BY_SENTENCES.is_file() and _alpha_by(report) == "corpus words":
         lines += ["", *schedule_table(report, json.loads(BY_SENTENCES.read_text("utf-8")))]
     return "\n".join(lines)
+
+
+def _verdict(row: dict, seeds: int) -> str:
+    """met, or which goals missed and by how much, with the p of the difference (a large p:
+    seed-to-seed noise cannot tell the miss from no difference at all)."""
+    if seeds < 3:
+        return f"{seeds} seed(s): not decided"
+    if row["holds"]:
+        return "met"
+    missed = []
+    for metric, name in (("analogy_accuracy", "analogy"), ("wordsim353_spearman", "WS353"),
+                         ("simlex999_spearman", "SimLex")):  # fmt: skip
+        e = row["metrics"][metric]
+        if not e["holds"]:
+            by = (
+                f"{100 * e['relative_difference']:+.1f}%"
+                if metric == "analogy_accuracy"
+                else f"{e['difference']:+.3f}"
+            )
+            missed.append(f"{name} {by} (p = {e['p_value']})")
+    speed = row.get("speed", {})
+    if not speed.get("holds", False):
+        missed.append(f"speed {speed.get('ratio', 0):.2f}×")
+    return "missed: " + "; ".join(missed)
 
 
 def _load(report: dict) -> str:
