@@ -39,3 +39,17 @@ def sample_repo(tmp_path: Path) -> Path:
             REPO / "docs", target / "docs", ignore=shutil.ignore_patterns("papers", "members")
         )
     return target
+
+
+@pytest.fixture(autouse=True)
+def _torch_threads_restored():
+    """A train script run in-process sets torch to one thread (its small matrices run faster so);
+    put the count back so the next test computes as it would alone."""
+    import sys
+
+    torch = sys.modules.get("torch")
+    before = torch.get_num_threads() if torch is not None else None
+    yield
+    torch = sys.modules.get("torch")
+    if torch is not None and before is not None and torch.get_num_threads() != before:
+        torch.set_num_threads(before)
