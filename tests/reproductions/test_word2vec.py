@@ -18,9 +18,11 @@ from reproductions.word2vec.check import zipf_corpus
 from reproductions.word2vec.model import (
     MAX_SENTENCE_LEN,
     Word2Vec,
+    _noise_word,
     huffman_codes,
     keep_probability_ints,
     noise_cum_table,
+    noise_guide,
 )
 from reproductions.word2vec.reference import (
     copy_weights_into_gensim,
@@ -102,6 +104,24 @@ def test_subsampling_and_noise_tables_match_gensim(corpus: list[list[str]]) -> N
         keep_probability_ints(ours.vocab.counts, 1e-2).astype(np.int64), ref_sample
     )
     np.testing.assert_array_equal(noise_cum_table(ours.vocab.counts), ref.cum_table)
+
+
+@pytest.mark.parametrize("vocab", [1, 2, 3, 50, 30_000])
+def test_a_guided_noise_draw_lands_on_the_word_bisection_gives(vocab: int) -> None:
+    """The guide only shortens the search: every draw, edges included, finds bisect_left's word.
+
+    Counts are Zipf-like, so frequent words span many buckets and rare ones share one; the
+    30,000-word case has more words than the guide has buckets."""
+    counts = np.maximum(1, (1e6 / np.arange(1, vocab + 1) ** 1.1).astype(np.int64))
+    cum = noise_cum_table(counts)
+    guide, shift = noise_guide(cum)
+    assert len(guide) <= 2**16 + 2
+    rng = np.random.default_rng(vocab)
+    top = int(cum[-1])
+    edges = [0, 1, top - 1, *cum[:50].tolist(), *(cum[:50] - 1).tolist(), *(cum[:50] + 1).tolist()]
+    draws = [*rng.integers(0, top, 20_000).tolist(), *(x for x in edges if 0 <= x < top)]
+    found = [_noise_word(cum, guide, np.uint64(shift), np.uint64(x)) for x in draws]
+    np.testing.assert_array_equal(found, np.searchsorted(cum, draws, side="left"))
 
 
 @pytest.mark.parametrize("exact", [False, True])
