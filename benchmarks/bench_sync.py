@@ -28,6 +28,7 @@ name: bench
 topic: NLP
 members:
   - {handle: m1, name: 멤버1, interests: [nlp]}
+  - {handle: m2, name: 멤버2, interests: [nlp]}
 remote: {kind: file, path: papers/reading-list.csv}
 """
 

@@ -39,16 +39,7 @@ def main(argv: list[str] | None = None) -> dict:
         "max_position_embeddings": 256,
     }
     if args.small:
-        cfg = TransformerConfig(
-            d_model=128,
-            encoder_layers=2,
-            decoder_layers=2,
-            encoder_attention_heads=4,
-            decoder_attention_heads=4,
-            encoder_ffn_dim=512,
-            decoder_ffn_dim=512,
-            **common,
-        )
+        cfg = TransformerConfig.stacks(d_model=128, layers=2, heads=4, ffn_dim=512, **common)
     else:
         cfg = TransformerConfig(**common)  # base: 512 wide, 6+6 layers, 8 heads, d_ff 2048
     started = time.time()

@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from results_helpers import results_record
+
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "tracker" / "dashboard" / "app.py")
 TODAY = "2025-07-03"  # a Thursday; the team meets on Tuesdays → next meeting 2025-07-08
@@ -180,63 +182,56 @@ def copy_sample_repo(root: Path) -> Path:
     return root
 
 
-PARITY = {
-    "schema": 1,
-    "reproduction": "bert",
-    "paper_id": "1810.04805",
-    "kind": "parity",
-    "run": "parity",
-    "checks": [
+PARITY = results_record(
+    "bert",
+    "1810.04805",
+    "parity",
+    "parity",
+    checks=[
         {
             "name": "forward hidden",
             "dtype": "float64",
-            "max_abs_diff": 3.0e-14,
+            "max_abs_diff": 3e-14,
             "tol": 1e-10,
             "passed": True,
         },
         {
             "name": "gradients",
             "dtype": "float64",
-            "max_abs_diff": 7.0e-13,
+            "max_abs_diff": 7e-13,
             "tol": 1e-10,
             "passed": True,
         },
         {
             "name": "forward hidden",
             "dtype": "float32",
-            "max_abs_diff": 2.5e-6,
-            "tol": 1e-5,
+            "max_abs_diff": 2.5e-06,
+            "tol": 1e-05,
             "passed": True,
         },
     ],
-    "passed": True,
-    "provenance": {
+    passed=True,
+    provenance={
         "command": "tracker repro check bert",
         "started_at": "2025-07-02T09:30:00+00:00",
         "git_commit": "abc1234",
     },
-}
+)
 
-TRAIN = {
-    "schema": 1,
-    "reproduction": "bert",
-    "paper_id": "1810.04805",
-    "kind": "train",
-    "run": "small",
-    "metrics": {"mlm_accuracy": 0.41, "val_loss": 3.2},
-    "paper_metrics": {
-        "mlm_accuracy": {"value": 0.72, "note": "BooksCorpus+Wikipedia, 340M params"}
-    },
-    "curves": {
-        "train_loss": [[0, 9.5], [100, 6.1], [200, 4.0]],
-        "val_loss": [[100, 6.4], [200, 4.3]],
-    },
-    "provenance": {
+TRAIN = results_record(
+    "bert",
+    "1810.04805",
+    "train",
+    "small",
+    metrics={"mlm_accuracy": 0.41, "val_loss": 3.2},
+    paper_metrics={"mlm_accuracy": {"value": 0.72, "note": "BooksCorpus+Wikipedia, 340M params"}},
+    curves={"train_loss": [[0, 9.5], [100, 6.1], [200, 4.0]], "val_loss": [[100, 6.4], [200, 4.3]]},
+    provenance={
         "command": "python -m reproductions.bert.train --config small --seed 0",
         "started_at": "2025-07-02T10:00:00+00:00",
         "wall_time_s": 42.0,
     },
-}
+)
 
 
 def write_results(root: Path, *, parity_passed: bool = True) -> Path:

@@ -28,6 +28,7 @@ import base64
 import datetime as dt
 import json
 import re
+import string
 import threading
 import urllib.parse
 from collections import Counter
@@ -108,11 +109,11 @@ def col_number(letters: str) -> int:
 
 
 def col_letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, rem = divmod(number - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """1 → A, 26 → Z, 27 → AA (bijective base 26), written apart from the tracker's own."""
+    if number <= 0:
+        return ""
+    head, rem = divmod(number - 1, 26)
+    return col_letters(head) + string.ascii_uppercase[rem]
 
 
 def _format_number(value: float | int) -> str:

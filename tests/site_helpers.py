@@ -10,7 +10,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from results_helpers import write_result
+from results_helpers import results_record, write_result
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "notes"
@@ -19,27 +19,22 @@ TODAY = "2025-09-01"
 
 # A training result for the BERT reproduction, with curves and the paper's numbers, written by
 # hand for the tests (the real ones are written by `tracker repro train`).
-BERT_TRAIN_RESULT = {
-    "schema": 1,
-    "reproduction": "bert",
-    "paper_id": "1810.04805",
-    "kind": "train",
-    "run": "tiny",
-    "metrics": {"mlm_accuracy": 0.4125, "glue_sst2": 0.8031},
-    "paper_metrics": {"glue_sst2": {"value": 0.935, "note": "BERT-base; we train a tiny model"}},
-    "curves": {
-        "train_loss": [[0, 7.5], [100, 5.25], [200, 4.5]],
-        "val_loss": [[0, 7.6], [200, 4.9]],
-    },
-    "provenance": {"started_at": "2025-08-30T10:00:00+00:00"},
-}
-BERT_PARITY_RESULT = {
-    "schema": 1,
-    "reproduction": "bert",
-    "paper_id": "1810.04805",
-    "kind": "parity",
-    "run": "parity",
-    "checks": [
+BERT_TRAIN_RESULT = results_record(
+    "bert",
+    "1810.04805",
+    "train",
+    "tiny",
+    metrics={"mlm_accuracy": 0.4125, "glue_sst2": 0.8031},
+    paper_metrics={"glue_sst2": {"value": 0.935, "note": "BERT-base; we train a tiny model"}},
+    curves={"train_loss": [[0, 7.5], [100, 5.25], [200, 4.5]], "val_loss": [[0, 7.6], [200, 4.9]]},
+    provenance={"started_at": "2025-08-30T10:00:00+00:00"},
+)
+BERT_PARITY_RESULT = results_record(
+    "bert",
+    "1810.04805",
+    "parity",
+    "parity",
+    checks=[
         {
             "name": "last_hidden_state",
             "dtype": "float64",
@@ -50,14 +45,14 @@ BERT_PARITY_RESULT = {
         {
             "name": "pooler_output",
             "dtype": "float32",
-            "max_abs_diff": 2.0e-7,
-            "tol": 1e-5,
+            "max_abs_diff": 2e-07,
+            "tol": 1e-05,
             "passed": True,
         },
     ],
-    "passed": True,
-    "provenance": {"started_at": "2025-08-29T09:00:00+00:00"},
-}
+    passed=True,
+    provenance={"started_at": "2025-08-29T09:00:00+00:00"},
+)
 
 
 def make_team_repo(target: Path, *, results: bool = True) -> Path:

@@ -12,6 +12,7 @@ the one way a script writes that file (on the main process; the others get None)
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import math
@@ -19,7 +20,7 @@ import random
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -215,6 +216,22 @@ def _evaluate(model: nn.Module, evaluate: Callable[[nn.Module], dict[str, float]
 # --- the loop ------------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _process_group(info: DistInfo | None) -> Iterator[DistInfo]:
+    """`info` if given; else the torchrun group, joined here and left again on the way out (a
+    group that was already joined is left as it was)."""
+    if info is not None:
+        yield info
+        return
+    was_initialised = dist.is_available() and dist.is_initialized()
+    joined = init_distributed()
+    try:
+        yield joined
+    finally:
+        if joined.world_size > 1 and not was_initialised:
+            cleanup_distributed()
+
+
 def train(
     model: nn.Module,
     config: TrainConfig,
@@ -251,243 +268,200 @@ def train(
     `torchrun` process group itself and leaves it before returning.
     """
     started = time.time()
+    out_dir = Path(out_dir) if out_dir else default_results_dir(reproduction)
+    checkpoint_path = Path(checkpoint_path) if checkpoint_path else None
     # Before any work: a run that would publish from a dirty tree fails now, not in an hour.
-    check_publishable(Path(out_dir) if out_dir else default_results_dir(reproduction))
-    own_group = False
-    if info is None:
-        was_initialised = dist.is_available() and dist.is_initialized()
-        info = init_distributed()
-        own_group = info.world_size > 1 and not was_initialised
-    try:
-        return _train(
-            model,
-            config,
-            reproduction=reproduction,
-            run=run,
-            loss_fn=loss_fn,
-            make_batch=make_batch,
-            evaluate=evaluate,
-            optimizer=optimizer,
-            lr_lambda=lr_lambda,
-            data_checksums=data_checksums,
-            paper_metrics=paper_metrics,
-            paper_id=paper_id,
-            checkpoint_path=Path(checkpoint_path) if checkpoint_path else None,
-            out_dir=Path(out_dir) if out_dir else default_results_dir(reproduction),
-            info=info,
-            started=started,
-        )
-    finally:
-        if own_group:
-            cleanup_distributed()
-
-
-def _train(
-    model: nn.Module,
-    config: TrainConfig,
-    *,
-    reproduction: str,
-    run: str,
-    loss_fn: Callable[[nn.Module, Any], torch.Tensor],
-    make_batch: Callable[[int, DistInfo], Any],
-    evaluate: Callable[[nn.Module], dict[str, float]] | None,
-    optimizer: torch.optim.Optimizer | None,
-    lr_lambda: Callable[[int], float] | None,
-    data_checksums: dict[str, str] | None,
-    paper_metrics: dict[str, dict] | None,
-    paper_id: str | None,
-    checkpoint_path: Path | None,
-    out_dir: Path,
-    info: DistInfo,
-    started: float,
-) -> TrainResult:
-    if config.steps < 0:
-        raise ValueError(f"steps must be >= 0, not {config.steps}")
-    if config.batch_size % info.world_size:
-        raise ValueError(
-            f"global batch_size {config.batch_size} does not split evenly over "
-            f"{info.world_size} processes"
-        )
-    # Each rank draws its own dropout masks; the model's initial weights come from rank 0 (DDP).
-    seed_everything(config.seed + info.rank)
-    model.to(info.device)
-    if optimizer is None:
-        optimizer = torch.optim.AdamW(
-            model.parameters(), lr=config.lr, weight_decay=config.weight_decay
-        )
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lr_lambda or warmup_constant(config.warmup_steps)
-    )
-
-    curves: dict[str, list[list[float]]] = {"train_loss": []}
-    metrics: dict[str, float] = {}
-    start_step = 0
-    previous_wall = 0.0
-    first_started = started
-    window_sum: torch.Tensor | float = 0.0
-    window_count = 0
-    resumed_from: int | None = None
-
-    if checkpoint_path is not None and checkpoint_path.exists():
-        state = torch.load(checkpoint_path, map_location="cpu", weights_only=False)
-        if state.get("format") != CHECKPOINT_FORMAT:
-            raise ValueError(f"{checkpoint_path}: not a checkpoint of this training loop")
-        saved, now = _comparable(state["config"]), _comparable(config.to_dict())
-        if saved != now:
-            changed = sorted(k for k in set(saved) | set(now) if saved.get(k) != now.get(k))
+    check_publishable(out_dir)
+    with _process_group(info) as info:
+        if config.steps < 0:
+            raise ValueError(f"steps must be >= 0, not {config.steps}")
+        if config.batch_size % info.world_size:
             raise ValueError(
-                f"{checkpoint_path} was written with a different config ({', '.join(changed)} "
-                "changed); delete it or pass another checkpoint path"
+                f"global batch_size {config.batch_size} does not split evenly over "
+                f"{info.world_size} processes"
             )
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        start_step = resumed_from = int(state["step"])
-        curves = state["curves"]
-        metrics = state["metrics"]
-        window_sum, window_count = state["window"]
-        previous_wall = state["wall_time_s"]
-        first_started = state["started_at"]
-        rng = state["rng"]
-        if state["world_size"] == info.world_size:
-            _set_rng_state(rng[info.rank])
-        else:
-            warnings.warn(
-                f"resuming a {state['world_size']}-process checkpoint with {info.world_size} "
-                "processes: random streams are reseeded, so dropout will differ",
-                stacklevel=2,
+        # Each rank draws its own dropout masks; the model's initial weights come from rank 0 (DDP).
+        seed_everything(config.seed + info.rank)
+        model.to(info.device)
+        if optimizer is None:
+            optimizer = torch.optim.AdamW(
+                model.parameters(), lr=config.lr, weight_decay=config.weight_decay
             )
-    wrapped = wrap_model(
-        model,
-        info,
-        find_unused_parameters=bool(config.extra.get("ddp_find_unused_parameters", False)),
-    )
-    wrapped.train()
-
-    def save_checkpoint(completed: int) -> None:
-        rng_states = _gather_objects(_rng_state(), info)
-        if not info.is_main or checkpoint_path is None:
-            return
-        _save_atomic(
-            {
-                "format": CHECKPOINT_FORMAT,
-                "step": completed,
-                "config": config.to_dict(),
-                "model": unwrap_model(wrapped).state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(),
-                "rng": rng_states,
-                "curves": curves,
-                "metrics": metrics,
-                "window": (float(window_sum), window_count),
-                "world_size": info.world_size,
-                "wall_time_s": previous_wall + time.time() - started,
-                "started_at": first_started,
-            },
-            checkpoint_path,
+        scheduler = torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lr_lambda or warmup_constant(config.warmup_steps)
         )
 
-    def run_eval(completed: int) -> None:
-        nonlocal metrics
-        if evaluate is None or not info.is_main:
-            return
-        metrics = _evaluate(unwrap_model(wrapped), evaluate)
-        scalars = {k: v for k, v in metrics.items() if not isinstance(v, list)}
-        for key, value in scalars.items():
-            curves.setdefault(key, []).append([completed, value])
-        bar.write(f"step {completed}: " + ", ".join(f"{k}={v:.4g}" for k, v in scalars.items()))
+        curves: dict[str, list[list[float]]] = {"train_loss": []}
+        metrics: dict[str, float] = {}
+        start_step = 0
+        previous_wall = 0.0
+        first_started = started
+        window_sum: torch.Tensor | float = 0.0
+        window_count = 0
+        resumed_from: int | None = None
 
-    params = [p for p in wrapped.parameters() if p.requires_grad]
-    last_eval = last_ckpt = -1
-    bar = tqdm(
-        total=config.steps,
-        initial=start_step,
-        desc=f"{reproduction}/{run}",
-        disable=not info.is_main,
-        dynamic_ncols=True,
-    )
-    for step in range(start_step, config.steps):
-        batch = make_batch(step, info)
-        loss = loss_fn(wrapped, batch)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        if config.grad_clip is not None and config.grad_clip > 0:
-            torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
-        optimizer.step()
-        scheduler.step()
-        completed = step + 1
-        # Summed on the device: reading the loss back every step would stall a GPU.
-        window_sum = window_sum + loss.detach().to(torch.float64)
-        window_count += 1
-        if completed % max(1, config.log_every) == 0 or completed == config.steps:
-            totals = torch.stack(
-                [
-                    torch.as_tensor(window_sum, dtype=torch.float64, device=info.device),
-                    torch.tensor(float(window_count), dtype=torch.float64, device=info.device),
-                ]
-            )
-            if info.world_size > 1:
-                dist.all_reduce(totals)
-            mean_loss = float(totals[0] / totals[1])
-            if not math.isfinite(mean_loss):
-                raise FloatingPointError(
-                    f"{reproduction}/{run}: training loss became {mean_loss} by step {completed}"
+        if checkpoint_path is not None and checkpoint_path.exists():
+            state = torch.load(checkpoint_path, map_location="cpu", weights_only=False)
+            if state.get("format") != CHECKPOINT_FORMAT:
+                raise ValueError(f"{checkpoint_path}: not a checkpoint of this training loop")
+            saved, now = _comparable(state["config"]), _comparable(config.to_dict())
+            if saved != now:
+                changed = sorted(k for k in set(saved) | set(now) if saved.get(k) != now.get(k))
+                raise ValueError(
+                    f"{checkpoint_path} was written with a different config ({', '.join(changed)} "
+                    "changed); delete it or pass another checkpoint path"
                 )
-            curves["train_loss"].append([completed, mean_loss])
-            window_sum, window_count = 0.0, 0
-            bar.set_postfix(loss=f"{mean_loss:.4g}", lr=f"{scheduler.get_last_lr()[0]:.3g}")
-        if config.eval_every > 0 and completed % config.eval_every == 0:
-            run_eval(completed)
-            last_eval = completed
-        checkpoint_due = config.checkpoint_every > 0 and completed % config.checkpoint_every == 0
-        if checkpoint_path is not None and checkpoint_due:
-            save_checkpoint(completed)
-            last_ckpt = completed
-        bar.update(1)
-    bar.close()
-
-    final_step = max(start_step, config.steps)
-    # The end-of-run checkpoint comes before the final evaluation so that extending a finished
-    # run later follows the same path as one long run (a final eval may consume random numbers).
-    if checkpoint_path is not None and last_ckpt != final_step and final_step > start_step:
-        save_checkpoint(final_step)
-    if last_eval != final_step:
-        run_eval(final_step)
-
-    wall = previous_wall + time.time() - started
-    results_path: Path | None = None
-    if info.is_main:
-        prov = provenance(
-            config.to_dict(),
-            config.seed,
-            data_checksums,
-            first_started,
-            command=command_line(),
-            world_size=info.world_size,
-            wall_time_s=wall,
+            model.load_state_dict(state["model"])
+            optimizer.load_state_dict(state["optimizer"])
+            scheduler.load_state_dict(state["scheduler"])
+            start_step = resumed_from = int(state["step"])
+            curves = state["curves"]
+            metrics = state["metrics"]
+            window_sum, window_count = state["window"]
+            previous_wall = state["wall_time_s"]
+            first_started = state["started_at"]
+            rng = state["rng"]
+            if state["world_size"] == info.world_size:
+                _set_rng_state(rng[info.rank])
+            else:
+                warnings.warn(
+                    f"resuming a {state['world_size']}-process checkpoint with {info.world_size} "
+                    "processes: random streams are reseeded, so dropout will differ",
+                    stacklevel=2,
+                )
+        wrapped = wrap_model(
+            model,
+            info,
+            find_unused_parameters=bool(config.extra.get("ddp_find_unused_parameters", False)),
         )
-        if resumed_from is not None:
-            prov["resumed_from_step"] = resumed_from
-        results_path = write_results(
-            reproduction,
-            run,
-            kind="train",
+        wrapped.train()
+
+        def save_checkpoint(completed: int) -> None:
+            rng_states = _gather_objects(_rng_state(), info)
+            if not info.is_main or checkpoint_path is None:
+                return
+            _save_atomic(
+                {
+                    "format": CHECKPOINT_FORMAT,
+                    "step": completed,
+                    "config": config.to_dict(),
+                    "model": unwrap_model(wrapped).state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(),
+                    "rng": rng_states,
+                    "curves": curves,
+                    "metrics": metrics,
+                    "window": (float(window_sum), window_count),
+                    "world_size": info.world_size,
+                    "wall_time_s": previous_wall + time.time() - started,
+                    "started_at": first_started,
+                },
+                checkpoint_path,
+            )
+
+        def run_eval(completed: int) -> None:
+            nonlocal metrics
+            if evaluate is None or not info.is_main:
+                return
+            metrics = _evaluate(unwrap_model(wrapped), evaluate)
+            scalars = {k: v for k, v in metrics.items() if not isinstance(v, list)}
+            for key, value in scalars.items():
+                curves.setdefault(key, []).append([completed, value])
+            bar.write(f"step {completed}: " + ", ".join(f"{k}={v:.4g}" for k, v in scalars.items()))
+
+        params = [p for p in wrapped.parameters() if p.requires_grad]
+        last_eval = last_ckpt = -1
+        bar = tqdm(
+            total=config.steps,
+            initial=start_step,
+            desc=f"{reproduction}/{run}",
+            disable=not info.is_main,
+            dynamic_ncols=True,
+        )
+        for step in range(start_step, config.steps):
+            batch = make_batch(step, info)
+            loss = loss_fn(wrapped, batch)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if config.grad_clip is not None and config.grad_clip > 0:
+                torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
+            optimizer.step()
+            scheduler.step()
+            completed = step + 1
+            # Summed on the device: reading the loss back every step would stall a GPU.
+            window_sum = window_sum + loss.detach().to(torch.float64)
+            window_count += 1
+            if completed % max(1, config.log_every) == 0 or completed == config.steps:
+                totals = torch.stack(
+                    [
+                        torch.as_tensor(window_sum, dtype=torch.float64, device=info.device),
+                        torch.tensor(float(window_count), dtype=torch.float64, device=info.device),
+                    ]
+                )
+                if info.world_size > 1:
+                    dist.all_reduce(totals)
+                mean_loss = float(totals[0] / totals[1])
+                if not math.isfinite(mean_loss):
+                    raise FloatingPointError(
+                        f"{reproduction}/{run}: training loss became {mean_loss} by step {completed}"
+                    )
+                curves["train_loss"].append([completed, mean_loss])
+                window_sum, window_count = 0.0, 0
+                bar.set_postfix(loss=f"{mean_loss:.4g}", lr=f"{scheduler.get_last_lr()[0]:.3g}")
+            if config.eval_every > 0 and completed % config.eval_every == 0:
+                run_eval(completed)
+                last_eval = completed
+            checkpoint_due = (
+                config.checkpoint_every > 0 and completed % config.checkpoint_every == 0
+            )
+            if checkpoint_path is not None and checkpoint_due:
+                save_checkpoint(completed)
+                last_ckpt = completed
+            bar.update(1)
+        bar.close()
+
+        final_step = max(start_step, config.steps)
+        # The end-of-run checkpoint comes before the final evaluation so that extending a finished
+        # run later follows the same path as one long run (a final eval may consume random numbers).
+        if checkpoint_path is not None and last_ckpt != final_step and final_step > start_step:
+            save_checkpoint(final_step)
+        if last_eval != final_step:
+            run_eval(final_step)
+
+        wall = previous_wall + time.time() - started
+        results_path: Path | None = None
+        if info.is_main:
+            prov = provenance(
+                config.to_dict(),
+                config.seed,
+                data_checksums,
+                first_started,
+                command=command_line(),
+                world_size=info.world_size,
+                wall_time_s=wall,
+            )
+            if resumed_from is not None:
+                prov["resumed_from_step"] = resumed_from
+            results_path = write_results(
+                reproduction,
+                run,
+                kind="train",
+                metrics=metrics,
+                curves=curves,
+                paper_metrics=paper_metrics,
+                paper_id=paper_id,
+                provenance=prov,
+                out_dir=out_dir,
+            )
+        metrics, curves, results_path = _broadcast_object((metrics, curves, results_path), info)
+        return TrainResult(
             metrics=metrics,
             curves=curves,
-            paper_metrics=paper_metrics,
-            paper_id=paper_id,
-            provenance=prov,
-            out_dir=out_dir,
+            results_path=results_path,
+            steps=final_step,
+            wall_time_s=wall,
+            resumed_from=resumed_from,
         )
-    metrics, curves, results_path = _broadcast_object((metrics, curves, results_path), info)
-    return TrainResult(
-        metrics=metrics,
-        curves=curves,
-        results_path=results_path,
-        steps=final_step,
-        wall_time_s=wall,
-        resumed_from=resumed_from,
-    )
 
 
 # --- one invocation of a train script ----------------------------------------------------------

@@ -33,6 +33,7 @@ EOS leaves the beam, as in Bahdanau's GroundHog decoder) and length-normalised f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
@@ -223,6 +224,14 @@ class LuongAttention(Attention):
 State = dict[str, torch.Tensor]
 
 
+class Source(NamedTuple):
+    """The encoded source sentence every decoder step attends over."""
+
+    memory: torch.Tensor  # (B, S, 2·encoder_hidden): the annotations h_j
+    keys: torch.Tensor  # (B, S, ·): the attention's projection of them, computed once
+    mask: torch.Tensor  # (B, S) bool: real source tokens
+
+
 class BahdanauDecoder(nn.Module):
     def __init__(self, config: Seq2SeqConfig) -> None:
         super().__init__()
@@ -246,16 +255,11 @@ class BahdanauDecoder(nn.Module):
         return {"s": torch.tanh(self.W_s(back_first))}
 
     def step(
-        self,
-        y_prev: torch.Tensor,
-        state: State,
-        memory: torch.Tensor,
-        keys: torch.Tensor,
-        mask: torch.Tensor,
+        self, y_prev: torch.Tensor, state: State, source: Source
     ) -> tuple[torch.Tensor, State, torch.Tensor]:
         s = state["s"]  # s_{i-1}
         e = self.dropout(self.embedding(y_prev))  # E y_{i-1}
-        c, alpha = self.attention(s, memory, mask, keys)  # c_i from s_{i-1}
+        c, alpha = self.attention(s, source.memory, source.mask, source.keys)  # c_i from s_{i-1}
         t = self.U_o(s) + self.V_o(e) + self.C_o(c)  # t~_i
         t = t.view(*t.shape[:-1], -1, 2).amax(-1)  # maxout over pairs
         s = self.rnn(torch.cat([e, c], dim=-1), s)  # s_i
@@ -286,18 +290,13 @@ class LuongDecoder(nn.Module):
         return state
 
     def step(
-        self,
-        y_prev: torch.Tensor,
-        state: State,
-        memory: torch.Tensor,
-        keys: torch.Tensor,
-        mask: torch.Tensor,
+        self, y_prev: torch.Tensor, state: State, source: Source
     ) -> tuple[torch.Tensor, State, torch.Tensor]:
         x = self.dropout(self.embedding(y_prev))
         if self.input_feeding:
             x = torch.cat([x, state["feed"]], dim=-1)
         h = self.rnn(x, state["h"])  # h_t
-        c, a = self.attention(h, memory, mask, keys)  # from the current state
+        c, a = self.attention(h, source.memory, source.mask, source.keys)  # from the current state
         h_tilde = torch.tanh(self.W_c(torch.cat([c, h], dim=-1)))  # eq. (5)
         new = {"h": h}
         if self.input_feeding:
@@ -323,8 +322,8 @@ class Seq2Seq(nn.Module):
 
     def encode(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, State]:
-        """(annotations, attention keys, boolean source mask, initial decoder state)."""
+    ) -> tuple[Source, State]:
+        """The encoded source (annotations, attention keys, mask) and the decoder's first state."""
         mask = (
             input_ids != self.config.pad_token_id
             if attention_mask is None
@@ -332,7 +331,7 @@ class Seq2Seq(nn.Module):
         )
         memory, back_first = self.encoder(input_ids, mask)
         keys = self.decoder.attention.project_keys(memory)
-        return memory, keys, mask, self.decoder.init_state(back_first)
+        return Source(memory, keys, mask), self.decoder.init_state(back_first)
 
     def shift_right(self, labels: torch.Tensor) -> torch.Tensor:
         """Decoder inputs y_0 = BOS, y_{t} = label_{t-1} (ignored labels -100 become pad)."""
@@ -352,7 +351,7 @@ class Seq2Seq(nn.Module):
             if labels is None:
                 raise ValueError("pass decoder_input_ids or labels")
             decoder_input_ids = self.shift_right(labels)
-        memory, keys, mask, state = self.encode(input_ids, attention_mask)
+        source, state = self.encode(input_ids, attention_mask)
         sample = self.training and self.config.teacher_forcing < 1.0
         features, attentions, step_logits = [], [], []
         y = decoder_input_ids[:, 0]
@@ -364,7 +363,7 @@ class Seq2Seq(nn.Module):
                     own = step_logits[-1].detach().argmax(-1)
                     keep = torch.rand(y.shape, device=y.device) < self.config.teacher_forcing
                     y = torch.where(keep, y, own)
-            f, state, a = self.decoder.step(y, state, memory, keys, mask)
+            f, state, a = self.decoder.step(y, state, source)
             features.append(f)
             attentions.append(a)
             if sample:
@@ -385,10 +384,10 @@ class Seq2Seq(nn.Module):
         return sorted({cfg.pad_token_id, cfg.bos_token_id} - {cfg.eos_token_id})
 
     def _step_log_probs(
-        self, y: torch.Tensor, state: State, memory, keys, mask
-    ) -> tuple[torch.Tensor, State, torch.Tensor]:  # type: ignore[no-untyped-def]
+        self, y: torch.Tensor, state: State, source: Source
+    ) -> tuple[torch.Tensor, State, torch.Tensor]:
         """(log p(y | ...) (B, V), next state, this step's attention weights (B, S))."""
-        f, state, weights = self.decoder.step(y, state, memory, keys, mask)
+        f, state, weights = self.decoder.step(y, state, source)
         logp = torch.log_softmax(self.decoder.logits(f), dim=-1)
         logp[:, self._banned()] = float("-inf")  # never generated; no renormalisation
         return logp, state, weights
@@ -405,7 +404,7 @@ class Seq2Seq(nn.Module):
         """argmax at every step until EOS (or `max_new_tokens`). With `return_attention` the
         result also holds each sentence's attention weights (output steps x source positions);
         the tokens and scores are the same either way."""
-        memory, keys, mask, state = self.encode(input_ids, attention_mask)
+        source, state = self.encode(input_ids, attention_mask)
         B = input_ids.size(0)
         y = input_ids.new_full((B,), self.config.bos_token_id)
         tokens: list[list[int]] = [[] for _ in range(B)]
@@ -413,7 +412,7 @@ class Seq2Seq(nn.Module):
         done = torch.zeros(B, dtype=torch.bool, device=input_ids.device)
         steps: list[torch.Tensor] = []
         for _ in range(max_new_tokens):
-            logp, state, weights = self._step_log_probs(y, state, memory, keys, mask)
+            logp, state, weights = self._step_log_probs(y, state, source)
             if return_attention:
                 steps.append(weights)
             best, y = logp.max(dim=-1)
@@ -427,7 +426,11 @@ class Seq2Seq(nn.Module):
         if not return_attention:
             return Generation(tokens, scores)
         # Sentence b emitted a token at each of the first len(tokens[b]) steps.
-        stacked = torch.stack(steps, dim=1) if steps else memory.new_zeros(B, 0, mask.size(1))
+        stacked = (
+            torch.stack(steps, dim=1)
+            if steps
+            else source.memory.new_zeros(B, 0, source.mask.size(1))
+        )
         attentions = [stacked[b, : len(t)] for b, t in enumerate(tokens)]
         return Generation(tokens, scores, attentions)
 
@@ -450,15 +453,15 @@ class Seq2Seq(nn.Module):
         """
         k, V = num_beams, self.config.tgt_vocab_size
         eos = self.config.eos_token_id
-        memory, keys, mask, state = self.encode(input_ids, attention_mask)
+        source, state = self.encode(input_ids, attention_mask)
         B, device = input_ids.size(0), input_ids.device
 
         def tile(t: torch.Tensor) -> torch.Tensor:
             return t.repeat_interleave(k, dim=0)  # (B*k, ...): sentence b in rows b*k..b*k+k-1
 
-        memory, keys, mask = tile(memory), tile(keys), tile(mask)
+        source = Source(*map(tile, source))
         state = {name: tile(v) for name, v in state.items()}
-        scores = torch.full((B, k), float("-inf"), dtype=memory.dtype, device=device)
+        scores = torch.full((B, k), float("-inf"), dtype=source.memory.dtype, device=device)
         scores[:, 0] = 0.0  # one live hypothesis to start with, not k copies
         history = torch.zeros(B, k, 0, dtype=torch.long, device=device)
         dead = torch.zeros(B, dtype=torch.long, device=device)
@@ -466,7 +469,7 @@ class Seq2Seq(nn.Module):
         y = input_ids.new_full((B * k,), self.config.bos_token_id)
         slot = torch.arange(k, device=device)[None, :]
         for t in range(max_new_tokens):
-            logp, state, _ = self._step_log_probs(y, state, memory, keys, mask)
+            logp, state, _ = self._step_log_probs(y, state, source)
             cand = (scores.reshape(B * k, 1) + logp).view(B, k * V)
             top, idx = cand.topk(k, dim=1)  # sorted, best first
             origin, word = idx // V, idx % V

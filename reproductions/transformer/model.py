@@ -48,6 +48,18 @@ class TransformerConfig:
     decoder_start_token_id: int = 0  # Marian starts decoding from the pad token
     layer_norm_eps: float = 1e-5
 
+    @classmethod
+    def stacks(cls, *, layers: int, heads: int, ffn_dim: int, **rest: object) -> TransformerConfig:
+        """Encoder and decoder alike, as in the paper (N layers, h heads, d_ff each side).
+
+        Marian's config names each side's sizes apart; this fills both from one set."""
+        return cls(
+            encoder_layers=layers, decoder_layers=layers,
+            encoder_attention_heads=heads, decoder_attention_heads=heads,
+            encoder_ffn_dim=ffn_dim, decoder_ffn_dim=ffn_dim,
+            **rest,
+        )  # fmt: skip
+
 
 @dataclass
 class Seq2SeqOutput:

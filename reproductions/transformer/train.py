@@ -50,10 +50,9 @@ class TransformerSpec(TrainedSpec[TransformerConfig]):
 
 CONFIGS = {
     "small": TransformerSpec(
-        model=TransformerConfig(
+        model=TransformerConfig.stacks(
             vocab_size=0, d_model=128, dropout=0.1, max_position_embeddings=64,
-            encoder_layers=2, encoder_attention_heads=4, encoder_ffn_dim=256,
-            decoder_layers=2, decoder_attention_heads=4, decoder_ffn_dim=256,
+            layers=2, heads=4, ffn_dim=256,
         ),
         vocab=4000, max_tokens=40, test_sentences=300,
         warmup=100, lr_factor=0.25, train={"steps": 250, "batch_size": 32, "eval_every": 50},

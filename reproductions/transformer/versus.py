@@ -67,15 +67,12 @@ def _build(kind: str, lr: float, vocab_size: int, seed: int) -> tuple[torch.nn.M
     torch.manual_seed(seed)
     if kind == "transformer":
         t = SPEC["transformer"]
-        cfg = TransformerConfig(
+        cfg = TransformerConfig.stacks(
             vocab_size=vocab_size,
             d_model=t["d_model"],
-            encoder_layers=t["layers"],
-            decoder_layers=t["layers"],
-            encoder_attention_heads=t["heads"],
-            decoder_attention_heads=t["heads"],
-            encoder_ffn_dim=t["ffn"],
-            decoder_ffn_dim=t["ffn"],
+            layers=t["layers"],
+            heads=t["heads"],
+            ffn_dim=t["ffn"],
             dropout=t["dropout"],
             max_position_embeddings=64,
             pad_token_id=PAD,

@@ -49,14 +49,9 @@ def test_depth_changes_the_output_even_with_shared_weights():
 
 def test_factorised_embedding_table_is_vocab_by_e_and_projected_to_h():
     config = AlbertConfig(
-        vocab_size=1000,
-        embedding_size=8,
-        hidden_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        intermediate_size=128,
-        max_position_embeddings=16,
-    )
+        vocab_size=1000, embedding_size=8, hidden_size=64, num_hidden_layers=2,
+        num_attention_heads=4, intermediate_size=128, max_position_embeddings=16,
+    )  # fmt: skip
     model = AlbertForPreTraining(config)
     assert model.albert.embeddings.word_embeddings.weight.shape == (1000, 8)
     assert model.albert.encoder.embedding_hidden_mapping_in.weight.shape == (64, 8)

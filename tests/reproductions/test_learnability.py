@@ -20,6 +20,7 @@ from reproductions.bert.model import BertConfig, BertForPreTraining
 from reproductions.bert.pretraining_data import SpecialIds, pair_batch
 from reproductions.bert.train import pretraining_forward
 from reproductions.gpt2.model import GPT2Config, GPT2LMHeadModel
+from tests.helpers.training import adam_steps
 
 FIRST = 4  # ids below are special: pad 0, [CLS] 1, [SEP] 2, [MASK] 3
 # The encoder both pair-task models share: 2 layers of 64, 2 heads, pairs up to 24 tokens.
@@ -57,14 +58,12 @@ def _docs_two_part(n_docs: int, seed: int) -> list[list[list[int]]]:
 
 
 def _train_pairs(model, docs, task: str, ids: SpecialIds, steps: int, lr: float) -> None:
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    model.train()
-    for step in range(steps):
-        out = pretraining_forward(model, pair_batch(docs, task, 32, 20, ids, seed=0, step=step))
-        opt.zero_grad()
-        out.loss.backward()
-        opt.step()
-    model.eval()
+    def loss_at(step: int) -> torch.Tensor:
+        return pretraining_forward(
+            model, pair_batch(docs, task, 32, 20, ids, seed=0, step=step)
+        ).loss
+
+    adam_steps(model, loss_at, steps, lr)
 
 
 @torch.no_grad()
@@ -120,28 +119,20 @@ def test_gpt2_learns_to_copy_and_generates_the_copy() -> None:
     torch.manual_seed(0)
     V, half = 12, 6
     cfg = GPT2Config(
-        vocab_size=V,
-        n_positions=2 * half,
-        n_embd=32,
-        n_layer=2,
-        n_head=2,
-        embd_pdrop=0.0,
-        resid_pdrop=0.0,
-        attn_pdrop=0.0,
-    )
+        vocab_size=V, n_positions=2 * half, n_embd=32, n_layer=2, n_head=2,
+        embd_pdrop=0.0, resid_pdrop=0.0, attn_pdrop=0.0,
+    )  # fmt: skip
     model = GPT2LMHeadModel(cfg)
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     g = torch.Generator().manual_seed(0)
-    for _ in range(300):
+
+    def loss_at(_: int) -> torch.Tensor:
         first = torch.randint(0, V, (32, half), generator=g)
         seq = torch.cat([first, first], dim=1)
         labels = seq.clone()
         labels[:, :half] = -100  # only the copy is scored
-        loss = model(seq, labels=labels).loss
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-    model.eval()
+        return model(seq, labels=labels).loss
+
+    adam_steps(model, loss_at, 300, lr=3e-3)
     first = torch.randint(0, V, (64, half), generator=g)
     out = model.generate(first, max_new_tokens=half)[:, half:]
     exact = (out == first).all(dim=1).float().mean()

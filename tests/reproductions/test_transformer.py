@@ -15,19 +15,11 @@ from reproductions.transformer.model import (
     noam_lr,
     sinusoidal_positions,
 )
+from tests.helpers.training import adam_steps
 
-TINY = TransformerConfig(
-    vocab_size=31,
-    d_model=16,
-    encoder_layers=1,
-    decoder_layers=1,
-    encoder_attention_heads=2,
-    decoder_attention_heads=2,
-    encoder_ffn_dim=32,
-    decoder_ffn_dim=32,
-    max_position_embeddings=32,
-    dropout=0.0,
-)
+TINY = TransformerConfig.stacks(
+    vocab_size=31, d_model=16, layers=1, heads=2, ffn_dim=32, max_position_embeddings=32, dropout=0.0
+)  # fmt: skip
 
 
 def test_quick_parity_suite_against_marian_passes() -> None:
@@ -190,15 +182,12 @@ def test_learns_to_copy_a_sequence_and_decodes_it_greedily() -> None:
     # Learnability: a broken causal mask (teacher forcing would peek at the answer), a wrong
     # cross-attention mask or a missing gradient all leave greedy copies wrong.
     torch.manual_seed(0)
-    cfg = TransformerConfig(
+    cfg = TransformerConfig.stacks(
         vocab_size=14,
         d_model=32,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
+        layers=1,
+        heads=2,
+        ffn_dim=64,
         max_position_embeddings=16,
         dropout=0.0,
         pad_token_id=0,
@@ -206,22 +195,19 @@ def test_learns_to_copy_a_sequence_and_decodes_it_greedily() -> None:
         decoder_start_token_id=0,
     )
     model = Transformer(cfg)
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     g = torch.Generator().manual_seed(0)
 
     def batch(n: int) -> tuple[torch.Tensor, torch.Tensor]:
         src = torch.randint(2, 14, (n, 6), generator=g)
         return src, torch.cat([src, torch.ones(n, 1, dtype=torch.long)], dim=1)  # copy + EOS
 
+    def loss_at(_: int) -> torch.Tensor:
+        src, labels = batch(32)
+        return label_smoothed_cross_entropy(model(src, labels=labels).logits, labels, epsilon=0.0)
+
     # 800 steps copy 100% on one torch thread and on two (at 500, one thread, as a train script
     # run earlier in the session leaves it, copied 88%: too close to the bar).
-    for _ in range(800):
-        src, labels = batch(32)
-        loss = label_smoothed_cross_entropy(model(src, labels=labels).logits, labels, epsilon=0.0)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-    model.eval()
+    adam_steps(model, loss_at, 800, lr=3e-3)
     src, labels = batch(64)
     out = model.generate(src, max_new_tokens=7)[:, 1:]
     exact = (out == labels).all(dim=1).float().mean()

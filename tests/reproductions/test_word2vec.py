@@ -32,6 +32,8 @@ from reproductions.word2vec.reference import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
+# The equality tests' model: small enough to compare every element, α starting at gensim's 0.025.
+SMALL = {"dim": 16, "window": 3, "alpha": 0.025}
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +130,7 @@ def test_a_guided_noise_draw_lands_on_the_word_bisection_gives(vocab: int) -> No
 def test_hierarchical_softmax_scores_match_gensim_for_the_same_weights(
     corpus: list[list[str]], exact: bool
 ) -> None:
-    ours = Word2Vec(min_count=2, sg=True, hs=True, negative=0, window=3, seed=3, dim=16)
+    ours = Word2Vec(**SMALL, min_count=2, sg=True, hs=True, negative=0, seed=3)
     ours.build(corpus)
     rng = np.random.default_rng(0)
     # Weights large enough that many dot products leave the table's ±6 range.
@@ -187,15 +189,7 @@ def test_initial_vectors_are_gensims_draw(corpus: list[list[str]]) -> None:
 def test_one_step_updates_match_gensim(corpus: list[list[str]], mode: str) -> None:
     # One sentence, no subsampling, fixed α: every element of v, v′ after the step as gensim's.
     ours = Word2Vec(
-        **MODES[mode],
-        min_count=1,
-        dim=16,
-        window=3,
-        sample=0,
-        epochs=1,
-        alpha=0.025,
-        min_alpha=0.025,
-        seed=5,
+        **MODES[mode], **SMALL, min_count=1, sample=0, epochs=1, min_alpha=0.025, seed=5
     )
     diffs = train_side_by_side(corpus, corpus[:1], ours)
     assert diffs["initial_syn0"] == 0.0
@@ -211,17 +205,7 @@ def test_two_epochs_match_gensim(corpus: list[list[str]], mode: str) -> None:
     # 400 sentences (OOV words dropped at min_count=2, so windows reach across them), the
     # subsampling draws, the dynamic window and α decaying over two epochs: still gensim's weights.
     flags = MODES.get(mode) or {"sg": mode.startswith("sg"), "hs": True, "negative": 5}
-    ours = Word2Vec(
-        **flags,
-        min_count=2,
-        dim=16,
-        window=3,
-        sample=1e-2,
-        epochs=2,
-        alpha=0.025,
-        min_alpha=0.0001,
-        seed=3,
-    )
+    ours = Word2Vec(**flags, **SMALL, min_count=2, sample=1e-2, epochs=2, min_alpha=0.0001, seed=3)
     diffs = train_side_by_side(corpus, corpus, ours)
     assert diffs["initial_syn0"] == 0.0
     for name in (

@@ -80,15 +80,12 @@ def _train(steps: int, seed: int, progress: Any) -> Any:
     from reproductions.transformer.model import TransformerConfig
 
     torch.manual_seed(seed)
-    config = TransformerConfig(
+    config = TransformerConfig.stacks(
         vocab_size=len(VOCAB),
         d_model=32,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
+        layers=1,
+        heads=2,
+        ffn_dim=64,
         dropout=0.0,
         max_position_embeddings=MAX_LEN + 2,
         pad_token_id=PAD,
