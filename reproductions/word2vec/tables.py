@@ -4,15 +4,17 @@
 negative sampling (k = 5, 15), with and without subsampling of frequent words. This command
 trains every cell of that grid (at the dimensions asked for) with both implementations on the
 same corpus, seed and threads, and records semantic and syntactic analogy accuracy (the two
-halves of questions-words.txt), WordSim353 ρ and training words per second. Then it trains
-skip-gram with negative sampling on the corpus once more and prints the nearest neighbours of
-"king − man + woman" and of country → capital questions whose words the vocabulary holds.
+halves of questions-words.txt), WordSim353 ρ and training words per second. Then it trains the
+word vectors the TextCNN-static and non-static arms use (`classifiers.kim.train_vectors`, the
+same function and settings) and prints the nearest neighbours of "king − man + woman" and of
+country → capital questions whose words the vocabulary holds.
 
 Writes `reproductions/word2vec/results/tables/tables.json` (with provenance; its own folder, since
 it is not a train or parity record), the table between the
 TABLES markers of the README, and `results/tables/accuracy.png`.
 
 Example: python -m reproductions.word2vec.tables --corpus small --dims 100 300 --demo-corpus mixed
+         python -m reproductions.word2vec.tables --demo-only   (the demo again, the grid kept)
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 from tqdm.auto import tqdm
 
 from reproductions.common import cli
@@ -111,16 +114,26 @@ def demo_queries(kv) -> list[tuple[str, str, str, str | None]]:  # noqa: ANN001
     ]
 
 
-def analogy_demo(sentences: list[list[str]], args: argparse.Namespace) -> list[dict]:
-    """Nearest neighbours of a − b + c for skip-gram NS vectors of the corpus."""
-    model = Word2Vec(
-        sg=True, negative=5, dim=args.demo_dim, window=5, min_count=5, epochs=args.epochs,
-        workers=args.workers, seed=args.seed,
-    ).fit(sentences, progress=False)  # fmt: skip
-    kv = keyed_vectors(model.vocab.words, model.vectors)
-    queries = demo_queries(kv)
+def demo_vectors(corpus: str) -> tuple[list[str], np.ndarray, dict]:
+    """The word vectors the TextCNN-static and non-static arms use: `kim.train_vectors` with
+    `kim.SPEC["word2vec"]` (our CLI, skip-gram NS, seed 1, 2 threads) on `corpus`."""
+    import tempfile
+
+    from reproductions.classifiers import kim
+
+    with tempfile.TemporaryDirectory() as tmp:
+        table, _ = kim.train_vectors(Path(tmp), kim.SPEC, corpus)
+    words = list(table)
+    return words, np.stack([table[w] for w in words]), dict(kim.SPEC["word2vec"])
+
+
+def analogy_demo(corpus: str) -> tuple[list[dict], dict]:
+    """Nearest neighbours of a − b + c for the TextCNN arms' vectors of `corpus`; the queries'
+    answers and the training flags."""
+    words, vectors, flags = demo_vectors(corpus)
+    kv = keyed_vectors(words, vectors)
     out = []
-    for a, b, c, expected in queries:
+    for a, b, c, expected in demo_queries(kv):
         if not all(w in kv.key_to_index for w in (a, b, c)):
             continue
         answers = kv.most_similar(positive=[a, c], negative=[b], topn=5)
@@ -128,7 +141,7 @@ def analogy_demo(sentences: list[list[str]], args: argparse.Namespace) -> list[d
             {"query": f"{a} − {b} + {c}", "expected": expected,
              "nearest": [[w, round(float(s), 3)] for w, s in answers]}
         )  # fmt: skip
-    return out
+    return out, flags
 
 
 def markdown_table(report: dict) -> str:
@@ -152,10 +165,12 @@ def markdown_table(report: dict) -> str:
             f"{o['words_per_second']:,} | {g['words_per_second']:,} |"
         )
     if report.get("demo"):
+        flags = report["demo_flags"]
         lines += [
             "",
-            f"Analogy demo (skip-gram, NS 5, {report['demo_dim']} dims, trained on "
-            f"{report.get('demo_corpus_name', report['corpus_name'])}, nearest by cosine):",
+            f"Analogy demo on the TextCNN-static/non-static vectors (skip-gram, NS "
+            f"{flags['negative']}, {flags['dim']} dims, trained on {report['demo_corpus_name']}; "
+            f"commit `{(report['demo_provenance']['git_commit'] or '')[:10]}`), nearest by cosine:",
             "",
         ]
         for d in report["demo"]:
@@ -207,8 +222,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--demo-dim", type=int, default=300)
     parser.add_argument("--no-demo", action="store_true", help="skip the analogy demo")
+    parser.add_argument(
+        "--demo-only",
+        action="store_true",
+        help="train the demo's vectors again and update the demo in --out (the grid stays)",
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument(
         "--table-only", action="store_true", help="redraw the figure and the README from --out"
@@ -222,11 +241,17 @@ def main(argv: list[str] | None = None) -> None:
         return
     check_publishable(args.out.parent)
     started = time.time()
+    demo_corpus = args.demo_corpus or args.corpus
+    if args.demo_only:
+        report = json.loads(args.out.read_text(encoding="utf-8"))
+        demo_corpus = args.demo_corpus or report["corpus"]
+        add_demo(report, demo_corpus, cut(demo_corpus), args, started)
+        return publish(report, args.out)
     sentences = cut(args.corpus)
     prov = provenance(
         {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         args.seed,
-        checksums(args.corpus) | checksums(args.demo_corpus or args.corpus),
+        checksums(args.corpus),
         started,
         command="python -m reproductions.word2vec.tables " + " ".join(sys.argv[1:]),
     )
@@ -234,21 +259,40 @@ def main(argv: list[str] | None = None) -> None:
         "corpus": args.corpus,
         "corpus_name": corpus_name(args.corpus, sentences),
         "epochs": args.epochs, "workers": args.workers, "seed": args.seed,
-        "demo_dim": args.demo_dim, "cells": [], "demo": [], "provenance": prov,
+        "cells": [], "demo": [], "provenance": prov,
     }  # fmt: skip
     # Compile the numba kernels before anything is timed (one compilation serves every mode).
     Word2Vec(min_count=1, epochs=1, workers=args.workers).fit(sentences[:50], progress=False)
     for cell in tqdm(grid(args.dims), desc="Mikolov tables", unit="cell"):
         report["cells"].append(train_cell(sentences, cell, args))
     if not args.no_demo:
-        demo_corpus = args.demo_corpus or args.corpus
         demo_sentences = sentences if demo_corpus == args.corpus else cut(demo_corpus)
-        report["demo_corpus_name"] = corpus_name(demo_corpus, demo_sentences)
-        report["demo"] = analogy_demo(demo_sentences, args)
+        add_demo(report, demo_corpus, demo_sentences, args, time.time())
     report["provenance"]["wall_time_s"] = round(time.time() - started, 3)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(args.out, json.dumps(report, indent=1, ensure_ascii=False) + "\n")
-    draw(report, args.out.parent / "accuracy.png")
+    publish(report, args.out)
+
+
+def add_demo(
+    report: dict, corpus: str, sentences: list[list[str]], args: argparse.Namespace, started: float
+) -> None:
+    """Train the TextCNN arms' vectors on `corpus` and put their analogy demo in `report`,
+    with its own provenance (a --demo-only run keeps the grid's)."""
+    report["demo_corpus_name"] = corpus_name(corpus, sentences)
+    report["demo"], report["demo_flags"] = analogy_demo(corpus)
+    report.pop("demo_dim", None)
+    report["demo_provenance"] = provenance(
+        {"corpus": corpus, **report["demo_flags"], "workers": 2, "seed": 1},
+        1,
+        checksums(corpus),
+        started,
+        command="python -m reproductions.word2vec.tables " + " ".join(sys.argv[1:]),
+    )
+
+
+def publish(report: dict, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(out, json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    draw(report, out.parent / "accuracy.png")
     write_readme(report)
     print(markdown_table(report))
 

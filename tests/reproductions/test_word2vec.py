@@ -436,3 +436,21 @@ def test_readme_benchmark_table_is_generated_from_the_results_json() -> None:
     # Every mean, sd, t and goal verdict follows from the recorded runs.
     meta = {k: v for k, v in report.items() if k not in ("rows", "runs", "complete")}
     assert bench.build_report(report["runs"], meta)["rows"] == report["rows"]
+
+
+def test_the_analogy_demo_shows_the_textcnn_arms_vectors(monkeypatch):
+    """The README's demo must train through the TextCNN's own function and settings."""
+    from reproductions.classifiers import kim
+    from reproductions.word2vec import tables
+
+    calls = []
+
+    def spy(workdir, spec, corpus_name="mixed"):
+        calls.append((spec, corpus_name))
+        return {"king": np.ones(3, dtype=np.float32), "queen": np.zeros(3, dtype=np.float32)}, 2
+
+    monkeypatch.setattr(kim, "train_vectors", spy)
+    words, vectors, flags = tables.demo_vectors("mixed")
+    assert calls == [(kim.SPEC, "mixed")]
+    assert words == ["king", "queen"] and vectors.shape == (2, 3)
+    assert flags == kim.SPEC["word2vec"]
