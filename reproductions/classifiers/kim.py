@@ -94,6 +94,11 @@ class MultichannelCNN(TextCNN):
         return torch.cat(pooled, dim=1)
 
 
+def vector_flags(spec: dict[str, Any]) -> dict[str, Any]:
+    """The Word2Vec CLI's flags for the arms' vectors: the spec's, on 2 threads, seed 1."""
+    return {**spec["word2vec"], "workers": 2, "seed": 1}
+
+
 def train_vectors(
     workdir: Path, spec: dict[str, Any], corpus_name: str = "mixed"
 ) -> tuple[dict[str, np.ndarray], int]:
@@ -101,7 +106,7 @@ def train_vectors(
     (The word2vec README's analogy demo calls this too, so it shows these very vectors.)"""
     corpus, out = corpus_file(corpus_name), workdir / "vectors.txt"
     words = sum(len(line.split()) for line in corpus.open(encoding="utf-8"))
-    flags = {**spec["word2vec"], "workers": 2, "seed": 1}
+    flags = vector_flags(spec)
     command = [sys.executable, "-m", "reproductions.word2vec.train", "--corpus", str(corpus)]
     command += ["--out", str(out), "--quiet"]
     for flag, value in flags.items():

@@ -51,8 +51,8 @@ def cut(corpus: str) -> list[list[str]]:
     return [s[k : k + MAX_SENTENCE_LEN] for s in lines for k in range(0, len(s), MAX_SENTENCE_LEN)]
 
 
-def corpus_name(corpus: str, sentences: list[list[str]]) -> str:
-    return f"{corpus} ({sum(map(len, sentences)) / 1e6:.2f}M words)"
+def corpus_name(corpus: str, words: int) -> str:
+    return f"{corpus} ({words / 1e6:.2f}M words)"
 
 
 def grid(dims: list[int]) -> list[dict]:
@@ -114,23 +114,23 @@ def demo_queries(kv) -> list[tuple[str, str, str, str | None]]:  # noqa: ANN001
     ]
 
 
-def demo_vectors(corpus: str) -> tuple[list[str], np.ndarray, dict]:
+def demo_vectors(corpus: str) -> tuple[list[str], np.ndarray, int]:
     """The word vectors the TextCNN-static and non-static arms use: `kim.train_vectors` with
-    `kim.SPEC["word2vec"]` (our CLI, skip-gram NS, seed 1, 2 threads) on `corpus`."""
+    `kim.SPEC` (our CLI, skip-gram NS, seed 1, 2 threads) on `corpus`; and its word count."""
     import tempfile
 
     from reproductions.classifiers import kim
 
     with tempfile.TemporaryDirectory() as tmp:
-        table, _ = kim.train_vectors(Path(tmp), kim.SPEC, corpus)
+        table, corpus_words = kim.train_vectors(Path(tmp), kim.SPEC, corpus)
     words = list(table)
-    return words, np.stack([table[w] for w in words]), dict(kim.SPEC["word2vec"])
+    return words, np.stack([table[w] for w in words]), corpus_words
 
 
-def analogy_demo(corpus: str) -> tuple[list[dict], dict]:
-    """Nearest neighbours of a − b + c for the TextCNN arms' vectors of `corpus`; the queries'
-    answers and the training flags."""
-    words, vectors, flags = demo_vectors(corpus)
+def analogy_demo(corpus: str) -> tuple[list[dict], int]:
+    """Nearest neighbours of a − b + c for the TextCNN arms' vectors of `corpus`, and the
+    corpus's word count."""
+    words, vectors, corpus_words = demo_vectors(corpus)
     kv = keyed_vectors(words, vectors)
     out = []
     for a, b, c, expected in demo_queries(kv):
@@ -141,7 +141,7 @@ def analogy_demo(corpus: str) -> tuple[list[dict], dict]:
             {"query": f"{a} − {b} + {c}", "expected": expected,
              "nearest": [[w, round(float(s), 3)] for w, s in answers]}
         )  # fmt: skip
-    return out, flags
+    return out, corpus_words
 
 
 def markdown_table(report: dict) -> str:
@@ -241,11 +241,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     check_publishable(args.out.parent)
     started = time.time()
-    demo_corpus = args.demo_corpus or args.corpus
     if args.demo_only:
         report = json.loads(args.out.read_text(encoding="utf-8"))
-        demo_corpus = args.demo_corpus or report["corpus"]
-        add_demo(report, demo_corpus, cut(demo_corpus), args, started)
+        add_demo(report, args.demo_corpus or report["corpus"], started)
         return publish(report, args.out)
     sentences = cut(args.corpus)
     prov = provenance(
@@ -257,7 +255,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     report = {
         "corpus": args.corpus,
-        "corpus_name": corpus_name(args.corpus, sentences),
+        "corpus_name": corpus_name(args.corpus, sum(map(len, sentences))),
         "epochs": args.epochs, "workers": args.workers, "seed": args.seed,
         "cells": [], "demo": [], "provenance": prov,
     }  # fmt: skip
@@ -266,22 +264,21 @@ def main(argv: list[str] | None = None) -> None:
     for cell in tqdm(grid(args.dims), desc="Mikolov tables", unit="cell"):
         report["cells"].append(train_cell(sentences, cell, args))
     if not args.no_demo:
-        demo_sentences = sentences if demo_corpus == args.corpus else cut(demo_corpus)
-        add_demo(report, demo_corpus, demo_sentences, args, time.time())
+        add_demo(report, args.demo_corpus or args.corpus, time.time())
     report["provenance"]["wall_time_s"] = round(time.time() - started, 3)
     publish(report, args.out)
 
 
-def add_demo(
-    report: dict, corpus: str, sentences: list[list[str]], args: argparse.Namespace, started: float
-) -> None:
+def add_demo(report: dict, corpus: str, started: float) -> None:
     """Train the TextCNN arms' vectors on `corpus` and put their analogy demo in `report`,
     with its own provenance (a --demo-only run keeps the grid's)."""
-    report["demo_corpus_name"] = corpus_name(corpus, sentences)
-    report["demo"], report["demo_flags"] = analogy_demo(corpus)
-    report.pop("demo_dim", None)
+    from reproductions.classifiers import kim
+
+    report["demo"], words = analogy_demo(corpus)
+    report["demo_corpus_name"] = corpus_name(corpus, words)
+    report["demo_flags"] = dict(kim.SPEC["word2vec"])
     report["demo_provenance"] = provenance(
-        {"corpus": corpus, **report["demo_flags"], "workers": 2, "seed": 1},
+        {"corpus": corpus, **kim.vector_flags(kim.SPEC)},
         1,
         checksums(corpus),
         started,

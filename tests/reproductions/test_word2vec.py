@@ -450,7 +450,14 @@ def test_the_analogy_demo_shows_the_textcnn_arms_vectors(monkeypatch):
         return {"king": np.ones(3, dtype=np.float32), "queen": np.zeros(3, dtype=np.float32)}, 2
 
     monkeypatch.setattr(kim, "train_vectors", spy)
-    words, vectors, flags = tables.demo_vectors("mixed")
+    words, vectors, corpus_words = tables.demo_vectors("mixed")
     assert calls == [(kim.SPEC, "mixed")]
     assert words == ["king", "queen"] and vectors.shape == (2, 3)
-    assert flags == kim.SPEC["word2vec"]
+    assert corpus_words == 2
+    report: dict = {}
+    tables.add_demo(report, "mixed", 0.0)
+    assert report["demo_flags"] == kim.SPEC["word2vec"]
+    assert {k: report["demo_provenance"]["config"][k] for k in ("workers", "seed")} == {
+        "workers": 2,
+        "seed": 1,
+    }
