@@ -27,6 +27,13 @@ Training runs in numba-compiled kernels without the GIL, in `workers` threads th
 weights without locks (Hogwild, as the C tool and gensim do). Given gensim's random choices (see
 `reference.replay_gensim_draws`), one worker produces gensim's weights up to float32 round-off:
 the tests compare them element by element.
+
+One departure, with two or more workers and hierarchical softmax only: every step walks from the
+Huffman root, so both threads would write the rows nearest the root at every step, and those
+cache lines would travel between the cores all the time. Each thread instead keeps its own copy
+of the 63 busiest rows and adds its changes to the shared rows every 256 centre words
+(`_merge_hot_rows`). No update is lost; a thread sees the other's changes to those rows up to 256
+centre words late.
 """
 
 from __future__ import annotations
@@ -56,6 +63,7 @@ TABLE_SCALE = EXP_TABLE_SIZE // MAX_EXP // 2
 MAX_SENTENCE_LEN = (
     10_000  # longer lines are cut into pieces of this size, like gensim's LineSentence
 )
+SYNC_EVERY = 256  # centre words between merges of a thread's own hot syn1 rows
 
 
 def sigmoid_tables() -> tuple[np.ndarray, np.ndarray]:
@@ -155,6 +163,19 @@ def huffman_codes(counts: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray
     return codes, points
 
 
+def busiest_nodes(
+    codelens: np.ndarray, points: np.ndarray, counts: np.ndarray, k: int
+) -> np.ndarray:
+    """The k inner nodes the most training steps pass through (each word's count times its
+    path): the root first, then the nodes nearest it."""
+    visits = np.zeros(max(1, len(counts) - 1), dtype=np.float64)
+    for depth in range(points.shape[1]):
+        on_path = codelens > depth
+        np.add.at(visits, points[on_path, depth], counts[on_path])
+    k = min(k, len(visits))
+    return np.argsort(-visits, kind="stable")[:k].astype(np.int32)
+
+
 def padded(arrays: list[np.ndarray], dtype: type) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.array([len(a) for a in arrays], dtype=np.int32)
     out = np.zeros((len(arrays), max(1, int(lengths.max(initial=0)))), dtype=dtype)
@@ -232,6 +253,35 @@ class Net(NamedTuple):
     cbow_mean: bool
     subsample: bool
     exact_sigmoid: bool
+    hot: np.ndarray  # (K,) int32: the syn1 rows nearest the Huffman root, kept per thread
+    slot: np.ndarray  # (V,) int32: slot[n] = j where hot[j] = n, else -1
+    sync_every: int  # centre words between merges of the per-thread rows
+
+
+class Scratch(NamedTuple):
+    """One thread's working memory, reused from job to job."""
+
+    kept: np.ndarray  # (10,000,) int32: the job's words left after subsampling
+    cut: np.ndarray  # (10,000,) int32: their window reductions
+    bounds: np.ndarray  # (10,001,) int64: where each sentence of the job starts in `kept`
+    h: np.ndarray  # (d,) float32: CBOW's hidden vector
+    e: np.ndarray  # (d,) float32: the input side's gradient (neu1e / work)
+    local: np.ndarray  # (K, d) float32: this thread's copy of the hot syn1 rows
+    base: np.ndarray  # (K, d) float32: those rows as they were at the last merge
+
+    @classmethod
+    def allocate(cls, net: Net) -> Scratch:
+        size = net.syn0.shape[1]
+        hot = (len(net.hot), size)
+        return cls(
+            kept=np.empty(MAX_SENTENCE_LEN, dtype=np.int32),
+            cut=np.empty(MAX_SENTENCE_LEN, dtype=np.int32),
+            bounds=np.empty(MAX_SENTENCE_LEN + 1, dtype=np.int64),
+            h=np.zeros(size, dtype=np.float32),
+            e=np.zeros(size, dtype=np.float32),
+            local=np.zeros(hot, dtype=np.float32),
+            base=np.zeros(hot, dtype=np.float32),
+        )
 
 
 class EpochPlan(NamedTuple):
@@ -284,8 +334,32 @@ if numba is not None:
         return True, exp_table[int((f + np.float32(MAX_EXP)) * np.float32(TABLE_SCALE))]
 
     @njit(nogil=True, cache=True, fastmath=True)
+    def _merge_hot_rows(net: Net, scratch: Scratch, first: bool) -> None:
+        """Fold this thread's changes to the hot syn1 rows into the shared ones, then start over
+        from the result: shared += local - base; local = base = shared (`first`: copy only).
+
+        Every hierarchical-softmax step walks from the Huffman root, so with two threads both
+        write the rows nearest the root at every step and their cache lines travel between the
+        cores (measured: the README's "speed"). A thread's own copy, merged every
+        `sync_every` centre words, keeps every update (adding the deltas loses none, where two
+        racing writes can) and sees the other thread's with that delay.
+        """
+        size = net.syn1.shape[1]
+        for j in range(net.hot.shape[0]):
+            row = net.syn1[net.hot[j]]
+            local = scratch.local[j]
+            base = scratch.base[j]
+            for k in range(size):
+                v = row[k]
+                if not first:
+                    v += local[k] - base[k]
+                    row[k] = v
+                local[k] = v
+                base[k] = v
+
+    @njit(nogil=True, cache=True, fastmath=True)
     def _hierarchical_softmax(
-        net: Net, word: int, h: np.ndarray, e: np.ndarray, alpha: float
+        net: Net, scratch: Scratch, word: int, h: np.ndarray, e: np.ndarray, alpha: float
     ) -> None:
         """One hierarchical-softmax step predicting `word` from the hidden vector h.
 
@@ -298,11 +372,14 @@ if numba is not None:
         size = h.shape[0]
         for b in range(net.codelens[word]):
             node = net.points[word, b]
-            use, f = _sigmoid(_dot(h, net.syn1[node]), net.exp_table, net.exact_sigmoid)
+            j = net.slot[node]
+            # A row view (LLVM vectorises the loops over it, not 2-D indexing): the thread's own
+            # copy for a row near the root, the shared row otherwise.
+            out = scratch.local[j] if j >= 0 else net.syn1[node]
+            use, f = _sigmoid(_dot(h, out), net.exp_table, net.exact_sigmoid)
             if not use:
                 continue
             g = (np.float32(1 - np.int64(net.codes[word, b])) - f) * alpha
-            out = net.syn1[node]  # a row view: LLVM vectorises this loop, not 2-D indexing
             for k in range(size):  # both updates in one pass over v′_n (it is read once)
                 o = out[k]
                 e[k] += g * o
@@ -403,13 +480,10 @@ if numba is not None:
         net: Net,
         plan: EpochPlan,
         job: int,
-        kept: np.ndarray,
-        cut: np.ndarray,
-        bounds: np.ndarray,
-        h: np.ndarray,
-        e: np.ndarray,
+        scratch: Scratch,
     ) -> int:
         """Train on one job (≤ 10,000 corpus words); returns the words left after subsampling."""
+        kept, cut, bounds, h, e = scratch.kept, scratch.cut, scratch.bounds, scratch.h, scratch.e
         rng = plan.seeds[job]
         # First every subsampling draw of the job (2013b eq. 5), as gensim draws them.
         n = 0
@@ -431,10 +505,19 @@ if numba is not None:
         alpha = plan.alphas[job]
         window = net.window
         size = e.shape[0]
+        private = net.hs and net.hot.shape[0] > 0
+        if private:
+            _merge_hot_rows(net, scratch, True)
+        since_merge = 0
         for s in range(n_sent):
             first = bounds[s]
             last = bounds[s + 1]
             for i in range(first, last):
+                if private:
+                    since_merge += 1
+                    if since_merge == net.sync_every:
+                        _merge_hot_rows(net, scratch, False)
+                        since_merge = 0
                 # The dynamic window (2013a, section 3.2): window - b words each side, b uniform.
                 lo = max(first, i - window + cut[i])
                 hi = min(last, i + window + 1 - cut[i])
@@ -447,7 +530,7 @@ if numba is not None:
                         v = net.syn0[kept[j]]
                         if net.hs:
                             e[:] = 0.0
-                            _hierarchical_softmax(net, word, v, e, alpha)
+                            _hierarchical_softmax(net, scratch, word, v, e, alpha)
                             for k in range(size):
                                 v[k] += e[k]
                         if net.negative > 0:
@@ -461,13 +544,15 @@ if numba is not None:
                     if net.hs:
                         scale = _context_sum(net, kept, lo, hi, i, h)
                         e[:] = 0.0
-                        _hierarchical_softmax(net, word, h, e, alpha)
+                        _hierarchical_softmax(net, scratch, word, h, e, alpha)
                         _apply_to_context(net, kept, lo, hi, i, e, scale)
                     if net.negative > 0:
                         scale = _context_sum(net, kept, lo, hi, i, h)
                         e[:] = 0.0
                         rng = _negative_sampling(net, word, h, e, alpha, rng)
                         _apply_to_context(net, kept, lo, hi, i, e, scale)
+        if private:
+            _merge_hot_rows(net, scratch, False)
         return n
 
     @njit(nogil=True, cache=True, fastmath=True)
@@ -545,6 +630,9 @@ class Word2VecConfig:
     workers: int = 2
     seed: int = 1
     exact_sigmoid: bool = False
+    # With ≥ 2 workers and hierarchical softmax, each thread keeps its own copy of this many syn1
+    # rows nearest the root and merges it every SYNC_EVERY centre words (`_merge_hot_rows`).
+    hot_rows: int = 63
 
 
 @dataclass
@@ -616,6 +704,7 @@ class Word2Vec:
         self.keep_ints = keep_probability_ints(self.vocab.counts, c.sample)
         self.cum_table = noise_cum_table(self.vocab.counts)
         self.guide, self.guide_shift = noise_guide(self.cum_table)
+        self.busiest = busiest_nodes(self.codelens, self.points, self.vocab.counts, c.hot_rows)
         self.vectors = initial_vectors(v, c.dim, c.seed)
         # Output weights start at zero (the C tool and gensim).
         self.syn1 = np.zeros((v if c.hs else 1, c.dim), dtype=np.float32)
@@ -649,8 +738,13 @@ class Word2Vec:
         self.build(sentences)
         self.corpus = self.encode(sentences)
 
-    def net(self) -> Net:
+    def net(self, workers: int = 1) -> Net:
+        """The kernels' view of the model; with several workers, the hot syn1 rows each thread
+        keeps (none with one worker: then every update is gensim's, step for step)."""
         c = self.config
+        hot = self.busiest if (c.hs and workers > 1) else np.zeros(0, dtype=np.int32)
+        slot = np.full(len(self.syn1), -1, dtype=np.int32)
+        slot[hot] = np.arange(len(hot), dtype=np.int32)
         return Net(
             syn0=self.vectors,
             syn1=self.syn1,
@@ -670,6 +764,9 @@ class Word2Vec:
             cbow_mean=bool(c.cbow_mean),
             subsample=c.sample > 0,
             exact_sigmoid=bool(c.exact_sigmoid),
+            hot=hot,
+            slot=slot,
+            sync_every=SYNC_EVERY,
         )
 
     def job_alphas(self, epoch: int) -> np.ndarray:
@@ -713,21 +810,16 @@ class Word2Vec:
         jobs instead of holding the others back at the end of the epoch. Each job runs in the
         numba kernel with the GIL released, updating the shared weights without locks (Hogwild).
         `worker_words` keeps the words each worker trained on."""
-        net = self.net()
         n_jobs = len(plan.job_starts) - 1
         workers = max(1, int(plan.workers))
-        size = net.syn0.shape[1]
+        net = self.net(workers)
         trained = np.zeros(workers, dtype=np.int64)
         jobs = itertools.count()  # next() on a count is atomic under the GIL
 
         def work(w: int) -> None:
-            kept = np.empty(MAX_SENTENCE_LEN, dtype=np.int32)
-            cut = np.empty(MAX_SENTENCE_LEN, dtype=np.int32)
-            bounds = np.empty(MAX_SENTENCE_LEN + 1, dtype=np.int64)
-            h = np.zeros(size, dtype=np.float32)
-            e = np.zeros(size, dtype=np.float32)
+            scratch = Scratch.allocate(net)
             while (job := next(jobs)) < n_jobs:
-                trained[w] += _train_job(net, plan, job, kept, cut, bounds, h, e)
+                trained[w] += _train_job(net, plan, job, scratch)
 
         if workers == 1:
             work(0)

@@ -17,8 +17,12 @@ from hypothesis import strategies as st
 from reproductions.word2vec.check import zipf_corpus
 from reproductions.word2vec.model import (
     MAX_SENTENCE_LEN,
+    Scratch,
     Word2Vec,
+    _merge_hot_rows,
     _noise_word,
+    _train_job,
+    busiest_nodes,
     huffman_codes,
     keep_probability_ints,
     noise_cum_table,
@@ -332,6 +336,64 @@ def test_two_threads_train_every_job_once_and_reach_the_same_likelihood() -> Non
     gain = scores[1] - scores[0]
     assert gain > 0
     assert abs(scores[2] - scores[1]) < 0.01 * gain, scores
+
+
+def test_the_rows_each_thread_keeps_are_the_busiest_nodes_root_first(
+    corpus: list[list[str]],
+) -> None:
+    model = Word2Vec(min_count=1, hs=True, negative=0, sg=True)
+    model.build(corpus)
+    v = len(model.vocab)
+    visits = np.zeros(v - 1)
+    for w in range(v):
+        visits[model.points[w, : model.codelens[w]]] += model.vocab.counts[w]
+    hot = busiest_nodes(model.codelens, model.points, model.vocab.counts, 15)
+    assert hot[0] == v - 2  # the root: the last node merged, on every path
+    assert visits[hot].min() >= np.sort(visits)[-15]  # no busier node left out
+    assert (model.net(workers=1).hot.size, model.net(workers=2).hot.size) == (0, 63)
+    np.testing.assert_array_equal(model.net(workers=2).hot[:15], hot)
+
+
+def test_merging_a_threads_rows_adds_its_changes_and_keeps_the_others() -> None:
+    # Two threads copy the hot rows, each changes its copy, both merge: the shared rows carry
+    # both changes (a plain write-back would keep only the last thread's).
+    model = Word2Vec(min_count=1, hs=True, negative=0, dim=4, hot_rows=2)
+    model.build([["a", "b", "c", "a", "b", "a"]] * 3)
+    net = model.net(workers=2)
+    start = net.syn1.copy()
+    one, two = Scratch.allocate(net), Scratch.allocate(net)
+    _merge_hot_rows(net, one, True)
+    _merge_hot_rows(net, two, True)
+    one.local[:] += 1.0
+    two.local[:] += 2.0
+    _merge_hot_rows(net, one, False)
+    _merge_hot_rows(net, two, False)
+    expected = start.copy()
+    expected[net.hot] += 3.0
+    np.testing.assert_array_equal(net.syn1, expected)
+    np.testing.assert_array_equal(two.local, net.syn1[net.hot])  # the copy starts over from it
+
+
+@pytest.mark.parametrize("sg", [True, False])
+def test_rows_kept_per_thread_train_as_the_shared_rows_do(
+    corpus: list[list[str]], sg: bool
+) -> None:
+    # One thread running the kernel with its own copy of the hot rows (merged every 256 centre
+    # words and at each job's end) ends where the plain shared update ends, to float32 round-off.
+    weights = []
+    for workers in (1, 2):
+        model = Word2Vec(sg=sg, hs=True, negative=0, **SMALL, min_count=2, epochs=1, seed=3)
+        model.prepare(corpus)
+        plan = model.plan_epoch(0, np.random.default_rng(1))
+        net = model.net(workers)
+        scratch = Scratch.allocate(net)
+        for job in range(len(plan.job_starts) - 1):
+            _train_job(net, plan, job, scratch)
+        weights.append((model.vectors, model.syn1))
+    (syn0_a, syn1_a), (syn0_b, syn1_b) = weights
+    assert np.abs(syn1_a[model.busiest]).max() > 0.02  # the hot rows did move
+    np.testing.assert_allclose(syn1_b, syn1_a, atol=1e-5)
+    np.testing.assert_allclose(syn0_b, syn0_a, atol=1e-5)
 
 
 def test_trained_vectors_learn_the_corpus_structure() -> None:
