@@ -500,6 +500,22 @@ def test_readme_benchmark_table_is_generated_from_the_results_json() -> None:
     assert bench.build_report(report["runs"], meta)["rows"] == report["rows"]
 
 
+def test_readme_threads_table_is_generated_from_its_json() -> None:
+    import json
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import word2vec_threads as bench
+
+    report = json.loads(
+        (REPO / "benchmarks" / "results" / "word2vec-threads.json").read_text("utf-8")
+    )
+    readme = (REPO / "reproductions" / "word2vec" / "README.md").read_text("utf-8")
+    assert _block(readme, "THREADS") == bench.markdown_table(report) + "\n"
+    assert report["provenance"]["git_dirty"] is False
+    # The medians, ratios and win counts follow from the recorded epochs.
+    assert {m: bench.summarise(t) for m, t in report["timings"].items()} == report["rows"]
+
+
 def test_the_analogy_demo_shows_the_textcnn_arms_vectors(monkeypatch):
     """The README's demo must train through the TextCNN's own function and settings."""
     from reproductions.classifiers import kim
