@@ -1,0 +1,157 @@
+"""Benchmark: do two threads writing the shared rows near the Huffman root lose updates?
+
+The main benchmark (`word2vec_vs_gensim.py`) finds ours above gensim on WS353 and SimLex for
+skip-gram HS on the mixed corpus once each thread keeps its own copy of the rows near the root
+(`hot_rows`). With one worker ours is gensim's update step for step, so the gain can only come from
+the threads. When two threads add to the same row at once, one write can overwrite the other.
+A thread's own copy, merged by adding its changes, loses none. If that is the cause, one thread
+and two threads with per-thread rows should score alike, and two threads writing the shared rows
+(`hot_rows=0`, as gensim's threads do) lower.
+
+Trains skip-gram HS with gensim's default settings (5 epochs) on the corpus for seeds 1..N under
+the three arrangements, in turn, and scores each (analogy, WS353, SimLex). Writes
+benchmarks/results/word2vec-root-rows.json and the table between the ROOT-ROWS markers in
+reproductions/word2vec/README.md (`--table-only` rewrites the table from the JSON).
+
+Example: python benchmarks/word2vec_root_rows_quality.py --seeds 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from word2vec_vs_gensim import METRICS, MODES, README, SETTINGS, welch_p, welch_t  # noqa: E402
+
+from reproductions.common.readme_block import replace_block  # noqa: E402
+from reproductions.common.results import provenance  # noqa: E402
+from reproductions.word2vec.corpora import CORPORA, checksums  # noqa: E402
+from reproductions.word2vec.evaluate import evaluate, keyed_vectors  # noqa: E402
+from reproductions.word2vec.model import Word2Vec, Word2VecConfig  # noqa: E402
+from reproductions.word2vec.tables import corpus_name, cut  # noqa: E402
+
+OUT = ROOT / "benchmarks" / "results" / "word2vec-root-rows.json"
+ARRANGEMENTS = {
+    "1 thread": {"workers": 1},
+    "2 threads, shared rows": {"workers": 2, "hot_rows": 0},
+    "2 threads, per-thread rows": {"workers": 2},
+}
+BASELINE = "2 threads, shared rows"
+LABELS = {
+    "analogy_accuracy": "analogy %",
+    "wordsim353_spearman": "WS353",
+    "simlex999_spearman": "SimLex",
+}
+
+
+def summarise(runs: list[dict]) -> dict:
+    """Mean ± sd per arrangement and metric, and each arrangement's difference from the shared
+    rows with Welch's t and its p."""
+    rows = {}
+    base = {m: [r[m] for r in runs if r["arrangement"] == BASELINE] for m in METRICS}
+    for name in ARRANGEMENTS:
+        row = {}
+        for m in METRICS:
+            values = [r[m] for r in runs if r["arrangement"] == name]
+            row[m] = {
+                "mean": round(statistics.mean(values), 4),
+                "sd": round(statistics.stdev(values), 4) if len(values) > 1 else None,
+            }
+            if name != BASELINE:
+                t, p = welch_t(values, base[m]), welch_p(values, base[m])
+                row[m]["minus_shared"] = round(
+                    statistics.mean(values) - statistics.mean(base[m]), 4
+                )
+                row[m]["t"] = None if t is None else round(t, 2)
+                row[m]["p"] = None if p is None else round(p, 3)
+        rows[name] = row
+    return rows
+
+
+def markdown_table(report: dict) -> str:
+    p = report["provenance"]
+    lines = [
+        f"Corpus: {report['corpus_name']}; skip-gram HS, 5 epochs, gensim's defaults; seeds 1 to "
+        f"{report['seeds']} per arrangement. Commit `{(p['git_commit'] or '')[:10]}`. Mean ± sd; "
+        "in brackets the difference from two threads writing the shared rows, and its p.",
+        "",
+        "| threads | " + " | ".join(LABELS[m] for m in METRICS) + " |",
+        "|---|" + "---|" * len(METRICS),
+    ]
+    for name, row in report["rows"].items():
+        cells = []
+        for m in METRICS:
+            c = row[m]
+            digits = 2 if m == "analogy_accuracy" else 3
+            cell = f"{c['mean']:.{digits}f} ± {c['sd'] or 0:.{digits}f}"
+            if "minus_shared" in c:
+                cell += f" ({c['minus_shared']:+.{digits}f}, p = {c['p']})"
+            cells.append(cell)
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def write_readme(report: dict) -> None:
+    replace_block(README, "ROOT-ROWS", markdown_table(report))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python benchmarks/word2vec_root_rows_quality.py",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--seeds", type=int, default=3, help="runs per arrangement (seeds 1..N)")
+    parser.add_argument("--corpus", choices=CORPORA, default="mixed")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README table")
+    parser.add_argument(
+        "--table-only", action="store_true", help="rewrite the README table from --out"
+    )
+    args = parser.parse_args(argv)
+    if args.table_only:
+        write_readme(json.loads(args.out.read_text(encoding="utf-8")))
+        return
+    started = time.time()
+    sentences = cut(args.corpus)
+    runs = []
+    plan = [(seed, name) for seed in range(1, args.seeds + 1) for name in ARRANGEMENTS]
+    for seed, name in tqdm(plan, desc="runs", unit="run"):
+        config = Word2VecConfig(**SETTINGS, **MODES["sg-hs"], seed=seed, **ARRANGEMENTS[name])
+        model = Word2Vec(config).fit(sentences, progress=False)
+        scores = evaluate(keyed_vectors(model.vocab.words, model.vectors))
+        runs.append({"arrangement": name, "seed": seed, **{m: scores[m] for m in METRICS}})
+    report = {
+        "benchmark": "word2vec: lost updates on the rows near the Huffman root",
+        "corpus": args.corpus,
+        "corpus_name": corpus_name(args.corpus, sum(map(len, sentences))),
+        "seeds": args.seeds,
+        "rows": summarise(runs),
+        "runs": runs,
+        "provenance": provenance(
+            {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+            1,
+            checksums(args.corpus),
+            started,
+            command="python benchmarks/word2vec_root_rows_quality.py " + " ".join(sys.argv[1:]),
+        ),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if not args.no_readme:
+        write_readme(report)
+    print(markdown_table(report))
+
+
+if __name__ == "__main__":
+    main()
