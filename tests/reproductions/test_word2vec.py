@@ -516,6 +516,21 @@ def test_readme_threads_table_is_generated_from_its_json() -> None:
     assert {m: bench.summarise(t) for m, t in report["timings"].items()} == report["rows"]
 
 
+def test_readme_root_rows_table_is_generated_from_its_json() -> None:
+    import json
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import word2vec_root_rows_quality as bench
+
+    report = json.loads(
+        (REPO / "benchmarks" / "results" / "word2vec-root-rows.json").read_text("utf-8")
+    )
+    readme = (REPO / "reproductions" / "word2vec" / "README.md").read_text("utf-8")
+    assert _block(readme, "ROOT-ROWS") == bench.markdown_table(report) + "\n"
+    assert report["provenance"]["git_dirty"] is False
+    assert bench.summarise(report["runs"]) == report["rows"]
+
+
 def test_the_analogy_demo_shows_the_textcnn_arms_vectors(monkeypatch):
     """The README's demo must train through the TextCNN's own function and settings."""
     from reproductions.classifiers import kim
