@@ -31,7 +31,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from word2vec_vs_gensim import METRICS, MODES, README, SETTINGS, welch_p, welch_t  # noqa: E402
+from word2vec_vs_gensim import (  # noqa: E402
+    METRICS,
+    MODES,
+    README,
+    SETTINGS,
+    _write,
+    welch_p,
+    welch_t,
+)
 
 from reproductions.common.readme_block import replace_block  # noqa: E402
 from reproductions.common.results import provenance  # noqa: E402
@@ -146,8 +154,7 @@ def main(argv: list[str] | None = None) -> None:
             command="python benchmarks/word2vec_root_rows_quality.py " + " ".join(sys.argv[1:]),
         ),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    _write(args.out, report)  # atomic, through the project's one writer
     if not args.no_readme:
         write_readme(report)
     print(markdown_table(report))

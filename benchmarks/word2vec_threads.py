@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from word2vec_vs_gensim import MODE_NAMES, MODES, README, SETTINGS  # noqa: E402
+from word2vec_vs_gensim import MODE_NAMES, MODES, README, SETTINGS, _write  # noqa: E402
 
 from reproductions.common.readme_block import replace_block  # noqa: E402
 from reproductions.common.results import provenance  # noqa: E402
@@ -196,8 +196,7 @@ def main(argv: list[str] | None = None) -> None:
             command="python benchmarks/word2vec_threads.py " + " ".join(sys.argv[1:]),
         ),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    _write(args.out, report)  # atomic, through the project's one writer
     if not args.no_readme:
         write_readme(report)
     print(markdown_table(report))

@@ -500,34 +500,31 @@ def test_readme_benchmark_table_is_generated_from_the_results_json() -> None:
     assert bench.build_report(report["runs"], meta)["rows"] == report["rows"]
 
 
-def test_readme_threads_table_is_generated_from_its_json() -> None:
+def _generated_block(script: str, results: str, block: str):  # noqa: ANN202
+    """The benchmark module and its results JSON, once its README block is checked to be
+    exactly what the module writes from that JSON, measured from a clean tree."""
+    import importlib
     import json
 
     sys.path.insert(0, str(REPO / "benchmarks"))
-    import word2vec_threads as bench
-
-    report = json.loads(
-        (REPO / "benchmarks" / "results" / "word2vec-threads.json").read_text("utf-8")
-    )
+    bench = importlib.import_module(script)
+    report = json.loads((REPO / "benchmarks" / "results" / results).read_text("utf-8"))
     readme = (REPO / "reproductions" / "word2vec" / "README.md").read_text("utf-8")
-    assert _block(readme, "THREADS") == bench.markdown_table(report) + "\n"
+    assert _block(readme, block) == bench.markdown_table(report) + "\n"
     assert report["provenance"]["git_dirty"] is False
+    return bench, report
+
+
+def test_readme_threads_table_is_generated_from_its_json() -> None:
+    bench, report = _generated_block("word2vec_threads", "word2vec-threads.json", "THREADS")
     # The medians, ratios and win counts follow from the recorded epochs.
     assert {m: bench.summarise(t) for m, t in report["timings"].items()} == report["rows"]
 
 
 def test_readme_root_rows_table_is_generated_from_its_json() -> None:
-    import json
-
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    import word2vec_root_rows_quality as bench
-
-    report = json.loads(
-        (REPO / "benchmarks" / "results" / "word2vec-root-rows.json").read_text("utf-8")
+    bench, report = _generated_block(
+        "word2vec_root_rows_quality", "word2vec-root-rows.json", "ROOT-ROWS"
     )
-    readme = (REPO / "reproductions" / "word2vec" / "README.md").read_text("utf-8")
-    assert _block(readme, "ROOT-ROWS") == bench.markdown_table(report) + "\n"
-    assert report["provenance"]["git_dirty"] is False
     assert bench.summarise(report["runs"]) == report["rows"]
 
 
