@@ -63,7 +63,6 @@ TABLE_SCALE = EXP_TABLE_SIZE // MAX_EXP // 2
 MAX_SENTENCE_LEN = (
     10_000  # longer lines are cut into pieces of this size, like gensim's LineSentence
 )
-SYNC_EVERY = 256  # centre words between merges of a thread's own hot syn1 rows
 
 
 def sigmoid_tables() -> tuple[np.ndarray, np.ndarray]:
@@ -631,8 +630,9 @@ class Word2VecConfig:
     seed: int = 1
     exact_sigmoid: bool = False
     # With ≥ 2 workers and hierarchical softmax, each thread keeps its own copy of this many syn1
-    # rows nearest the root and merges it every SYNC_EVERY centre words (`_merge_hot_rows`).
+    # rows nearest the root and merges it every `sync_every` centre words (`_merge_hot_rows`).
     hot_rows: int = 63
+    sync_every: int = 256
 
 
 @dataclass
@@ -766,7 +766,7 @@ class Word2Vec:
             exact_sigmoid=bool(c.exact_sigmoid),
             hot=hot,
             slot=slot,
-            sync_every=SYNC_EVERY,
+            sync_every=max(1, int(c.sync_every)),
         )
 
     def job_alphas(self, epoch: int) -> np.ndarray:

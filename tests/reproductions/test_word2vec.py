@@ -352,6 +352,8 @@ def test_the_rows_each_thread_keeps_are_the_busiest_nodes_root_first(
     assert visits[hot].min() >= np.sort(visits)[-15]  # no busier node left out
     assert (model.net(workers=1).hot.size, model.net(workers=2).hot.size) == (0, 63)
     np.testing.assert_array_equal(model.net(workers=2).hot[:15], hot)
+    model.config.sync_every = 16
+    assert model.net(workers=2).sync_every == 16  # the merge interval is the config's
 
 
 def test_merging_a_threads_rows_adds_its_changes_and_keeps_the_others() -> None:
