@@ -59,11 +59,17 @@ OUT = ROOT / "benchmarks" / "results" / "word2vec-root-rows.json"
 ARRANGEMENTS = {
     "one": ("1 thread", {"workers": 1}),
     "shared": ("2 threads, shared rows", {"workers": 2, "hot_rows": 0}),
-    "every-1": ("2 threads, 63 own rows, merged every centre word", {"workers": 2, "sync_every": 1}),
+    "every-1": (
+        "2 threads, 63 own rows, merged every centre word",
+        {"workers": 2, "sync_every": 1},
+    ),
     "every-16": ("2 threads, 63 own rows, merged every 16", {"workers": 2, "sync_every": 16}),
     "every-256": ("2 threads, 63 own rows, merged every 256 (as trained)", {"workers": 2}),
     "every-4096": ("2 threads, 63 own rows, merged every 4096", {"workers": 2, "sync_every": 4096}),
-    "root-only": ("2 threads, the root's row only, merged every 256", {"workers": 2, "hot_rows": 1}),
+    "root-only": (
+        "2 threads, the root's row only, merged every 256",
+        {"workers": 2, "hot_rows": 1},
+    ),
 }
 BASELINE = "shared"
 LABELS = {

@@ -553,3 +553,44 @@ def test_the_analogy_demo_shows_the_textcnn_arms_vectors(monkeypatch):
         "workers": 2,
         "seed": 1,
     }
+
+
+def test_the_benchmarks_intervals_are_welchs_and_the_paired_speed_ratios() -> None:
+    from scipy import stats
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import word2vec_vs_gensim as bench
+
+    a, b = [0.31, 0.35, 0.29, 0.33, 0.36], [0.30, 0.28, 0.27, 0.31]
+    want = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
+    np.testing.assert_allclose(bench.welch_ci(a, b), [want.low, want.high], rtol=1e-12)
+    assert bench.welch_p(a, b) == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue)
+    # Speed: the ratio of each seed's two sides; their geometric mean and its t interval.
+    ours, gensim = {1: 200.0, 2: 330.0, 3: 150.0}, {1: 100.0, 2: 300.0, 3: 100.0}
+    logs = np.log([2.0, 1.1, 1.5])
+    low, high = stats.t.interval(0.95, 2, loc=logs.mean(), scale=stats.sem(logs))
+    np.testing.assert_allclose(
+        bench.paired_ratio_ci(ours, gensim), np.exp([logs.mean(), low, high]), rtol=1e-12
+    )
+
+
+def test_a_miss_is_within_noise_only_while_its_interval_reaches_the_goal() -> None:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import word2vec_vs_gensim as bench
+
+    def runs(shift: float, spread: float) -> list[dict]:
+        out = []
+        for seed in range(1, 6):
+            noise = spread * (seed - 3)
+            for side, value in (("ours", 0.40 + shift + noise), ("gensim", 0.40 - noise)):
+                out.append({"seed": seed, "side": side, "words_per_second": 100,
+                            "words_per_cpu_second": 50, "analogy_accuracy": 0.05,
+                            "wordsim353_spearman": value, "simlex999_spearman": 0.2})  # fmt: skip
+        return out
+
+    # 0.02 below, interval up to -0.006: it reaches the goal (-0.01), though not 0.
+    noisy = bench.summarise(runs(-0.02, 0.006))["metrics"]["wordsim353_spearman"]
+    clear = bench.summarise(runs(-0.05, 0.001))["metrics"]["wordsim353_spearman"]
+    assert -0.01 < noisy["ci95"][1] < 0
+    assert not noisy["holds"] and noisy["within_noise"]
+    assert not clear["holds"] and not clear["within_noise"]
