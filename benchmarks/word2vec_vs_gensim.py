@@ -242,8 +242,21 @@ def build_report(runs: list[dict], meta: dict) -> dict:
             chosen = [r for r in runs if r["corpus"] == corpus and r["mode"] == mode]
             if chosen:
                 rows.append({"corpus": corpus, "mode": mode, **summarise(chosen)})
-    complete = len(runs) == 2 * len(meta["corpora"]) * len(meta["modes"]) * meta["seeds"]
+    per_corpus = _seeds_per_corpus(meta)
+    complete = len(runs) == sum(2 * len(meta["modes"]) * per_corpus[c] for c in meta["corpora"])
     return {**meta, "complete": complete, "rows": rows, "runs": runs}
+
+
+def _seeds_per_corpus(meta: dict) -> dict[str, int]:
+    """Seeds a side per corpus (one number for all, in runs recorded before corpora differed)."""
+    return {c: meta.get("seeds_per_corpus", {}).get(c, meta["seeds"]) for c in meta["corpora"]}
+
+
+def _seeds_text(report: dict) -> str:
+    per_corpus = _seeds_per_corpus(report)
+    if len(set(per_corpus.values())) == 1:
+        return f"seeds 1 to {report['seeds']} per side"
+    return "seeds " + ", ".join(f"1 to {n} ({c})" for c, n in per_corpus.items()) + " per side"
 
 
 def _cell(entry: dict, digits: int, seeds: int) -> tuple[str, str]:
@@ -281,7 +294,7 @@ def markdown_table(report: dict) -> str:
     lines = [
         f"Settings: {report['settings']['epochs']} epochs, {SETTINGS['dim']} dims, window "
         f"{SETTINGS['window']}, min_count {SETTINGS['min_count']}, sample {SETTINGS['sample']}, "
-        f"{report['settings']['workers']} threads each; seeds 1 to {report['seeds']} per side; "
+        f"{report['settings']['workers']} threads each; {_seeds_text(report)}; "
         f"the learning rate of both falls by {_alpha_by(report)}. "
         f"Measured at {commits}, {prov['hardware'].get('cpu', '?')}{_load(report)}."
         + ("" if report["complete"] else " **Incomplete run: only the rows below were measured.**"),
@@ -501,7 +514,7 @@ def main(argv: list[str] | None = None) -> None:
         "corpus_names": corpus_names,
         "corpus_words": corpus_words,
         "modes": [m for m in MODES if m in {*args.modes, *previous.get("modes", [])}],
-        "seeds": max(args.seeds, previous.get("seeds", 0)),
+        "seeds": 0,  # the most of any corpus, below
         "settings": {
             **SETTINGS,
             "epochs": args.epochs,
@@ -511,6 +524,12 @@ def main(argv: list[str] | None = None) -> None:
         "goals": GOALS,
         "numba_compile_seconds": round(compile_seconds, 2),
     }
+    # A resumed run may add seeds on some corpora only (the small one, whose intervals are wide).
+    per_corpus = _seeds_per_corpus(previous) if previous else {}
+    for name in args.corpora:
+        per_corpus[name] = max(args.seeds, per_corpus.get(name, 0))
+    meta["seeds_per_corpus"] = {c: per_corpus[c] for c in meta["corpora"]}
+    meta["seeds"] = max(per_corpus.values())
     if previous and previous["settings"] != meta["settings"]:
         sys.exit(f"error: {args.out} was measured with {previous['settings']}; resume with those")
     # Taken once, before the first run: the code and tree the numbers come from. A resumed

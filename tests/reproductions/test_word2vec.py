@@ -594,3 +594,24 @@ def test_a_miss_is_within_noise_only_while_its_interval_reaches_the_goal() -> No
     assert -0.01 < noisy["ci95"][1] < 0
     assert not noisy["holds"] and noisy["within_noise"]
     assert not clear["holds"] and not clear["within_noise"]
+
+
+def test_a_benchmark_may_run_more_seeds_on_one_corpus() -> None:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import word2vec_vs_gensim as bench
+
+    def run(corpus: str, seed: int, side: str) -> dict:
+        return {"corpus": corpus, "mode": "sg-ns", "seed": seed, "side": side,
+                "words_per_second": 100 + seed, "words_per_cpu_second": 50,
+                "analogy_accuracy": 0.05, "wordsim353_spearman": 0.3,
+                "simlex999_spearman": 0.2}  # fmt: skip
+
+    runs = [run("small", s, side) for s in (1, 2, 3, 4) for side in ("ours", "gensim")]
+    runs += [run("mixed", s, side) for s in (1, 2, 3) for side in ("ours", "gensim")]
+    meta = {"corpora": ["small", "mixed"], "modes": ["sg-ns"], "seeds": 4,
+            "seeds_per_corpus": {"small": 4, "mixed": 3}}  # fmt: skip
+    report = bench.build_report(runs, meta)
+    assert report["complete"]
+    assert [r["seeds"] for r in report["rows"]] == [[1, 2, 3, 4], [1, 2, 3]]
+    assert bench._seeds_text(report) == "seeds 1 to 4 (small), 1 to 3 (mixed) per side"
+    assert not bench.build_report(runs[:-2], meta)["complete"]  # mixed seed 3 missing
