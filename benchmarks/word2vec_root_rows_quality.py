@@ -11,7 +11,10 @@ explanations are told apart here:
   threads with per-thread rows score alike, and two threads writing the shared rows lower;
 - late sight: with its own copy a thread sees the other's changes to those rows only at a merge.
   Then the score moves with `sync_every` (merging after every centre word is nearly the shared
-  rows), and with which rows are kept (the root alone, or the 63 busiest).
+  rows), and with which rows are kept (the root alone, or the 63 busiest). Late sight needs no
+  second thread: one thread that reads the rows as they were at its last merge (`read_at_merge`,
+  an experiment) sees its own changes late. If it scores like two threads, the delay is the
+  cause, not anything between the threads.
 
 Trains skip-gram HS with gensim's default settings (5 epochs) on the corpus for seeds 1..N under
 each arrangement, in turn, and scores each (analogy, WS353, SimLex). Writes
@@ -69,6 +72,14 @@ ARRANGEMENTS = {
     "root-only": (
         "2 threads, the root's row only, merged every 256",
         {"workers": 2, "hot_rows": 1},
+    ),
+    "one-late-256": (
+        "1 thread, 63 rows read as at its last merge, every 256",
+        {"workers": 1, "read_at_merge": True},
+    ),
+    "one-late-4096": (
+        "1 thread, 63 rows read as at its last merge, every 4096",
+        {"workers": 1, "read_at_merge": True, "sync_every": 4096},
     ),
 }
 BASELINE = "shared"

@@ -255,6 +255,7 @@ class Net(NamedTuple):
     hot: np.ndarray  # (K,) int32: the syn1 rows nearest the Huffman root, kept per thread
     slot: np.ndarray  # (V,) int32: slot[n] = j where hot[j] = n, else -1
     sync_every: int  # centre words between merges of the per-thread rows
+    read_at_merge: bool  # an experiment: read the hot rows as at the last merge (see the config)
 
 
 class Scratch(NamedTuple):
@@ -375,6 +376,15 @@ if numba is not None:
             # A row view (LLVM vectorises the loops over it, not 2-D indexing): the thread's own
             # copy for a row near the root, the shared row otherwise.
             out = scratch.local[j] if j >= 0 else net.syn1[node]
+            if j >= 0 and net.read_at_merge:  # the experiment: the row as at the last merge
+                seen = scratch.base[j]
+                use, f = _sigmoid(_dot(h, seen), net.exp_table, net.exact_sigmoid)
+                if use:
+                    g = (np.float32(1 - np.int64(net.codes[word, b])) - f) * alpha
+                    for k in range(size):
+                        e[k] += g * seen[k]
+                        out[k] += g * h[k]
+                continue
             use, f = _sigmoid(_dot(h, out), net.exp_table, net.exact_sigmoid)
             if not use:
                 continue
@@ -633,6 +643,10 @@ class Word2VecConfig:
     # rows nearest the root and merges it every `sync_every` centre words (`_merge_hot_rows`).
     hot_rows: int = 63
     sync_every: int = 256
+    # An experiment, not a training setting (benchmarks/word2vec_root_rows_quality.py): every
+    # thread, one included, reads the hot rows as they were at its last merge, so it sees even
+    # its own changes to them up to `sync_every` centre words late.
+    read_at_merge: bool = False
 
 
 @dataclass
@@ -742,7 +756,8 @@ class Word2Vec:
         """The kernels' view of the model; with several workers, the hot syn1 rows each thread
         keeps (none with one worker: then every update is gensim's, step for step)."""
         c = self.config
-        hot = self.busiest if (c.hs and workers > 1) else np.zeros(0, dtype=np.int32)
+        kept = c.hs and (workers > 1 or c.read_at_merge)
+        hot = self.busiest if kept else np.zeros(0, dtype=np.int32)
         slot = np.full(len(self.syn1), -1, dtype=np.int32)
         slot[hot] = np.arange(len(hot), dtype=np.int32)
         return Net(
@@ -767,6 +782,7 @@ class Word2Vec:
             hot=hot,
             slot=slot,
             sync_every=max(1, int(c.sync_every)),
+            read_at_merge=bool(c.read_at_merge),
         )
 
     def job_alphas(self, epoch: int) -> np.ndarray:

@@ -398,6 +398,29 @@ def test_rows_kept_per_thread_train_as_the_shared_rows_do(
     np.testing.assert_allclose(syn0_b, syn0_a, atol=1e-5)
 
 
+def test_reading_the_hot_rows_as_at_the_last_merge_delays_only_what_it_says() -> None:
+    # The experiment's kernel (read_at_merge): a thread reads the hot rows as at its last merge.
+    # With two-word sentences and window 1 every centre word has one context word, and a step
+    # reads each node of its path once before writing it: merged after every centre word, the
+    # delayed reads are the plain update's. Merged every 4, they are not.
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(12)]
+    text = [list(rng.choice(words, 2, replace=False)) for _ in range(300)]
+
+    def train(**config: object) -> np.ndarray:
+        model = Word2Vec(sg=True, hs=True, negative=0, dim=8, window=1, sample=0, min_count=1,
+                         epochs=1, workers=1, seed=2, **config)  # fmt: skip
+        model.prepare(text)
+        plan = model.plan_epoch(0, np.random.default_rng(1))
+        model.train_epoch(plan)
+        return model.syn1.copy()
+
+    plain = train()
+    np.testing.assert_allclose(train(read_at_merge=True, sync_every=1), plain, atol=1e-6)
+    late = train(read_at_merge=True, sync_every=4)
+    assert np.abs(late - plain).max() > 2e-5  # 20× the tolerance above
+
+
 def test_trained_vectors_learn_the_corpus_structure() -> None:
     # Two disjoint "topics": words co-occur only within their topic.
     rng = np.random.default_rng(1)
