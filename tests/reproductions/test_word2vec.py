@@ -578,6 +578,27 @@ def test_the_analogy_demo_shows_the_textcnn_arms_vectors(monkeypatch):
     }
 
 
+def test_rerunning_the_grid_without_the_demo_keeps_the_recorded_demo(monkeypatch, tmp_path):
+    import json
+
+    from reproductions.word2vec import tables
+
+    out = tmp_path / "tables.json"  # outside the published results: no clean tree needed
+    demo = {"demo": [{"query": "king - man + woman"}], "demo_corpus_name": "mixed",
+            "demo_flags": {"sg": 1}, "demo_provenance": {"git_commit": "aa472d0"}}  # fmt: skip
+    out.write_text(json.dumps({"cells": [], **demo}), encoding="utf-8")
+    monkeypatch.setattr(tables, "cut", lambda corpus: [["a", "b", "a", "b"]] * 60)
+    monkeypatch.setattr(tables, "grid", lambda dims: [])
+    monkeypatch.setattr(tables, "draw", lambda report, path: None)
+    monkeypatch.setattr(tables, "write_readme", lambda report: None)
+    monkeypatch.setattr(tables, "markdown_table", lambda report: "")
+    monkeypatch.setattr(tables, "checksums", lambda corpus: {})
+    tables.main(["--no-demo", "--out", str(out)])
+    kept = json.loads(out.read_text(encoding="utf-8"))
+    assert {k: kept[k] for k in demo} == demo
+    assert kept["provenance"]["command"].startswith("python -m reproductions.word2vec.tables")
+
+
 def test_the_benchmarks_intervals_are_welchs_and_the_paired_speed_ratios() -> None:
     from scipy import stats
 
