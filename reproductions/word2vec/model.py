@@ -754,7 +754,8 @@ class Word2Vec:
 
     def net(self, workers: int = 1) -> Net:
         """The kernels' view of the model; with several workers, the hot syn1 rows each thread
-        keeps (none with one worker: then every update is gensim's, step for step)."""
+        keeps (none with one worker, unless `read_at_merge` asks for them: then every update is
+        gensim's, step for step)."""
         c = self.config
         kept = c.hs and (workers > 1 or c.read_at_merge)
         hot = self.busiest if kept else np.zeros(0, dtype=np.int32)
