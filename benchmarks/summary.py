@@ -108,13 +108,6 @@ def row_lab(d: dict) -> list[str]:
     ]
 
 
-def _within_noise(row: dict) -> bool:
-    """A missed row whose every missed goal's 95% interval still reaches it."""
-    goals = [*row["metrics"].values(), row["speed"]]
-    missed = [g for g in goals if not g["holds"]]
-    return bool(missed) and all(g.get("within_noise", False) for g in missed)
-
-
 def row_word2vec(d: dict) -> list[str]:
     # Goals are computed by word2vec_vs_gensim.py itself (each row's "holds").
     rows = d["rows"]
@@ -122,7 +115,7 @@ def row_word2vec(d: dict) -> list[str]:
     worst_analogy = min(r["metrics"]["analogy_accuracy"]["relative_difference"] for r in rows)
     worst_ws = min(r["metrics"]["wordsim353_spearman"]["difference"] for r in rows)
     met = sum(r["holds"] for r in rows)
-    noisy = sum(_within_noise(r) for r in rows)
+    noisy = sum(bool(r.get("within_noise")) for r in rows)
     return [
         ", ".join(d["corpus_names"].values()) + f"; {len(rows)} corpus × mode rows",
         f"worst: ×{worst_ratio:.2f} speed, analogy {100 * worst_analogy:+.1f}% rel., "

@@ -633,8 +633,12 @@ def test_a_miss_is_within_noise_only_while_its_interval_reaches_the_goal() -> No
         return out
 
     # 0.02 below, interval up to -0.006: it reaches the goal (-0.01), though not 0.
-    noisy = bench.summarise(runs(-0.02, 0.006))["metrics"]["wordsim353_spearman"]
-    clear = bench.summarise(runs(-0.05, 0.001))["metrics"]["wordsim353_spearman"]
+    noisy_row, clear_row = bench.summarise(runs(-0.02, 0.006)), bench.summarise(runs(-0.05, 0.001))
+    assert noisy_row["within_noise"] and not clear_row["within_noise"]  # the row follows its goals
+    assert bench._verdict(noisy_row, 5).startswith("missed, within noise: WS353 -0.020")
+    assert bench._verdict(clear_row, 5).startswith("missed: WS353 -0.050")
+    noisy = noisy_row["metrics"]["wordsim353_spearman"]
+    clear = clear_row["metrics"]["wordsim353_spearman"]
     assert -0.01 < noisy["ci95"][1] < 0
     assert not noisy["holds"] and noisy["within_noise"]
     assert not clear["holds"] and not clear["within_noise"]
