@@ -46,12 +46,12 @@ from word2vec_vs_gensim import (  # noqa: E402
     README,
     SETTINGS,
     _write,
+    run_provenance,
     welch_p,
     welch_t,
 )
 
 from reproductions.common.readme_block import replace_block  # noqa: E402
-from reproductions.common.results import provenance  # noqa: E402
 from reproductions.word2vec.corpora import CORPORA, checksums  # noqa: E402
 from reproductions.word2vec.evaluate import evaluate, keyed_vectors  # noqa: E402
 from reproductions.word2vec.model import Word2Vec, Word2VecConfig  # noqa: E402
@@ -184,13 +184,7 @@ def main(argv: list[str] | None = None) -> None:
         "seeds": args.seeds,
         "rows": summarise(runs),
         "runs": runs,
-        "provenance": provenance(
-            {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-            1,
-            checksums(args.corpus),
-            started,
-            command="python benchmarks/word2vec_root_rows_quality.py " + " ".join(sys.argv[1:]),
-        ),
+        "provenance": run_provenance(args, checksums(args.corpus), started),
     }
     _write(args.out, report)  # atomic, through the project's one writer
     if not args.no_readme:

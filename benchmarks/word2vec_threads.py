@@ -40,10 +40,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from word2vec_vs_gensim import MODE_NAMES, MODES, README, SETTINGS, _write  # noqa: E402
+from word2vec_vs_gensim import (  # noqa: E402
+    MODE_NAMES,
+    MODES,
+    README,
+    SETTINGS,
+    _write,
+    run_provenance,
+)
 
 from reproductions.common.readme_block import replace_block  # noqa: E402
-from reproductions.common.results import provenance  # noqa: E402
 from reproductions.word2vec.corpora import CORPORA, checksums  # noqa: E402
 from reproductions.word2vec.model import Word2Vec, Word2VecConfig  # noqa: E402
 from reproductions.word2vec.reference import gensim_model, train_gensim  # noqa: E402
@@ -188,13 +194,7 @@ def main(argv: list[str] | None = None) -> None:
         "settings": {**SETTINGS, "epochs_in_schedule": 5},
         "rows": {mode: summarise(t) for mode, t in timings.items()},
         "timings": timings,
-        "provenance": provenance(
-            {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-            1,
-            checksums(args.corpus),
-            started,
-            command="python benchmarks/word2vec_threads.py " + " ".join(sys.argv[1:]),
-        ),
+        "provenance": run_provenance(args, checksums(args.corpus), started),
     }
     _write(args.out, report)  # atomic, through the project's one writer
     if not args.no_readme:

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from reproductions.common.readme_block import replace_block  # noqa: E402
-from reproductions.common.results import provenance  # noqa: E402
+from reproductions.common.results import command_line, provenance  # noqa: E402
 from reproductions.word2vec.corpora import CORPORA, checksums, corpus_file  # noqa: E402
 from reproductions.word2vec.evaluate import evaluate, keyed_vectors  # noqa: E402
 from reproductions.word2vec.model import (  # noqa: E402
@@ -73,6 +73,13 @@ GOALS = {
     "simlex999_spearman": "ours ≥ gensim − 0.01",
     "speed_ratio": "median ours / median gensim ≥ 1.0",
 }
+
+
+def run_provenance(args: argparse.Namespace, data_sums: dict, started: float) -> dict:
+    """Provenance of a word2vec benchmark run: its arguments, the corpus checksums and the
+    command as typed (all three word2vec benchmarks record theirs this way)."""
+    config = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    return provenance(config, 1, data_sums, started, command=command_line())
 
 
 def pieces(sentences: list[list[str]]) -> list[list[str]]:
@@ -529,13 +536,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"error: {args.out} was measured with {previous['settings']}; resume with those")
     # Taken once, before the first run: the code and tree the numbers come from. A resumed
     # benchmark keeps each stage's provenance; every run names the stage that measured it.
-    meta["provenance"] = provenance(
-        {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        1,
-        data_sums,
-        started,
-        command="python benchmarks/word2vec_vs_gensim.py " + " ".join(sys.argv[1:]),
-    )
+    meta["provenance"] = run_provenance(args, data_sums, started)
     stages = previous.get("stages") or ([previous["provenance"]] if previous else [])
     stage = len(stages)
     meta["stages"] = [*stages, meta["provenance"]]
